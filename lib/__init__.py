@@ -1,0 +1,1 @@
+"""Svodka: exact statistics with pandas, narrated by a local model."""

@@ -1,0 +1,92 @@
+"""All settings in one place: each read from an environment variable, with a default and help text.
+
+The README mirrors SETTINGS (a test fails when a setting is missing there).
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+
+
+@dataclass(frozen=True)
+class Setting:
+    env: str
+    default: str
+    help: str
+
+
+SETTINGS: tuple[Setting, ...] = (
+    Setting("SVODKA_STATE_DIR", ".svodka", "Каталог состояния: кэши, журнал вызовов, загрузки Kaggle. "
+            "Относительный путь считается от корня проекта."),
+    Setting("OLLAMA_HOST", "http://127.0.0.1:11434", "Адрес сервера Ollama."),
+    Setting("OLLAMA_MODEL", "qwen2.5:3b", "Модель Ollama для текстов."),
+    Setting("SVODKA_OLLAMA_TIMEOUT", "120", "Сколько секунд ждать ответа Ollama (включая загрузку модели)."),
+    Setting("SVODKA_NUM_CTX", "8192", "Размер контекста модели (options.num_ctx), в токенах."),
+    Setting("SVODKA_KEEP_ALIVE", "30m", "Сколько держать модель в памяти после запроса (keep_alive)."),
+    Setting("SVODKA_MAX_UPLOAD_MB", "200", "Предельный размер загружаемого файла, МБ "
+            "(держите равным server.maxUploadSize в .streamlit/config.toml)."),
+    Setting("KAGGLEHUB_CACHE", "", "Кэш kagglehub; по умолчанию <SVODKA_STATE_DIR>/kaggle."),
+)
+
+
+def _env(name: str) -> str:
+    setting = next(s for s in SETTINGS if s.env == name)
+    value = os.environ.get(name, "").strip()
+    return value or setting.default
+
+
+def _positive(name: str, cast: type[int] | type[float]) -> int | float:
+    raw = _env(name)
+    try:
+        value = cast(raw)
+    except ValueError:
+        value = cast(next(s for s in SETTINGS if s.env == name).default)
+    return value if value > 0 else cast(next(s for s in SETTINGS if s.env == name).default)
+
+
+@dataclass(frozen=True)
+class Config:
+    state_dir: Path
+    ollama_host: str
+    ollama_model: str
+    ollama_timeout: float
+    num_ctx: int
+    keep_alive: str
+    max_upload_mb: int
+    kagglehub_cache: Path
+
+    @property
+    def journal_path(self) -> Path:
+        return self.state_dir / "journal.sqlite"
+
+    @property
+    def cache_path(self) -> Path:
+        return self.state_dir / "narratives.sqlite"
+
+
+def load_config() -> Config:
+    """Read the settings from the environment now (tests change the environment between calls)."""
+    state_dir = Path(_env("SVODKA_STATE_DIR")).expanduser()
+    if not state_dir.is_absolute():
+        state_dir = PROJECT_ROOT / state_dir
+    kaggle = _env("KAGGLEHUB_CACHE")
+    return Config(
+        state_dir=state_dir,
+        ollama_host=_env("OLLAMA_HOST"),
+        ollama_model=_env("OLLAMA_MODEL"),
+        ollama_timeout=float(_positive("SVODKA_OLLAMA_TIMEOUT", float)),
+        num_ctx=int(_positive("SVODKA_NUM_CTX", int)),
+        keep_alive=_env("SVODKA_KEEP_ALIVE"),
+        max_upload_mb=int(_positive("SVODKA_MAX_UPLOAD_MB", int)),
+        kagglehub_cache=Path(kaggle).expanduser() if kaggle else state_dir / "kaggle",
+    )
+
+
+def ensure_state_dir(config: Config | None = None) -> Path:
+    config = config or load_config()
+    config.state_dir.mkdir(parents=True, exist_ok=True)
+    return config.state_dir

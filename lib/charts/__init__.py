@@ -1,0 +1,29 @@
+"""Fact sheet → plotly Figure. Charts never compute statistics; they draw what the facts hold."""
+
+from __future__ import annotations
+
+import plotly.graph_objects as go
+
+FONT = "Inter, Segoe UI, Roboto, Arial, sans-serif"
+
+
+def russian_layout(fig: go.Figure, *, title: str, x_title: str = "", y_title: str = "", height: int = 380) -> go.Figure:
+    """Russian number format (decimal comma, space-separated thousands), no SI suffixes, titled axes."""
+    fig.update_layout(
+        title={"text": title, "x": 0, "xanchor": "left"},
+        separators=", ",
+        height=height,
+        margin={"l": 10, "r": 10, "t": 50, "b": 10},
+        font={"family": FONT},
+        showlegend=fig.layout.showlegend if fig.layout.showlegend is not None else False,
+        hoverlabel={"font": {"family": FONT}},
+    )
+    fig.update_xaxes(title_text=x_title, automargin=True)
+    fig.update_yaxes(title_text=y_title, automargin=True)
+    return fig
+
+
+def no_si(fig: go.Figure, axis: str = "y") -> go.Figure:
+    """Plain grouped numbers on an axis (plotly would print `120k`)."""
+    (fig.update_yaxes if axis == "y" else fig.update_xaxes)(tickformat=",d")
+    return fig

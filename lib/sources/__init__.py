@@ -1,0 +1,34 @@
+"""Where data comes from. Every source produces a `Dataset` whose `id` keys all caches."""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass, field
+from typing import Any
+
+import pandas as pd
+
+
+@dataclass(frozen=True, eq=False)
+class Dataset:
+    """A loaded table. `id` is stable for the same content/version, so caches never mix datasets.
+
+    The frame is shared between sessions through `st.cache_resource`: treat it as read-only.
+    """
+
+    id: str
+    name: str
+    source: str  # "embedded" | "upload" | "kaggle"
+    frame: pd.DataFrame
+    details: dict[str, Any] = field(default_factory=dict)
+
+    def __hash__(self) -> int:
+        return hash(self.id)
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, Dataset) and other.id == self.id
+
+
+def content_id(prefix: str, data: bytes) -> str:
+    """`prefix:` + the first 16 hex digits of the SHA-256 of `data`."""
+    return f"{prefix}:{hashlib.sha256(data).hexdigest()[:16]}"

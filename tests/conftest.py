@@ -40,8 +40,10 @@ def small_frame() -> pd.DataFrame:
     """Ten rows with every column kind and known answers (checked by hand in the tests)."""
     return pd.DataFrame(
         {
-            "city": pd.Series(["Москва", "Казань", "Москва", "Омск", "Москва", None, "Казань", "Москва", "Омск", "Москва"],
-                              dtype="string"),
+            "city": pd.Series(
+                ["Москва", "Казань", "Москва", "Омск", "Москва", None, "Казань", "Москва", "Омск", "Москва"],
+                dtype="string",
+            ),
             "sales": [10.0, 20.0, 30.0, None, 50.0, 60.0, 70.0, 80.0, 90.0, 100.0],
             "units": [1, 2, 3, 4, 5, 6, 7, 8, 9, 10],
             "day": pd.to_datetime(["2024-01-01", "2024-01-02", "2024-01-03", "2024-01-04", "2024-01-05",

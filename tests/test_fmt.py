@@ -1,0 +1,56 @@
+import pytest
+
+from lib.fmt import fmt_bytes, fmt_count, fmt_date, fmt_int, fmt_month, fmt_num, fmt_pct, plural
+
+NBSP = "\u00a0"
+
+
+def test_int_groups_thousands_with_no_break_space():
+    assert fmt_int(336776) == f"336{NBSP}776"
+    assert fmt_int(1234567) == f"1{NBSP}234{NBSP}567"
+    assert fmt_int(999) == "999"
+
+
+def test_decimal_comma_without_trailing_zeros():
+    assert fmt_num(12.5) == "12,5"
+    assert fmt_num(12.0) == "12"
+    assert fmt_num(1349.125, 1) == f"1{NBSP}349,1"
+
+
+def test_negative_numbers_use_true_minus_sign():
+    assert fmt_num(-3.25) == "−3,25"
+
+
+def test_percent_of_share():
+    assert fmt_pct(0.125) == f"12,5{NBSP}%"
+    assert fmt_pct(0.0) == f"0{NBSP}%"
+
+
+def test_missing_values_render_as_dash():
+    assert fmt_int(None) == "—"
+    assert fmt_num(float("nan")) == "—"
+    assert fmt_pct(None) == "—"
+
+
+@pytest.mark.parametrize(
+    ("n", "word"),
+    [(1, "рейс"), (2, "рейса"), (4, "рейса"), (5, "рейсов"), (11, "рейсов"), (12, "рейсов"), (14, "рейсов"),
+     (21, "рейс"), (22, "рейса"), (25, "рейсов"), (101, "рейс"), (111, "рейсов"), (0, "рейсов")],
+)
+def test_plural_agreement(n, word):
+    assert plural(n, "рейс", "рейса", "рейсов") == word
+
+
+def test_count_formats_number_and_word():
+    assert fmt_count(336776, "рейс", "рейса", "рейсов") == f"336{NBSP}776{NBSP}рейсов"
+
+
+def test_sizes_in_binary_units():
+    assert fmt_bytes(512) == f"512{NBSP}Б"
+    assert fmt_bytes(1536) == f"1,5{NBSP}КБ"
+    assert fmt_bytes(3 * 1024 * 1024) == f"3{NBSP}МБ"
+
+
+def test_dates_in_russian():
+    assert fmt_date("2013-01-05") == "5 января 2013\u202fг."  # CLDR puts a narrow no-break space before «г.»
+    assert fmt_month("2013-03") == "март 2013"

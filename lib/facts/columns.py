@@ -1,0 +1,226 @@
+"""Profile of one column: type, missing, unique, numeric summary with IQR outliers and a histogram,
+top values with «прочее», or a datetime range with counts per period. Exact on all rows."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from lib.facts.base import FactSheet, Scope, display_round, percent
+from lib.facts.overview import KIND_LABELS, NumericSummary, TopValue, numeric_summary
+from lib.filters import filters_payload, labels
+from lib.schema import Kind, column_kind
+
+TOP_N = 10
+PAYLOAD_TOP_N = 5
+HISTOGRAM_BINS = 30
+IQR_FACTOR = 1.5
+
+
+@dataclass(frozen=True)
+class Outliers:
+    """Values outside [Q1 − 1,5·IQR; Q3 + 1,5·IQR]."""
+
+    lower_fence: float
+    upper_fence: float
+    below: int
+    above: int
+    share: float  # of the valid values
+    whisker_low: float  # smallest value inside the fences (box-plot whisker)
+    whisker_high: float
+
+    @property
+    def count(self) -> int:
+        return self.below + self.above
+
+
+@dataclass(frozen=True)
+class HistogramBin:
+    left: float
+    right: float
+    count: int
+
+
+@dataclass(frozen=True)
+class PeriodCount:
+    start: str  # ISO date
+    count: int
+
+
+@dataclass(frozen=True)
+class ColumnFacts(FactSheet):
+    kind = "columns"
+
+    column: str = ""
+    column_kind: Kind = "empty"
+    dtype: str = ""
+    rows: int = 0
+    valid: int = 0
+    missing: int = 0
+    missing_share: float = 0.0
+    unique: int = 0
+    numeric: NumericSummary | None = None
+    outliers: Outliers | None = None
+    histogram: tuple[HistogramBin, ...] = ()
+    top: tuple[TopValue, ...] = ()  # shares are of the valid (non-missing) values
+    other_count: int = 0  # valid values outside the top
+    other_share: float = 0.0
+    first: str | None = None
+    last: str | None = None
+    span_days: int | None = None
+    period: str | None = None  # "day" | "month" | "year": the bucket of `timeline`
+    timeline: tuple[PeriodCount, ...] = ()
+
+    @property
+    def is_empty(self) -> bool:
+        return self.valid == 0
+
+    def payload(self) -> dict[str, Any]:
+        payload: dict[str, Any] = {
+            "набор": self.dataset_name,
+            "столбец": self.column,
+            "тип": KIND_LABELS[self.column_kind],
+            "строк": self.rows,
+            "пропусков": self.missing,
+            "пропусков, %": percent(self.missing_share),
+            "заполненных": self.valid,
+            "уникальных": self.unique,
+        }
+        if self.filters:
+            payload["фильтры"] = filters_payload(self.filters)
+        if self.numeric is not None and self.numeric.count:
+            n = self.numeric
+            payload.update(
+                {
+                    "среднее": display_round(n.mean),
+                    "медиана": display_round(n.median),
+                    "ст. отклонение": display_round(n.std),
+                    "мин": display_round(n.min),
+                    "Q1": display_round(n.q25),
+                    "Q3": display_round(n.q75),
+                    "макс": display_round(n.max),
+                }
+            )
+        if self.outliers is not None:
+            o = self.outliers
+            payload["выбросы (правило IQR)"] = {
+                "нижняя граница": display_round(o.lower_fence),
+                "верхняя граница": display_round(o.upper_fence),
+                "ниже": o.below,
+                "выше": o.above,
+                "всего": o.count,
+                "доля, %": percent(o.share),
+            }
+        if self.top:
+            payload["частые значения"] = [
+                {"значение": t.value, "строк": t.count, "доля, %": percent(t.share)} for t in self.top[:PAYLOAD_TOP_N]
+            ]
+            shown = self.top[:PAYLOAD_TOP_N]
+            rest = self.valid - sum(t.count for t in shown)
+            if rest:
+                payload["прочие значения"] = {"строк": rest, "доля, %": percent(rest / self.valid)}
+        if self.first:
+            payload["с"] = self.first[:10]
+            payload["по"] = (self.last or "")[:10]
+            payload["дней"] = self.span_days
+        return payload
+
+
+def iqr_outliers(values: pd.Series) -> Outliers | None:
+    """IQR rule on float values without missing; None when there are no values."""
+    if values.empty:
+        return None
+    q1, q3 = values.quantile([0.25, 0.75]).tolist()
+    iqr = q3 - q1
+    low, high = q1 - IQR_FACTOR * iqr, q3 + IQR_FACTOR * iqr
+    below, above = int((values < low).sum()), int((values > high).sum())
+    inside = values[(values >= low) & (values <= high)]
+    return Outliers(
+        lower_fence=float(low),
+        upper_fence=float(high),
+        below=below,
+        above=above,
+        share=(below + above) / len(values),
+        whisker_low=float(inside.min()),
+        whisker_high=float(inside.max()),
+    )
+
+
+def numeric_values(series: pd.Series) -> pd.Series:
+    """Valid numeric values as float64 (booleans and nullable ints included)."""
+    return pd.to_numeric(series, errors="coerce").dropna().astype("float64")
+
+
+def _histogram(values: pd.Series, unique: int) -> tuple[HistogramBin, ...]:
+    if values.empty:
+        return ()
+    low, high = float(values.min()), float(values.max())
+    if low == high:
+        return (HistogramBin(low, high, int(values.size)),)
+    integers = bool((values % 1 == 0).all())
+    if integers and high - low + 1 <= HISTOGRAM_BINS:
+        edges = np.arange(low - 0.5, high + 1.0, 1.0)  # one bar per integer value
+    else:
+        edges = np.histogram_bin_edges(values.to_numpy(), bins=min(HISTOGRAM_BINS, max(unique, 2)))
+    counts, edges = np.histogram(values.to_numpy(), bins=edges)
+    bounds = zip(edges[:-1], edges[1:], counts, strict=True)
+    return tuple(HistogramBin(float(a), float(b), int(c)) for a, b, c in bounds)
+
+
+def _timeline(values: pd.Series) -> tuple[str, tuple[PeriodCount, ...]]:
+    if getattr(values.dtype, "tz", None) is not None:
+        values = values.dt.tz_localize(None)
+    span = (values.max() - values.min()).days
+    period, freq = ("day", "D") if span <= 92 else ("month", "M") if span <= 366 * 5 else ("year", "Y")
+    counts = values.dt.to_period(freq).value_counts().sort_index()
+    full = pd.period_range(counts.index.min(), counts.index.max(), freq=freq)
+    counts = counts.reindex(full, fill_value=0)
+    return period, tuple(PeriodCount(p.start_time.date().isoformat(), int(c)) for p, c in counts.items())
+
+
+def column_facts(frame: pd.DataFrame, scope: Scope, column: str | None = None) -> ColumnFacts:
+    """Exact profile of `column` (the first column when None) over all rows of `frame`."""
+    if column is None or column not in frame.columns:
+        column = str(frame.columns[0]) if len(frame.columns) else ""
+    if not column:
+        return ColumnFacts(**scope.sheet_fields(), options={"column": None})
+    series = frame[column]
+    rows = len(series)
+    missing = int(series.isna().sum())
+    valid = rows - missing
+    kind = column_kind(series)
+    unique = int(series.nunique(dropna=True))
+    fields: dict[str, Any] = {}
+    if kind == "numeric":
+        values = numeric_values(series)
+        fields["numeric"] = numeric_summary(series)
+        fields["outliers"] = iqr_outliers(values)
+        fields["histogram"] = _histogram(values, unique)
+    elif kind == "datetime" and valid:
+        values = series.dropna()
+        first, last = values.min(), values.max()
+        fields.update(first=first.isoformat(), last=last.isoformat(), span_days=int((last - first).days))
+        fields["period"], fields["timeline"] = _timeline(values)
+    elif valid:
+        counts = labels(series).value_counts()
+        top = counts.head(TOP_N)
+        fields["top"] = tuple(TopValue(str(v), int(c), c / valid) for v, c in top.items())
+        other = valid - int(top.sum())
+        fields.update(other_count=other, other_share=other / valid)
+    return ColumnFacts(
+        **scope.sheet_fields(),
+        options={"column": column},
+        column=column,
+        column_kind=kind,
+        dtype=str(series.dtype),
+        rows=rows,
+        valid=valid,
+        missing=missing,
+        missing_share=missing / rows if rows else 0.0,
+        unique=unique,
+        **fields,
+    )
+

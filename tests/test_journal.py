@@ -1,0 +1,250 @@
+"""The SQLite journal: migrations, records, filters, CSV, aggregates and charts."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import sqlite3
+import threading
+from pathlib import Path
+
+import pandas as pd
+
+from lib import journal
+from lib.charts.journal import latency_chart, speed_chart, status_chart
+from lib.journal import CallRecord, calls, calls_csv, record_call, text_hash, update_verdict
+from lib.journal_facts import journal_facts, journal_table, period_start
+
+
+def make_record(**changes) -> CallRecord:
+    base = dict(
+        page="overview",
+        model="qwen2.5:3b",
+        options={"temperature": 0.2, "num_ctx": 8192},
+        system_prompt_hash=text_hash("система"),
+        prompt_hash=text_hash("факты"),
+        prompt_chars=5,
+        prompt_tokens=120,
+        messages=[{"role": "system", "content": "система"}, {"role": "user", "content": "факты"}],
+        response="В наборе 336 776 рейсов.",
+        status="ok",
+        error=None,
+        cache_hit=False,
+        facts_kind="overview",
+        dataset_id="flights-1",
+        prompt_version="p1",
+        metrics={
+            "total_duration": 4_000_000_000,
+            "load_duration": 1_000_000_000,
+            "prompt_eval_count": 120,
+            "prompt_eval_duration": 1_500_000_000,
+            "eval_count": 50,
+            "eval_duration": 2_000_000_000,
+            "done_reason": "stop",
+            "first_token_seconds": 2.6,
+            "wall_seconds": 4.2,
+        },
+    )
+    base.update(changes)
+    return CallRecord(**base)
+
+
+def set_created_at(path: Path, call_id: int, moment: str) -> None:
+    with sqlite3.connect(path) as db:
+        db.execute("UPDATE calls SET created_at = ? WHERE id = ?", (moment, call_id))
+
+
+def test_journal_lives_in_state_dir_and_records_migrations(state_dir: Path) -> None:
+    record_call(make_record())
+    path = state_dir / "journal.sqlite"
+    assert path.exists()
+    with sqlite3.connect(path) as db:
+        names = [row[0] for row in db.execute("SELECT name FROM _migrations ORDER BY name")]
+        mode = db.execute("PRAGMA journal_mode").fetchone()[0]
+    assert names == [name for name, _ in journal.MIGRATIONS]
+    assert mode == "wal"
+
+
+def test_migrate_applies_only_missing_migrations(tmp_path: Path) -> None:
+    db = sqlite3.connect(tmp_path / "j.sqlite", isolation_level=None)
+    assert journal.migrate(db) == ["m001_calls", "m002_indexes"]
+    assert journal.migrate(db) == []
+    db.execute("DELETE FROM _migrations WHERE name = 'm002_indexes'")
+    db.execute("DROP INDEX calls_created_at")
+    db.execute("DROP INDEX calls_status")
+    assert journal.migrate(db) == ["m002_indexes"]
+    db.close()
+
+
+def test_record_round_trips_every_field(state_dir: Path) -> None:
+    record = make_record(verdict={"supported": 3, "total": 4}, attempt=2)
+    call_id = record_call(record)
+    frame = calls()
+    assert len(frame) == 1
+    row = frame.iloc[0]
+    assert row["id"] == call_id
+    assert row["page"] == "overview"
+    assert row["options"] == {"temperature": 0.2, "num_ctx": 8192}
+    assert row["messages"] == record.messages
+    assert row["prompt_hash"] == text_hash("факты")
+    assert row["response"] == "В наборе 336 776 рейсов."
+    assert bool(row["cache_hit"]) is False
+    assert row["total_duration"] == 4_000_000_000
+    assert row["eval_count"] == 50
+    assert row["done_reason"] == "stop"
+    assert row["first_token_seconds"] == 2.6
+    assert row["verdict"] == {"supported": 3, "total": 4}
+    assert row["attempt"] == 2
+    assert row["created_at"].tzinfo is not None
+
+
+def test_error_and_cache_hit_rows_keep_missing_metrics_as_na() -> None:
+    record_call(make_record(status="timeout", error="Модель не успела ответить", response="", metrics={}))
+    record_call(make_record(cache_hit=True, metrics={}))
+    frame = calls()
+    assert frame["total_duration"].isna().all()
+    assert frame["eval_count"].isna().all()
+    assert set(frame["status"]) == {"timeout", "ok"}
+    assert list(frame["cache_hit"]) == [True, False]  # newest first
+
+
+def test_update_verdict_attaches_to_the_right_call() -> None:
+    first = record_call(make_record())
+    second = record_call(make_record())
+    update_verdict(second, {"supported": 2, "total": 2})
+    frame = calls().set_index("id")
+    assert frame.loc[second, "verdict"] == {"supported": 2, "total": 2}
+    assert frame.loc[first, "verdict"] is None
+
+
+def test_filters_by_status_page_model_and_since(state_dir: Path) -> None:
+    path = state_dir / "journal.sqlite"
+    old = record_call(make_record(page="groups"))
+    record_call(make_record(status="connection", response=""))
+    record_call(make_record(model="qwen3:1.7b", page="model"))
+    set_created_at(path, old, "2026-01-01T00:00:00.000000+00:00")
+    assert list(calls(status="connection")["status"]) == ["connection"]
+    assert list(calls(page="groups")["id"]) == [old]
+    assert list(calls(model="qwen3:1.7b")["page"]) == ["model"]
+    assert old not in set(calls(since="2026-06-01T00:00:00")["id"])
+    assert len(calls(since="2025-12-31T23:00:00-02:00")) == 2  # 2026-01-01T01:00 UTC: after the old row
+    assert len(calls(limit=2)) == 2
+
+
+def test_empty_journal_gives_empty_frame_with_all_columns() -> None:
+    frame = calls()
+    assert frame.empty
+    assert list(frame.columns) == list(journal.COLUMNS)
+    assert journal_facts(frame).is_empty
+
+
+def test_concurrent_writes_from_threads_all_land() -> None:
+    def write(n: int) -> None:
+        for i in range(10):
+            record_call(make_record(prompt_chars=n * 100 + i))
+
+    threads = [threading.Thread(target=write, args=(n,)) for n in range(4)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    frame = calls()
+    assert sorted(frame["prompt_chars"]) == sorted(n * 100 + i for n in range(4) for i in range(10))
+
+
+def test_csv_has_bom_russian_text_and_json_columns() -> None:
+    record_call(make_record())
+    data = calls_csv(calls())
+    assert data.startswith(b"\xef\xbb\xbf")
+    rows = list(csv.DictReader(io.StringIO(data.decode("utf-8-sig"))))
+    assert len(rows) == 1
+    assert rows[0]["response"] == "В наборе 336 776 рейсов."
+    assert json.loads(rows[0]["options"]) == {"num_ctx": 8192, "temperature": 0.2}
+    assert rows[0]["created_at"].endswith("+00:00")
+
+
+def test_facts_medians_points_and_counts(state_dir: Path) -> None:
+    path = state_dir / "journal.sqlite"
+    a = record_call(make_record())  # 4 s, 50 tokens in 2 s → 25 tok/s
+    b = record_call(make_record(metrics={"total_duration": 10_000_000_000, "eval_count": 30,
+                                         "eval_duration": 3_000_000_000}))  # 10 s, 10 tok/s
+    c = record_call(make_record(status="timeout", response="", metrics={"wall_seconds": 120.0}))
+    d = record_call(make_record(cache_hit=True, metrics={}))
+    e = record_call(make_record(metrics={"wall_seconds": 7.0}))  # no server metrics: wall time, no speed
+    for call_id, moment in ((a, "10:05"), (b, "10:40"), (c, "11:10"), (d, "11:20"), (e, "11:30")):
+        set_created_at(path, call_id, f"2026-11-23T{moment}:00.000000+00:00")
+    facts = journal_facts(calls())
+    assert (facts.calls, facts.ok, facts.errors, facts.cache_hits) == (5, 4, 1, 1)
+    assert [p.latency_seconds for p in facts.points] == [4.0, 10.0, 7.0]
+    assert [p.tokens_per_second for p in facts.points] == [25.0, 10.0, None]
+    assert facts.points[0].time == "2026-11-23T10:05:00"
+    assert facts.median_latency_seconds == 7.0  # median of 4, 10, 7
+    assert facts.median_tokens_per_second == 17.5  # median of 25 and 10
+    assert facts.bucket == "hour"
+    counts = {(c.period, c.status): c.count for c in facts.status_counts}
+    assert counts == {
+        ("2026-11-23T10:00:00", "ok"): 2,
+        ("2026-11-23T11:00:00", "timeout"): 1,
+        ("2026-11-23T11:00:00", "ok"): 2,
+    }
+
+
+def test_facts_switch_to_days_for_long_spans(state_dir: Path) -> None:
+    path = state_dir / "journal.sqlite"
+    first = record_call(make_record())
+    second = record_call(make_record(status="busy", response=""))
+    set_created_at(path, first, "2026-11-01T08:00:00.000000+00:00")
+    set_created_at(path, second, "2026-11-05T23:59:00.000000+00:00")
+    facts = journal_facts(calls())
+    assert facts.bucket == "day"
+    assert {(c.period, c.status) for c in facts.status_counts} == {
+        ("2026-11-01T00:00:00", "ok"),
+        ("2026-11-05T00:00:00", "busy"),
+    }
+
+
+def test_charts_have_russian_titles_comma_decimals_and_no_si() -> None:
+    record_call(make_record())
+    record_call(make_record(model="qwen3:1.7b", status="connection", response="", metrics={}))
+    facts = journal_facts(calls())
+    for fig in (latency_chart(facts), speed_chart(facts), status_chart(facts)):
+        assert fig.layout.separators == ", "
+        assert fig.layout.xaxis.title.text.endswith("(UTC)")
+        assert "s" not in (fig.layout.yaxis.tickformat or "")
+    latency = latency_chart(facts)
+    assert latency.layout.yaxis.title.text == "Время ответа, с"
+    assert [t.name for t in latency.data] == ["qwen2.5:3b"]  # the failed call has no latency point
+    assert list(latency.data[0].y) == [4.0]
+    assert list(speed_chart(facts).data[0].y) == [25.0]
+    status = status_chart(facts)
+    assert status.layout.yaxis.title.text == "Число вызовов"
+    assert [t.name for t in status.data] == ["успешно", "сервер недоступен"]
+    assert [list(t.y) for t in status.data] == [[1], [1]]
+
+
+def test_table_has_russian_columns_and_formatted_numbers() -> None:
+    record_call(make_record(metrics={"total_duration": 12_345_000_000, "eval_count": 1500,
+                                    "eval_duration": 60_000_000_000, "prompt_eval_count": 2048}))
+    table = journal_table(calls())
+    row = table.iloc[0]
+    assert row["Страница"] == "Обзор"
+    assert row["Статус"] == "успешно"
+    assert row["Время ответа, с"] == "12,3"
+    assert row["Токенов в ответе"] == "1\xa0500"
+    assert row["Токенов в запросе"] == "2\xa0048"
+    assert row["Токенов/с"] == "25"
+    assert row["Загрузка модели, с"] == "—"
+
+
+def test_period_start_subtracts_the_period_length() -> None:
+    now = pd.Timestamp("2026-11-23T12:00:00", tz="UTC")
+    assert period_start("За всё время", now) is None
+    assert period_start("За сутки", now) == "2026-11-22T12:00:00+00:00"
+    assert period_start("За последний час", now) == "2026-11-23T11:00:00+00:00"
+
+
+def test_csv_of_empty_frame_is_only_the_header() -> None:
+    data = calls_csv(calls())
+    header = data.decode("utf-8-sig").strip()
+    assert header.split(",") == list(journal.COLUMNS)

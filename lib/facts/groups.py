@@ -1,0 +1,264 @@
+"""Group-by: one or two dimensions, a measure and an aggregation; leaders, outsiders and their gap.
+
+A dimension is a column name, or `column@part` for a part of a datetime column (year, quarter,
+month, weekday, hour). The measure is a numeric column, or None for «число строк» (row count).
+Exact on all rows; «прочее» is the same aggregation over the rows of every group outside the top N.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+import pandas as pd
+from pandas.api import types as ptypes
+
+from lib.facts.base import FactSheet, Scope, clean, display_round, percent
+from lib.filters import filters_payload, labels
+from lib.schema import column_kind
+
+AGGREGATIONS: dict[str, str] = {
+    "count": "количество",
+    "sum": "сумма",
+    "mean": "среднее",
+    "median": "медиана",
+    "min": "минимум",
+    "max": "максимум",
+    "share": "доля от итога, %",
+}
+ROW_AGGREGATIONS = ("count", "share")  # what makes sense for «число строк»
+ROWS_MEASURE = "число строк"
+DATE_PARTS: dict[str, str] = {
+    "year": "год",
+    "quarter": "квартал",
+    "month": "месяц",
+    "weekday": "день недели",
+    "hour": "час",
+}
+MONTHS = ("январь", "февраль", "март", "апрель", "май", "июнь", "июль", "август", "сентябрь", "октябрь",
+          "ноябрь", "декабрь")
+WEEKDAYS = ("понедельник", "вторник", "среда", "четверг", "пятница", "суббота", "воскресенье")
+QUARTERS = ("I кв.", "II кв.", "III кв.", "IV кв.")
+EMPTY_LABEL = "(пусто)"
+OTHER_LABEL = "прочее"
+MAX_DIMENSION_VALUES = 50  # for numeric/text columns used as a dimension
+MAX_CATEGORY_VALUES = 200
+TOP_N = 10
+TABLE_ROWS = 500
+PAYLOAD_LEADERS = 5
+PAYLOAD_OUTSIDERS = 3
+
+
+@dataclass(frozen=True)
+class GroupRow:
+    keys: tuple[str, ...]
+    value: float | None
+    rows: int
+
+    @property
+    def label(self) -> str:
+        return " · ".join(self.keys)
+
+
+@dataclass(frozen=True)
+class GroupFacts(FactSheet):
+    kind = "groups"
+
+    dimensions: tuple[str, ...] = ()
+    measure: str | None = None
+    aggregation: str = "count"
+    rows: int = 0
+    total: float | None = None  # the aggregation over all rows
+    groups: int = 0
+    table: tuple[GroupRow, ...] = ()  # sorted by value, largest first; at most TABLE_ROWS
+    top: tuple[GroupRow, ...] = ()  # the chart's bars
+    other: GroupRow | None = None  # all groups outside `top` together
+    other_groups: int = 0
+    leaders: tuple[GroupRow, ...] = ()
+    outsiders: tuple[GroupRow, ...] = ()  # smallest value first
+    gap: float | None = None  # best leader − worst outsider
+    ratio: float | None = None  # best leader / worst outsider, when both are positive
+
+    @property
+    def is_empty(self) -> bool:
+        return self.groups == 0
+
+    @property
+    def dimension_labels(self) -> tuple[str, ...]:
+        return tuple(dimension_label(d) for d in self.dimensions)
+
+    @property
+    def measure_label(self) -> str:
+        return self.measure or ROWS_MEASURE
+
+    def payload(self) -> dict[str, Any]:
+        def item(row: GroupRow) -> dict[str, Any]:
+            return {"группа": row.label, "значение": self._shown(row.value), "строк": row.rows}
+
+        payload: dict[str, Any] = {
+            "набор": self.dataset_name,
+            "группировка": " × ".join(self.dimension_labels),
+            "показатель": self.measure_label,
+            "агрегат": AGGREGATIONS[self.aggregation],
+            "строк": self.rows,
+            "групп": self.groups,
+            "по всем строкам": self._shown(self.total),
+        }
+        if self.filters:
+            payload["фильтры"] = filters_payload(self.filters)
+        outsiders = self.outsiders[:PAYLOAD_OUTSIDERS]
+        payload["наибольшие"] = [item(r) for r in self.table[: min(PAYLOAD_LEADERS, self.groups - len(outsiders))]]
+        if outsiders:
+            payload["наименьшие"] = [item(r) for r in outsiders]
+        if self.gap is not None:
+            payload["разрыв"] = self._shown(self.gap)
+        if self.ratio is not None:
+            payload["во сколько раз"] = display_round(self.ratio)
+        if self.other is not None:
+            payload["прочее"] = {"групп": self.other_groups, **item(self.other)}
+            del payload["прочее"]["группа"]
+        return payload
+
+    def _shown(self, value: float | None) -> float | int | None:
+        return percent(value) if self.aggregation == "share" else display_round(value)
+
+
+def dimension_label(dimension: str) -> str:
+    column, _, part = dimension.partition("@")
+    return f"{column} ({DATE_PARTS[part]})" if part else column
+
+
+def _part_labels(values: pd.Series, part: str) -> pd.Series:
+    if part == "year":
+        out = values.dt.year.astype("Int64").astype("string")
+    elif part == "quarter":
+        out = values.dt.quarter.map(lambda q: QUARTERS[int(q) - 1], na_action="ignore")
+    elif part == "month":
+        out = values.dt.month.map(lambda m: MONTHS[int(m) - 1], na_action="ignore")
+    elif part == "weekday":
+        out = values.dt.weekday.map(lambda d: WEEKDAYS[int(d)], na_action="ignore")
+    else:
+        out = values.dt.hour.astype("Int64").astype("string").str.zfill(2)
+    return out.astype("string")
+
+
+def dimension_values(frame: pd.DataFrame, dimension: str) -> pd.Series:
+    """Text labels of a dimension for every row; missing becomes «(пусто)»."""
+    column, _, part = dimension.partition("@")
+    series = frame[column]
+    values = _part_labels(series, part) if part else labels(series)
+    return values.fillna(EMPTY_LABEL)
+
+
+def group_choices(frame: pd.DataFrame) -> tuple[list[str], list[str]]:
+    """(dimensions, measures) a user may pick: category/bool columns with at most 200 distinct values,
+    other columns with at most 50, then parts of datetime columns; numeric columns as measures."""
+    dimensions: list[str] = []
+    date_parts: list[str] = []
+    measures: list[str] = []
+    for name in frame.columns:
+        series = frame[name]
+        kind = column_kind(series)
+        if kind == "numeric":
+            measures.append(str(name))
+        if kind == "datetime":
+            date_parts += [f"{name}@{part}" for part in DATE_PARTS]
+            continue
+        limit = MAX_CATEGORY_VALUES if kind in ("category", "bool") else MAX_DIMENSION_VALUES
+        if kind != "empty" and 1 < series.nunique() <= limit:
+            dimensions.append(str(name))
+    return dimensions + date_parts, measures
+
+
+def _aggregate(values: pd.Series, keys: list[pd.Series], aggregation: str, rows_measure: bool) -> pd.DataFrame:
+    grouped = values.groupby(keys, observed=True, sort=False, dropna=False)
+    sizes = grouped.size()
+    if rows_measure or aggregation == "count":
+        result = sizes if rows_measure else grouped.count()
+    elif aggregation == "share":
+        result = grouped.sum()
+    else:
+        result = grouped.agg(aggregation)
+    return pd.DataFrame({"value": result.astype("float64"), "rows": sizes})
+
+
+def _overall(values: pd.Series, aggregation: str, rows_measure: bool) -> float | None:
+    if rows_measure:
+        return float(len(values))
+    if aggregation == "count":
+        return float(values.count())
+    if aggregation == "share":
+        return float(values.sum())
+    return clean(values.agg(aggregation)) if values.notna().any() else None
+
+
+def group_facts(
+    frame: pd.DataFrame,
+    scope: Scope,
+    dimensions: tuple[str, ...] = (),
+    measure: str | None = None,
+    aggregation: str = "count",
+    top_n: int = TOP_N,
+) -> GroupFacts:
+    """`aggregation` of `measure` (rows when None) per value of one or two `dimensions`, over all rows."""
+    dimensions = tuple(d for d in dimensions if d.partition("@")[0] in frame.columns)[:2]
+    if measure is not None and measure not in frame.columns:
+        measure = None
+    rows_measure = measure is None
+    if aggregation not in AGGREGATIONS or (rows_measure and aggregation not in ROW_AGGREGATIONS):
+        aggregation = "count"
+    options = {"dimensions": list(dimensions), "measure": measure, "aggregation": aggregation, "top_n": top_n}
+    base = {**scope.sheet_fields(), "options": options, "dimensions": dimensions, "measure": measure,
+            "aggregation": aggregation, "rows": len(frame)}
+    if not dimensions or frame.empty:
+        return GroupFacts(**base)
+    keys = [dimension_values(frame, d).rename(f"k{i}") for i, d in enumerate(dimensions)]
+    if rows_measure:
+        values = pd.Series(1.0, index=frame.index)
+    else:
+        values = pd.to_numeric(frame[measure], errors="coerce").astype("float64")
+        if ptypes.is_bool_dtype(frame[measure].dtype):
+            values = frame[measure].astype("float64")
+    table = _aggregate(values, keys, aggregation, rows_measure)
+    total = _overall(values, aggregation, rows_measure)
+    if aggregation == "share":
+        table["value"] = table["value"] / total if total else float("nan")
+        total = 1.0 if total else None
+    table = table.dropna(subset=["value"]).sort_values(["value", "rows"], ascending=[False, False], kind="stable")
+    groups = [
+        GroupRow(tuple(str(k) for k in (key if isinstance(key, tuple) else (key,))), float(v), int(n))
+        for key, v, n in zip(table.index, table["value"], table["rows"], strict=True)
+    ]
+    if not groups:
+        return GroupFacts(**base, total=total)
+    top, rest = groups[:top_n], groups[top_n:]
+    other = None
+    if rest:
+        combined = keys[0] if len(keys) == 1 else keys[0] + "\x1f" + keys[1]
+        inside = combined.isin(["\x1f".join(g.keys) for g in top])
+        rest_values = values[~inside.to_numpy()]
+        value = _overall(rest_values, aggregation, rows_measure)
+        if aggregation == "share" and value is not None and total:
+            value = value / _overall(values, aggregation, rows_measure)
+        other = GroupRow((OTHER_LABEL,), value, int(len(rest_values)))
+    k = min(3, len(groups) // 2)
+    leaders = tuple(groups[: max(k, 1)])
+    outsiders = tuple(reversed(groups[-k:])) if k else ()
+    gap = ratio = None
+    if outsiders:
+        gap = leaders[0].value - outsiders[0].value
+        if leaders[0].value > 0 and outsiders[0].value > 0:
+            ratio = leaders[0].value / outsiders[0].value
+    return GroupFacts(
+        **base,
+        total=total,
+        groups=len(groups),
+        table=tuple(groups[:TABLE_ROWS]),
+        top=tuple(top),
+        other=other,
+        other_groups=len(rest),
+        leaders=leaders,
+        outsiders=outsiders,
+        gap=gap,
+        ratio=ratio,
+    )

@@ -1,0 +1,41 @@
+# Svodka app image: slim Python, the runtime requirements only (no torch, no CUDA), non-root.
+# The model runs in the separate Ollama container (docker-compose.yml).
+FROM python:3.11-slim-bookworm
+
+ENV PYTHONDONTWRITEBYTECODE=1 \
+    PYTHONUNBUFFERED=1 \
+    PIP_NO_CACHE_DIR=1 \
+    PIP_DISABLE_PIP_VERSION_CHECK=1 \
+    PIP_ROOT_USER_ACTION=ignore
+
+RUN groupadd --system --gid 10001 svodka \
+    && useradd --system --uid 10001 --gid svodka --create-home --home-dir /home/svodka svodka
+
+WORKDIR /app
+
+# Dependencies first, in their own layer: code changes do not reinstall them.
+COPY requirements.txt ./
+RUN pip install --no-cache-dir -r requirements.txt
+
+# Code and the embedded dataset stay owned by root: the app user can read them, not change them.
+COPY .streamlit/ ./.streamlit/
+COPY data/ ./data/
+COPY lib/ ./lib/
+COPY pages/ ./pages/
+COPY streamlit_app.py ./
+
+# Runtime state (caches, journal, Kaggle downloads) lives on a volume owned by the app user;
+# a fresh named volume takes this directory's ownership.
+ENV SVODKA_STATE_DIR=/data/state
+RUN mkdir -p /data/state && chown svodka:svodka /data/state
+VOLUME ["/data/state"]
+
+USER svodka
+
+EXPOSE 8501
+
+# The slim image has no curl: probe Streamlit's health endpoint with Python.
+HEALTHCHECK --interval=30s --timeout=5s --start-period=30s --retries=3 \
+    CMD ["python", "-c", "import sys, urllib.request; sys.exit(0 if urllib.request.urlopen('http://127.0.0.1:8501/_stcore/health', timeout=4).status == 200 else 1)"]
+
+CMD ["streamlit", "run", "streamlit_app.py", "--server.address=0.0.0.0", "--server.port=8501"]

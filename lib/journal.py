@@ -21,6 +21,7 @@ from typing import Any
 import pandas as pd
 
 from lib.config import load_config
+from lib.errors import SvodkaError
 
 METRIC_FIELDS: tuple[str, ...] = (
     "total_duration",
@@ -125,6 +126,15 @@ MIGRATIONS: tuple[tuple[str, Callable[[sqlite3.Connection], None]], ...] = (
     ("m002_indexes", _m002_indexes),
 )
 
+class JournalError(SvodkaError):
+    """The journal database could not be opened, read or written."""
+
+
+JOURNAL_UNAVAILABLE = (
+    "Журнал вызовов недоступен: не удалось открыть базу {path}. "
+    "Проверьте, что каталог состояния (SVODKA_STATE_DIR) существует и доступен для записи, и обновите страницу."
+)
+
 _migrated: set[Path] = set()
 _migrate_lock = threading.Lock()
 
@@ -155,9 +165,13 @@ def journal_path() -> Path:
 
 @contextmanager
 def _connect(path: Path | None) -> Iterator[sqlite3.Connection]:
+    """A fresh connection to a migrated journal; SQLite and file-system failures become a JournalError."""
     path = Path(path) if path is not None else journal_path()
-    path.parent.mkdir(parents=True, exist_ok=True)
-    db = sqlite3.connect(path, timeout=30, isolation_level=None)
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        db = sqlite3.connect(path, timeout=30, isolation_level=None)
+    except (OSError, sqlite3.Error) as exc:
+        raise JournalError(JOURNAL_UNAVAILABLE.format(path=path), detail=repr(exc)) from exc
     try:
         db.execute("PRAGMA journal_mode=WAL")
         db.execute("PRAGMA busy_timeout=30000")
@@ -167,6 +181,8 @@ def _connect(path: Path | None) -> Iterator[sqlite3.Connection]:
                 migrate(db)
                 _migrated.add(key)
         yield db
+    except sqlite3.Error as exc:
+        raise JournalError(JOURNAL_UNAVAILABLE.format(path=path), detail=repr(exc)) from exc
     finally:
         db.close()
 

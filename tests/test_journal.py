@@ -10,6 +10,7 @@ import threading
 from pathlib import Path
 
 import pandas as pd
+import pytest
 
 from lib import journal
 from lib.charts.journal import latency_chart, speed_chart, status_chart
@@ -248,3 +249,19 @@ def test_csv_of_empty_frame_is_only_the_header() -> None:
     data = calls_csv(calls())
     header = data.decode("utf-8-sig").strip()
     assert header.split(",") == list(journal.COLUMNS)
+
+
+def test_unwritable_journal_raises_russian_journal_error(tmp_path: Path) -> None:
+    blocker = tmp_path / "file"
+    blocker.write_text("not a directory")
+    with pytest.raises(journal.JournalError) as caught:
+        calls(blocker / "journal.sqlite")
+    assert "Журнал вызовов недоступен" in caught.value.user_message
+    assert "SVODKA_STATE_DIR" in caught.value.user_message
+
+
+def test_corrupt_journal_file_raises_journal_error(tmp_path: Path) -> None:
+    path = tmp_path / "journal.sqlite"
+    path.write_bytes(b"this is not a database" * 100)
+    with pytest.raises(journal.JournalError):
+        record_call(make_record(), path)

@@ -1,0 +1,86 @@
+import streamlit as st
+
+from lib.charts.journal import latency_chart, speed_chart, status_chart
+from lib.errors import SvodkaError
+from lib.fmt import fmt_int, fmt_num
+from lib.journal import calls, calls_csv, distinct_values
+from lib.journal_facts import PERIODS, journal_facts, journal_table, page_label, period_start, status_label
+from lib.ui.widgets import metric_row
+
+st.title("Журнал")
+st.caption("Каждое обращение к модели: когда, с какой страницы, сколько ждали и чем закончилось.")
+
+try:
+    choices = distinct_values()
+except SvodkaError as exc:
+    st.error(exc.user_message)
+    st.stop()
+
+if not choices["status"]:
+    st.info(
+        "Журнал пока пуст: модель ещё ни разу не вызывалась. Откройте любую страницу отчёта и попросите текст "
+        "или нажмите «Проверить модель» на странице «Модель» — вызов появится здесь."
+    )
+    st.stop()
+
+
+period_col, page_col, model_col, status_col = st.columns(4)
+period = period_col.selectbox("Период", list(PERIODS), key="journal_period")
+page = page_col.selectbox("Страница", [None, *choices["page"]], format_func=lambda p: page_label(p or "Все"),
+                          key="journal_page")
+model = model_col.selectbox("Модель", [None, *choices["model"]], format_func=lambda m: m or "Все", key="journal_model")
+status = status_col.selectbox("Статус", [None, *choices["status"]], format_func=lambda s: status_label(s or "Все"),
+                              key="journal_status")
+
+frame = calls(since=period_start(period), page=page, model=model, status=status)
+if frame.empty:
+    st.info("Под выбранные фильтры не попал ни один вызов. Расширьте период или выберите «Все».")
+    st.stop()
+
+facts = journal_facts(frame)
+metric_row(
+    [
+        ("Вызовов", fmt_int(facts.calls)),
+        ("Успешно", fmt_int(facts.ok)),
+        ("Ошибок", fmt_int(facts.errors)),
+        ("Из кэша", fmt_int(facts.cache_hits)),
+        ("Медиана ответа", f"{fmt_num(facts.median_latency_seconds, 1)} с"),
+        ("Медиана скорости", f"{fmt_num(facts.median_tokens_per_second, 1)} ток./с"),
+    ],
+    helps=[
+        None,
+        None,
+        "Вызовы, завершившиеся ошибкой: сервер недоступен, тайм-аут, модель не найдена…",
+        "Ответы, взятые из кэша текстов: модель при этом не запускалась.",
+        "Полное время ответа модели по данным сервера (успешные вызовы, без кэша).",
+        "Токенов ответа в секунду генерации (успешные вызовы, без кэша).",
+    ],
+)
+
+left, right = st.columns(2)
+left.plotly_chart(latency_chart(facts), width="stretch")
+right.plotly_chart(speed_chart(facts), width="stretch")
+st.plotly_chart(status_chart(facts), width="stretch")
+
+st.subheader("Вызовы")
+st.dataframe(journal_table(frame), hide_index=True, width="stretch")
+st.download_button(
+    "Скачать CSV",
+    data=calls_csv(frame),
+    file_name="svodka-journal.csv",
+    mime="text/csv",
+    help="Все поля показанных вызовов, включая отправленные сообщения; кодировка UTF-8 с BOM (открывается в Excel).",
+)
+
+with st.expander("Что видела модель"):
+    call_id = st.selectbox("Вызов №", [int(i) for i in frame["id"]], key="journal_call")
+    call = frame.set_index("id").loc[call_id]
+    if not call["messages"]:
+        st.caption("Сообщения этого вызова не сохранены.")
+    for message in call["messages"] or []:
+        st.markdown(f"**{message.get('role', '')}**")
+        st.code(message.get("content", ""), language=None, wrap_lines=True)
+    st.markdown("**Ответ**")
+    st.code(call["response"] if isinstance(call["response"], str) else "", language=None, wrap_lines=True)
+    if isinstance(call["error"], str):
+        st.error(call["error"])

@@ -1,0 +1,96 @@
+"""The «Журнал» page driven in-process with AppTest over a journal built in the test."""
+
+from __future__ import annotations
+
+import sqlite3
+from pathlib import Path
+
+from streamlit.testing.v1 import AppTest
+
+from lib.journal import CallRecord, calls, record_call, text_hash
+
+PAGE = str(Path(__file__).resolve().parent.parent / "pages" / "09_journal.py")
+
+
+def record(**changes) -> int:
+    base = dict(
+        page="overview",
+        model="qwen2.5:3b",
+        options={"num_ctx": 8192},
+        system_prompt_hash=text_hash("с"),
+        prompt_hash=text_hash("п"),
+        prompt_chars=1,
+        prompt_tokens=10,
+        messages=[{"role": "user", "content": "Расскажи о данных"}],
+        response="Всего 12 рейсов.",
+        status="ok",
+        error=None,
+        cache_hit=False,
+        facts_kind="overview",
+        dataset_id="d",
+        prompt_version="p1",
+        metrics={"total_duration": 3_000_000_000, "eval_count": 40, "eval_duration": 2_000_000_000},
+    )
+    base.update(changes)
+    return record_call(CallRecord(**base))
+
+
+def run_page() -> AppTest:
+    at = AppTest.from_file(PAGE, default_timeout=30)
+    at.run()
+    assert not at.exception, at.exception
+    return at
+
+
+def test_empty_journal_shows_friendly_message_without_charts() -> None:
+    at = run_page()
+    assert "Журнал пока пуст" in at.info[0].value
+    assert not at.get("plotly_chart")
+
+
+def test_calls_shown_with_metrics_charts_table_and_csv() -> None:
+    record()
+    record(status="connection", response="", error="Сервер Ollama не отвечает", metrics={})
+    record(page="model", model="qwen3:1.7b", cache_hit=True, metrics={})
+    at = run_page()
+    metrics = {m.label: m.value for m in at.metric}
+    assert metrics["Вызовов"] == "3"
+    assert metrics["Ошибок"] == "1"
+    assert metrics["Из кэша"] == "1"
+    assert metrics["Медиана ответа"] == "3 с"
+    assert metrics["Медиана скорости"] == "20 ток./с"
+    assert len(at.get("plotly_chart")) == 3
+    table = at.dataframe[0].value
+    assert len(table) == 3
+    assert set(table["Статус"]) == {"успешно", "сервер недоступен"}
+    assert set(table["Страница"]) == {"Обзор", "Модель"}
+    assert at.get("download_button")[0].proto.label == "Скачать CSV"
+
+
+def test_status_filter_narrows_the_table() -> None:
+    record()
+    record(status="timeout", response="", error="Модель не успела загрузиться", metrics={"wall_seconds": 120.0})
+    at = run_page()
+    at.selectbox(key="journal_status").set_value("timeout").run()
+    assert not at.exception
+    table = at.dataframe[0].value
+    assert list(table["Статус"]) == ["тайм-аут"]
+    assert {m.label: m.value for m in at.metric}["Ошибок"] == "1"
+
+
+def test_period_filter_with_nothing_inside_says_so(state_dir: Path) -> None:
+    call_id = record()
+    with sqlite3.connect(state_dir / "journal.sqlite") as db:
+        db.execute("UPDATE calls SET created_at = '2020-01-01T00:00:00.000000+00:00' WHERE id = ?", (call_id,))
+    assert len(calls()) == 1
+    at = run_page()
+    at.selectbox(key="journal_period").set_value("За сутки").run()
+    assert not at.exception
+    assert "Под выбранные фильтры не попал ни один вызов" in at.info[0].value
+    assert not at.dataframe
+
+
+def test_broken_journal_shows_russian_error_not_traceback(state_dir: Path) -> None:
+    (state_dir / "journal.sqlite").write_bytes(b"garbage" * 200)
+    at = run_page()
+    assert "Журнал вызовов недоступен" in at.error[0].value

@@ -1,0 +1,324 @@
+"""Matching numeric claims against the numbers of a fact-sheet payload (policy: see the package docstring)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+import re
+from dataclasses import dataclass, field
+from typing import Any, Literal
+
+from lib.verify.numbers import NumberClaim, extract_numbers
+
+FactKind = Literal["value", "count", "rank", "year", "date"]
+Status = Literal["supported", "unsupported"]
+Reason = Literal["", "not_in_facts", "other_entity"]
+
+_PERCENT_LABEL = re.compile(r"%|дол[яиюе]|процент|share|pct|percent|п\.\s?п\.", re.IGNORECASE)
+_NAME_KEYS = ("имя", "название", "значение", "столбец", "name", "value")
+_LETTER = re.compile(r"[A-Za-zА-Яа-яЁё]")
+_SENTENCE_END = re.compile(r"[.!?…]+(?=\s+[A-ZА-ЯЁ\d«\"(])|\n+")
+_CLAUSE_END = re.compile(r"[;:]|,(?!\d)|[.!?…]+(?=\s+[A-ZА-ЯЁ\d«\"(])|\n+")
+_MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>$~:=])")
+
+
+@dataclass(frozen=True)
+class FactNumber:
+    """One number of the payload. `label` is a readable path («столбцы › dep_delay › пропусков, %»),
+    `entities` the names of the list items it lies in, outermost first («dep_delay», or «carrier», «UA»)."""
+
+    label: str
+    value: float | None
+    kind: FactKind = "value"
+    percent: bool = False
+    date: tuple[int, int | None, int | None] | None = None
+    entities: tuple[str, ...] = ()
+
+    def shown(self) -> str:
+        """The fact as the payload states it, for the «closest fact» hint."""
+        if self.kind == "date" and self.date:
+            return "-".join(f"{part:02d}" if i else str(part) for i, part in enumerate(self.date) if part)
+        value = self.value if self.value is not None else math.nan
+        return str(int(value)) if float(value).is_integer() else repr(value)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"label": self.label, "value": self.value, "kind": self.kind, "percent": self.percent,
+                "date": list(self.date) if self.date else None, "shown": self.shown()}
+
+
+def _is_percent_label(key: str) -> bool:
+    return bool(_PERCENT_LABEL.search(key))
+
+
+def _item_name(item: Any, index: int) -> str:
+    if isinstance(item, dict):
+        for key in _NAME_KEYS:
+            if isinstance(item.get(key), str):
+                return item[key]
+        for value in item.values():
+            if isinstance(value, str):
+                return value
+    return f"№{index + 1}"
+
+
+def _item_entity(item: Any) -> str | None:
+    """The name of a list item that a text could mention: a name-like key, or its first string."""
+    if not isinstance(item, dict):
+        return None
+    names = [item[key] for key in _NAME_KEYS if isinstance(item.get(key), str)]
+    names = names or [value for value in item.values() if isinstance(value, str)][:1]
+    return next((name for name in names if len(name) >= 2 and _LETTER.search(name)), None)
+
+
+def _string_facts(text: str, label: str, entities: tuple[str, ...], percent: bool) -> list[FactNumber]:
+    facts: list[FactNumber] = []
+    for claim in extract_numbers(text):
+        if claim.kind == "date" and claim.date and claim.date[0] is not None:
+            year, month, day = claim.date
+            facts.append(FactNumber(label, float(year), "date", date=(year, month, day), entities=entities))
+            facts.append(FactNumber(label, float(year), "year", entities=entities))
+        elif claim.kind == "date" and claim.date:
+            continue  # a day and month without a year says too little to support anything
+        elif claim.kind == "year":
+            facts.append(FactNumber(label, claim.value, "year", entities=entities))
+        else:
+            facts.append(FactNumber(label, claim.value, "value", percent=percent or claim.kind in ("percent", "pp"),
+                                    entities=entities))
+    return facts
+
+
+def _walk(node: Any, path: tuple[str, ...], entities: tuple[str, ...], percent: bool,
+          out: list[FactNumber]) -> None:
+    label = " › ".join(path) or "—"
+    if isinstance(node, bool) or node is None:
+        return
+    if isinstance(node, (int, float)):
+        if isinstance(node, float) and not math.isfinite(node):
+            return
+        out.append(FactNumber(label, float(node), "value", percent=percent, entities=entities))
+    elif isinstance(node, str):
+        out.extend(_string_facts(node, label, entities, percent))
+    elif isinstance(node, dict):
+        for key, value in node.items():
+            key = str(key)
+            out.extend(_string_facts(key, label, entities, percent))
+            _walk(value, (*path, key), entities, percent or _is_percent_label(key), out)
+    elif isinstance(node, (list, tuple)):
+        out.append(FactNumber(f"{label} (число элементов)", float(len(node)), "count", entities=entities))
+        for index, item in enumerate(node):
+            out.append(FactNumber(f"{label} (место)", float(index + 1), "rank", entities=entities))
+            name = _item_entity(item)
+            _walk(item, (*path, _item_name(item, index)), (*entities, name) if name else entities, percent, out)
+
+
+def fact_numbers(payload: dict[str, Any]) -> list[FactNumber]:
+    """Every number a payload states: numeric leaves (with the percent flag from their key), lengths
+    of lists and places in them, numbers and dates written inside strings and keys (an ISO date or
+    «январь 2013» gives a date fact and a year fact)."""
+    out: list[FactNumber] = []
+    _walk(payload, (), (), False, out)
+    return out
+
+
+# --- matching ----------------------------------------------------------------------------------
+
+def _candidates(claim: NumberClaim, fact: FactNumber) -> list[float]:
+    """The fact's value in the claim's unit, through the allowed transformations."""
+    if fact.value is None or fact.kind == "date":
+        return []
+    v = fact.value
+    if claim.kind in ("percent", "pp"):
+        if fact.kind != "value":
+            return []
+        if fact.percent:
+            return [v]
+        return [v * 100] if abs(v) <= 1 else []
+    if claim.kind == "ordinal":
+        return [v] if fact.kind in ("value", "count", "rank") else []
+    if claim.kind == "multiplier":
+        return [v] if fact.kind in ("value", "count") and not fact.percent else []
+    if fact.kind == "rank":
+        return []
+    if claim.kind == "year":
+        return [v] if fact.kind in ("value", "year") else []
+    if fact.kind == "year" and not (claim.value.is_integer() and 1800 <= abs(claim.value) <= 2100):
+        return []
+    return [v, v / 100] if fact.percent else [v]
+
+
+def _within(claim: NumberClaim, candidate: float) -> bool:
+    low, high = claim.interval()
+    if not claim.signed:
+        candidate = abs(candidate)
+    eps = 1e-9 * max(1.0, abs(candidate))
+    return low - eps <= candidate <= high + eps
+
+
+def _date_matches(claim: NumberClaim, fact: FactNumber) -> bool:
+    if fact.kind != "date" or not claim.date or not fact.date:
+        return False
+    return all(part is None or part == fact_part for part, fact_part in zip(claim.date, fact.date, strict=True))
+
+
+def _distance(claim: NumberClaim, fact: FactNumber) -> float:
+    if claim.kind == "date":
+        if fact.kind != "date" or not claim.date or not fact.date:
+            return math.inf
+        year, month, day = (c if c is not None else f for c, f in zip(claim.date, fact.date, strict=True))
+        try:
+            said = dt.date(year or 2000, month or 1, day or 1)
+            known = dt.date(fact.date[0], fact.date[1] or 1, fact.date[2] or 1)
+        except ValueError:
+            return math.inf
+        return abs((said - known).days)
+    options = _candidates(claim, fact)
+    if not options:
+        return math.inf
+    target = claim.value
+    return min(abs((abs(c) if not claim.signed else c) - target) / max(abs(target), 1e-9) for c in options)
+
+
+def _spans(pattern: re.Pattern[str], text: str) -> list[tuple[int, int]]:
+    bounds = [0] + [m.end() for m in pattern.finditer(text)] + [len(text)]
+    return [(a, b) for a, b in zip(bounds, bounds[1:], strict=False) if b > a]
+
+
+def _around(spans: list[tuple[int, int]], position: int) -> tuple[int, int]:
+    for start, end in spans:
+        if start <= position < end:
+            return start, end
+    return 0, 0
+
+
+def _mentions(text: str, entities: set[str]) -> list[tuple[int, str]]:
+    found: list[tuple[int, str]] = []
+    for name in entities:
+        pattern = re.compile(rf"(?<![\w-]){re.escape(name)}(?![\w-])")
+        found.extend((m.start(), name) for m in pattern.finditer(text))
+    return found
+
+
+@dataclass(frozen=True)
+class ClaimCheck:
+    """The verdict on one claim: `supports` are facts it agrees with; `closest` is the nearest fact
+    when it is unsupported; `reason` says why («not_in_facts» or «other_entity»)."""
+
+    claim: NumberClaim
+    supports: tuple[FactNumber, ...] = ()
+    closest: FactNumber | None = None
+    reason: Reason = ""
+
+    @property
+    def status(self) -> Status:
+        return "unsupported" if self.reason else "supported"
+
+    @property
+    def supported(self) -> bool:
+        return not self.reason
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            **self.claim.to_dict(), "status": self.status, "reason": self.reason,
+            "supports": [f.label for f in self.supports[:3]],
+            "closest": {"label": self.closest.label, "value": self.closest.shown()} if self.closest else None,
+        }
+
+
+@dataclass(frozen=True)
+class Verdict:
+    """The result of checking a text: one `ClaimCheck` per number, in reading order."""
+
+    text: str
+    checks: tuple[ClaimCheck, ...] = field(default_factory=tuple)
+
+    @property
+    def total(self) -> int:
+        return len(self.checks)
+
+    @property
+    def supported_count(self) -> int:
+        return sum(check.supported for check in self.checks)
+
+    @property
+    def unsupported(self) -> tuple[ClaimCheck, ...]:
+        return tuple(check for check in self.checks if not check.supported)
+
+    @property
+    def ok(self) -> bool:
+        return not self.unsupported
+
+    def summary(self) -> str:
+        return f"Проверено чисел: {self.supported_count} из {self.total}"
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"supported": self.supported_count, "total": self.total, "ok": self.ok,
+                "claims": [check.to_dict() for check in self.checks]}
+
+    def highlighted_markdown(self) -> str:
+        """The text as Streamlit markdown, unsupported numbers wrapped in `:red-background[…]` and
+        every other markdown character escaped, so the model's text cannot inject formatting."""
+        parts: list[str] = []
+        cursor = 0
+        for check in self.unsupported:
+            start, end = check.claim.start, check.claim.end
+            parts.append(escape_markdown(self.text[cursor:start]))
+            parts.append(f":red-background[{escape_markdown(self.text[start:end])}]")
+            cursor = end
+        parts.append(escape_markdown(self.text[cursor:]))
+        return "".join(parts)
+
+
+def escape_markdown(text: str) -> str:
+    """Backslash-escape markdown, LaTeX (`$`) and Streamlit directive (`:`) characters."""
+    return _MARKDOWN_SPECIAL.sub(r"\\\1", text)
+
+
+def _named_near(claim: NumberClaim, clauses: list[tuple[int, int]], sentences: list[tuple[int, int]],
+                mentions: list[tuple[int, str]]) -> set[str]:
+    """Entities the claim is about: those named in its clause plus the last one named before it in
+    its sentence; if there are none, all named in its sentence."""
+    clause_start, clause_end = _around(clauses, claim.start)
+    sentence_start, sentence_end = _around(sentences, claim.start)
+    named = {name for position, name in mentions if clause_start <= position < clause_end}
+    before = [(position, name) for position, name in mentions if sentence_start <= position < claim.start]
+    if before:
+        named.add(max(before)[1])
+    if not named:
+        named = {name for position, name in mentions if sentence_start <= position < sentence_end}
+    return named
+
+
+def _check(claim: NumberClaim, facts: list[FactNumber], clauses: list[tuple[int, int]],
+           sentences: list[tuple[int, int]], mentions: list[tuple[int, str]],
+           related: dict[str, set[str]]) -> ClaimCheck:
+    if claim.kind == "date":
+        supports = tuple(f for f in facts if _date_matches(claim, f))
+    else:
+        supports = tuple(f for f in facts if any(_within(claim, c) for c in _candidates(claim, f)))
+    if not supports:
+        closest = min(facts, key=lambda f: _distance(claim, f), default=None)
+        if closest is not None and not math.isfinite(_distance(claim, closest)):
+            closest = None
+        return ClaimCheck(claim, closest=closest, reason="not_in_facts")
+    if any(not f.entities for f in supports):
+        return ClaimCheck(claim, supports)
+    named = _named_near(claim, clauses, sentences, mentions)
+    named = set().union(*(related.get(name, {name}) for name in named)) if named else set()
+    if not named or any(f.entities[-1] in named for f in supports):
+        return ClaimCheck(claim, supports)
+    return ClaimCheck(claim, closest=supports[0], reason="other_entity")
+
+
+def verify_numbers(text: str, payload: dict[str, Any]) -> Verdict:
+    """Check every number in `text` against `payload` (the exact dict the model was given)."""
+    facts = fact_numbers(payload)
+    related: dict[str, set[str]] = {}  # an entity with its ancestors and descendants
+    for fact in facts:
+        for depth, name in enumerate(fact.entities):
+            related.setdefault(name, {name}).update(fact.entities[:depth])
+            for ancestor in fact.entities[:depth]:
+                related.setdefault(ancestor, {ancestor}).add(name)
+    mentions = _mentions(text, set(related))
+    clauses, sentences = _spans(_CLAUSE_END, text), _spans(_SENTENCE_END, text)
+    checks = tuple(_check(claim, facts, clauses, sentences, mentions, related) for claim in extract_numbers(text))
+    return Verdict(text, checks)

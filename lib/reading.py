@@ -367,6 +367,8 @@ def _detect_decimal(frame: pd.DataFrame, delimiter: str) -> str:
         return "."
     comma = dot = 0
     for name in frame.columns:
+        if not _only_strings(frame[name]):
+            continue
         values = _text_values(frame[name].head(_SAMPLE_ROWS))
         comma += int(values.str.fullmatch(_COMMA_FRACTION).sum())
         dot += int(values.str.fullmatch(_DOT_FRACTION).sum())
@@ -473,7 +475,8 @@ def _read_excel(data: bytes, filename: str, options: ReadOptions) -> tuple[pd.Da
             candidates = list(sheets)
         raw = None
         for sheet in candidates:
-            raw = book.parse(sheet, header=None, dtype=object).dropna(how="all").dropna(axis=1, how="all")
+            raw = pd.read_excel(book, sheet_name=sheet, header=None, dtype=object)
+            raw = raw.dropna(how="all").dropna(axis=1, how="all")
             if not raw.empty:
                 break
         if raw is None or raw.empty:

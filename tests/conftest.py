@@ -51,3 +51,13 @@ def small_frame() -> pd.DataFrame:
             "paid": [True, False, True, True, None, True, False, True, True, True],
         }
     )
+
+
+@pytest.fixture
+def fake_ollama(monkeypatch: pytest.MonkeyPatch):
+    """A fake Ollama server on 127.0.0.1 (see tests/fake_ollama.py); OLLAMA_HOST points at it."""
+    from tests.fake_ollama import FakeOllama
+
+    with FakeOllama() as server:
+        monkeypatch.setenv("OLLAMA_HOST", server.url)
+        yield server

@@ -1,0 +1,332 @@
+"""The only module that talks to Ollama: an explicit `ollama.Client` with a real timeout.
+
+Every failure leaves this module as `NarrationError(user_message, kind=...)`; the Russian message says
+what happened and what to do, the kind goes to the journal. Notes on the client (ollama 0.6):
+non-streaming calls turn a refused connection into the built-in `ConnectionError`, streaming calls let
+`httpx.ConnectError` escape on first iteration; an `{"error": …}` line mid-stream raises `ResponseError`
+with status -1; a stream that simply stops ends the iterator without a `done` line.
+"""
+
+from __future__ import annotations
+
+import json
+import threading
+import time
+from collections.abc import Iterator
+from dataclasses import asdict, dataclass
+from typing import Any
+
+import httpx
+import ollama
+import pydantic
+
+from lib.errors import NarrationError
+from lib.fmt import fmt_num
+
+DEFAULT_PORT = 11434
+
+MESSAGES: dict[str, str] = {
+    "connection": (
+        "Не удаётся подключиться к Ollama по адресу {host}. Запустите Ollama (`ollama serve`) "
+        "или `docker compose up`, либо укажите другой адрес сервера (OLLAMA_HOST) на странице «Модель»."
+    ),
+    "not_found": (
+        "Модели «{model}» нет на сервере Ollama. Скачайте её на странице «Модель» (кнопка «Скачать модель») "
+        "или командой `ollama pull {model}`, либо выберите другую модель."
+    ),
+    "timeout": (
+        "Ollama не ответила за {timeout} с. Скорее всего, модель ещё загружается в память: подождите минуту "
+        "и нажмите «Сгенерировать заново». Если так повторяется, увеличьте SVODKA_OLLAMA_TIMEOUT "
+        "или выберите модель поменьше на странице «Модель»."
+    ),
+    "server": (
+        "Сервер Ollama сообщил о внутренней ошибке: {error}. Попробуйте ещё раз; если ошибка повторяется, "
+        "перезапустите Ollama или выберите модель поменьше (возможно, не хватает памяти)."
+    ),
+    "busy": (
+        "Сервер Ollama занят другими запросами (очередь переполнена). Подождите немного "
+        "и нажмите «Сгенерировать заново»."
+    ),
+    "bad_request": (
+        "Ollama отклонила запрос: {error}. Проверьте настройки на странице «Модель» "
+        "(размер контекста, модель) и попробуйте ещё раз."
+    ),
+    "stream_error": (
+        "Ollama прервала ответ с ошибкой: {error}. Нажмите «Сгенерировать заново»; если ошибка повторяется, "
+        "перезапустите Ollama или выберите другую модель."
+    ),
+    "stream_cut": (
+        "Ответ Ollama оборвался на середине (соединение закрылось раньше конца ответа). "
+        "Нажмите «Сгенерировать заново»; если так повторяется, проверьте, что сервер Ollama не перезапускается."
+    ),
+    "pull": (
+        "Не удалось скачать модель «{model}»: {error}. Проверьте имя модели (например, qwen2.5:3b) "
+        "и что у сервера Ollama есть доступ в интернет."
+    ),
+    "unknown": (
+        "Ollama ответила неожиданно: {error}. Попробуйте ещё раз или проверьте сервер на странице «Модель»."
+    ),
+}
+
+
+def base_url(host: str) -> str:
+    """`OLLAMA_HOST` as the client reads it: scheme and port added when missing ('ollama' → http://ollama:11434)."""
+    host = (host or "").strip().rstrip("/") or f"127.0.0.1:{DEFAULT_PORT}"
+    scheme, _, rest = host.rpartition("://")
+    scheme = scheme or "http"
+    hostport, slash, path = rest.partition("/")
+    if hostport.startswith(":"):
+        hostport = "127.0.0.1" + hostport
+    has_port = hostport.rsplit("]", 1)[-1].count(":") == 1
+    if not has_port:
+        if "://" in host:
+            hostport += ":443" if scheme == "https" else ":80"
+        else:
+            hostport += f":{DEFAULT_PORT}"
+    return f"{scheme}://{hostport}{slash}{path}"
+
+
+def narration_error(kind: str, *, host: str = "", model: str = "", timeout: float = 0, error: str = "",
+                    detail: str = "") -> NarrationError:
+    message = MESSAGES[kind].format(host=host, model=model, timeout=fmt_num(timeout), error=error or "нет подробностей")
+    return NarrationError(message, kind=kind, detail=detail or error)
+
+
+@dataclass(frozen=True)
+class ModelInfo:
+    name: str
+    size: int | None
+    family: str | None
+    parameter_size: str | None
+    quantization: str | None
+    modified_at: str | None
+
+
+@dataclass
+class CallMetrics:
+    """Usage of one call, from the final `done` line (any value may be missing) plus our own clocks."""
+
+    total_duration: int | None = None
+    load_duration: int | None = None
+    prompt_eval_count: int | None = None
+    prompt_eval_duration: int | None = None
+    eval_count: int | None = None
+    eval_duration: int | None = None
+    done_reason: str | None = None
+    first_token_seconds: float | None = None
+    wall_seconds: float | None = None
+
+    @property
+    def tokens_per_second(self) -> float | None:
+        if not self.eval_count or not self.eval_duration:
+            return None
+        return self.eval_count / self.eval_duration * 1e9
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any] | None) -> CallMetrics:
+        data = data or {}
+        return cls(**{k: data.get(k) for k in cls.__dataclass_fields__})
+
+
+@dataclass(frozen=True)
+class PullProgress:
+    status: str
+    completed: int | None
+    total: int | None
+
+
+class ChatStream:
+    """Iterator of text chunks of one streamed chat. After exhaustion `.text`, `.metrics` and `.done` are set.
+
+    Raises `NarrationError` from the iteration; `.text` then holds what arrived before the failure.
+    """
+
+    def __init__(self, gateway: OllamaGateway, model: str, request: dict[str, Any]) -> None:
+        self._gateway = gateway
+        self._model = model
+        self._request = request
+        self._parts: list[str] = []
+        self.metrics = CallMetrics()
+        self.done = False
+        self._started = False
+
+    @property
+    def text(self) -> str:
+        return "".join(self._parts)
+
+    def __iter__(self) -> Iterator[str]:
+        if self._started:
+            raise RuntimeError("a ChatStream can be iterated only once")
+        self._started = True
+        return self._chunks()
+
+    def _chunks(self) -> Iterator[str]:
+        start = time.perf_counter()
+        try:
+            for part in self._gateway.client.chat(model=self._model, stream=True, **self._request):
+                content = (part.message.content or "") if part.message is not None else ""
+                if content:
+                    if self.metrics.first_token_seconds is None:
+                        self.metrics.first_token_seconds = time.perf_counter() - start
+                    self._parts.append(content)
+                    yield content
+                if part.done:
+                    self.done = True
+                    for name in ("total_duration", "load_duration", "prompt_eval_count", "prompt_eval_duration",
+                                 "eval_count", "eval_duration", "done_reason"):
+                        setattr(self.metrics, name, getattr(part, name, None))
+        except NarrationError:
+            raise
+        except Exception as exc:  # noqa: BLE001 - every failure becomes a NarrationError with a Russian message
+            raise self._gateway.translate(exc, self._model) from exc
+        finally:
+            self.metrics.wall_seconds = time.perf_counter() - start
+        if not self.done:
+            raise self._gateway.translate(_StreamCut(), self._model)
+
+
+class _StreamCut(Exception):
+    """The stream ended without a `done: true` line."""
+
+
+class OllamaGateway:
+    """One server. Cheap to keep around (one pooled httpx client inside); capabilities are cached per model."""
+
+    def __init__(self, host: str, timeout: float) -> None:
+        self.host = host
+        self.url = base_url(host)
+        self.timeout = float(timeout)
+        self.client = ollama.Client(host=self.url, timeout=self.http_timeout(self.timeout))
+        self._capabilities: dict[str, frozenset[str]] = {}
+        self._context: dict[str, int | None] = {}
+        self._lock = threading.Lock()
+
+    @staticmethod
+    def http_timeout(read: float) -> httpx.Timeout:
+        """`read` bounds the wait for every next byte, the first one included (model load happens before it)."""
+        return httpx.Timeout(connect=min(5.0, read), read=read, write=min(30.0, read), pool=min(10.0, read))
+
+    def translate(self, exc: BaseException, model: str = "") -> NarrationError:
+        """Any client or transport failure → NarrationError with the kind the journal records."""
+        ctx = {"host": self.url, "model": model, "timeout": self.timeout}
+        if isinstance(exc, NarrationError):
+            return exc
+        if isinstance(exc, _StreamCut):
+            return narration_error("stream_cut", **ctx, detail="stream ended without done:true")
+        if isinstance(exc, (ConnectionError, httpx.ConnectError)):
+            return narration_error("connection", **ctx, detail=str(exc))
+        if isinstance(exc, httpx.TimeoutException):
+            return narration_error("timeout", **ctx, detail=f"{type(exc).__name__}: {exc}")
+        if isinstance(exc, ollama.ResponseError):
+            status, error = exc.status_code, str(exc.error)
+            kind = {404: "not_found", 500: "server", 503: "busy", 400: "bad_request", -1: "stream_error"}.get(
+                status, "unknown")
+            if status == 404 and "not found" not in error.lower():
+                kind = "unknown"
+            return narration_error(kind, **ctx, error=error, detail=f"HTTP {status}: {error}")
+        if isinstance(exc, (httpx.RemoteProtocolError, httpx.ReadError)):
+            return narration_error("stream_cut", **ctx, detail=f"{type(exc).__name__}: {exc}")
+        if isinstance(exc, (json.JSONDecodeError, pydantic.ValidationError, httpx.HTTPError)):
+            return narration_error("unknown", **ctx, error=type(exc).__name__, detail=str(exc))
+        return narration_error("unknown", **ctx, error=type(exc).__name__, detail=repr(exc))
+
+    def _call(self, model: str, fn, *args, **kwargs):
+        try:
+            return fn(*args, **kwargs)
+        except Exception as exc:  # noqa: BLE001
+            raise self.translate(exc, model) from exc
+
+    def version(self, timeout: float | None = None) -> str:
+        """GET /api/version (the client has no method for it). A short `timeout` makes a cheap liveness probe."""
+        limit = self.http_timeout(timeout or self.timeout)
+        try:
+            with httpx.Client(base_url=self.url, timeout=limit, trust_env=False) as http:
+                response = http.get("/api/version")
+                response.raise_for_status()
+                return str(response.json().get("version", ""))
+        except httpx.HTTPStatusError as exc:
+            raise self.translate(ollama.ResponseError(exc.response.text, exc.response.status_code)) from exc
+        except Exception as exc:  # noqa: BLE001
+            raise self.translate(exc) from exc
+
+    def list_models(self) -> list[ModelInfo]:
+        listing = self._call("", self.client.list)
+        models = []
+        for item in listing.models:
+            details = item.details
+            models.append(
+                ModelInfo(
+                    name=item.model or "",
+                    size=int(item.size) if item.size is not None else None,
+                    family=details.family if details else None,
+                    parameter_size=details.parameter_size if details else None,
+                    quantization=details.quantization_level if details else None,
+                    modified_at=item.modified_at.isoformat() if item.modified_at else None,
+                )
+            )
+        return models
+
+    def _show(self, model: str) -> None:
+        shown = self._call(model, self.client.show, model)
+        info = dict(shown.modelinfo or {})
+        context = next((v for k, v in info.items() if k.endswith(".context_length") and isinstance(v, int)), None)
+        with self._lock:
+            self._capabilities[model] = frozenset(shown.capabilities or ())
+            self._context[model] = context
+
+    def capabilities(self, model: str) -> frozenset[str]:
+        """From /api/show, e.g. {"completion", "thinking"}; asked once per model."""
+        if model not in self._capabilities:
+            self._show(model)
+        return self._capabilities[model]
+
+    def context_length(self, model: str) -> int | None:
+        """The model's trained context (`<arch>.context_length` in model_info), not the runtime num_ctx."""
+        if model not in self._context:
+            self._show(model)
+        return self._context[model]
+
+    def chat_request(self, model: str, messages: list[dict[str, Any]], *, options: dict[str, Any],
+                     keep_alive: str | int | None, think: bool | None) -> dict[str, Any]:
+        """The keyword arguments of `Client.chat` besides model/stream. `think` is sent only to models that
+        can think: Ollama answers 400 to `think` on a model without the capability."""
+        request: dict[str, Any] = {"messages": messages, "options": dict(options), "keep_alive": keep_alive}
+        if think is not None and "thinking" in self.capabilities(model):
+            request["think"] = think
+        return request
+
+    def chat_stream(self, model: str, messages: list[dict[str, Any]], *, options: dict[str, Any],
+                    keep_alive: str | int | None, think: bool | None = False) -> ChatStream:
+        request = self.chat_request(model, messages, options=options, keep_alive=keep_alive, think=think)
+        return ChatStream(self, model, request)
+
+    def pull(self, model: str) -> Iterator[PullProgress]:
+        """Stream the download of `model`; the last item has status "success"."""
+        try:
+            for part in self.client.pull(model, stream=True):
+                yield PullProgress(status=part.status or "", completed=part.completed, total=part.total)
+        except ollama.ResponseError as exc:
+            error = narration_error("pull", model=model, error=str(exc.error), detail=f"HTTP {exc.status_code}")
+            raise NarrationError(error.user_message, kind="not_found", detail=error.detail) from exc
+        except Exception as exc:  # noqa: BLE001
+            raise self.translate(exc, model) from exc
+        with self._lock:
+            self._capabilities.pop(model, None)
+            self._context.pop(model, None)
+
+
+_gateways: dict[tuple[str, float], OllamaGateway] = {}
+_gateways_lock = threading.Lock()
+
+
+def gateway_for(host: str, timeout: float) -> OllamaGateway:
+    """A shared gateway per (host, timeout), so capability lookups and connections are reused across sessions."""
+    key = (base_url(host), float(timeout))
+    with _gateways_lock:
+        gateway = _gateways.get(key)
+        if gateway is None:
+            gateway = _gateways[key] = OllamaGateway(host, timeout)
+        return gateway

@@ -65,6 +65,8 @@ _PERCENT = re.compile(r"(?:%|процент\w*|проц\.)", re.I)
 _TIMES = re.compile(r"раз(?:а)?(?![а-яё])", re.I)
 _CARDINAL_SUFFIX = re.compile(r"-(?:ти|ми|мя|х|ух|ёх|ех|и)(?![а-яё])", re.I)
 _ORDINAL_SUFFIX = re.compile(r"-(?:[а-яё]{1,3})(?![а-яё])", re.I)
+_FROM_TO = re.compile(rf"{_SP}+до{_SP}+")
+_FROM = re.compile(rf"(?<![а-яё])от{_SP}+$", re.I)
 _RANGE_DASH = re.compile(rf"{_GAP}[–—]{_GAP}|-|{_GAP}…{_GAP}|\.\.")
 
 _HEDGE_BEFORE = (
@@ -153,11 +155,12 @@ def _significant_unit(value: Decimal, decimals: int) -> Decimal:
 
 def _hedge_before(text: str, start: int) -> Hedge | None:
     window = text[max(0, start - 40):start]
+    found = []
     for pattern, hedge in _HEDGE_BEFORE:
         match = pattern.search(window)
         if match and (match.start() == 0 or not window[match.start() - 1].isalpha()):
-            return hedge  # type: ignore[return-value]
-    return None
+            found.append((match.start(), hedge))
+    return min(found)[1] if found else None  # the longest phrase wins: «не более» over «более»
 
 
 def _overlaps(spans: list[tuple[int, int]], start: int, end: int) -> bool:
@@ -335,7 +338,8 @@ def _digit_numbers(text: str, taken: list[tuple[int, int]]) -> list[NumberClaim]
         while i + 1 < len(found):
             nxt = found[i + 1]
             between = text[group[-1]["end"]:nxt["start"]]
-            if _RANGE_DASH.fullmatch(between) and not _suffix(text, group[-1]["end"])[2]:
+            from_to = _FROM_TO.fullmatch(between) and _FROM.search(text, 0, group[0]["start"])
+            if (_RANGE_DASH.fullmatch(between) or from_to) and not _suffix(text, group[-1]["end"])[2]:
                 group.append(nxt)
                 i += 1
             else:

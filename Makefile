@@ -7,13 +7,14 @@ HOST ?= 127.0.0.1
 PORT ?= 8501
 PYTEST_ARGS ?=
 
-.PHONY: run test lint bench clean help
+.PHONY: run test lint bench clean help deps-system docker-check
 
 help:
 	@echo "make run   — запустить Svodka (http://$(HOST):$(PORT))"
 	@echo "make test  — прогнать тесты"
 	@echo "make lint  — проверить код ruff"
 	@echo "make bench — замеры скорости и памяти"
+	@echo "make docker-check — requirements.txt в чистое окружение и импорт приложения, как в образе"
 
 $(PY):
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Svodka needs Python 3.11 or newer")'
@@ -30,7 +31,7 @@ $(VENV)/.dev-installed: requirements.txt requirements-dev.txt | $(PY)
 run: $(VENV)/.runtime-installed
 	$(PY) -m streamlit run streamlit_app.py --server.address $(HOST) --server.port $(PORT)
 
-test: $(VENV)/.dev-installed
+test: deps-system $(VENV)/.dev-installed
 	$(PY) -m pytest $(PYTEST_ARGS)
 
 lint: $(VENV)/.dev-installed
@@ -38,6 +39,31 @@ lint: $(VENV)/.dev-installed
 
 bench: $(VENV)/.dev-installed
 	$(PY) -m bench
+
+# docker-compose validates docker-compose.yml in tests/test_deploy.py (no Docker engine needed).
+# As root with apt (CI) it is installed from Debian when missing; otherwise we say how to get it.
+deps-system:
+	@command -v docker-compose >/dev/null 2>&1 || { \
+	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
+	    echo "Installing docker-compose from Debian (apt-get)"; \
+	    apt-get -o DPkg::Lock::Timeout=300 update -qq && DEBIAN_FRONTEND=noninteractive \
+	      apt-get -o DPkg::Lock::Timeout=300 install -y -qq --no-install-recommends docker-compose >/dev/null; \
+	  else \
+	    echo "docker-compose is missing (tests/test_deploy.py needs it): sudo apt-get install docker-compose" >&2; \
+	    exit 1; \
+	  fi; }
+
+# The image's Python side without Docker, too slow for `make test`: requirements.txt alone into a clean
+# venv, no heavy wheels, the app imports; then the compose file, and the image itself if an engine is up.
+DOCKER_CHECK_VENV ?= /tmp/svodka-docker-check
+docker-check: deps-system
+	rm -rf $(DOCKER_CHECK_VENV)
+	$(PYTHON) -m venv $(DOCKER_CHECK_VENV)
+	$(DOCKER_CHECK_VENV)/bin/pip install --disable-pip-version-check -q --no-cache-dir -r requirements.txt
+	! $(DOCKER_CHECK_VENV)/bin/pip list --format=freeze | grep -iE '^(torch|transformers|tensorflow|triton|nvidia-)|cuda'
+	SVODKA_STATE_DIR=$(DOCKER_CHECK_VENV)/state $(DOCKER_CHECK_VENV)/bin/python tests/deploy/import_app.py >/dev/null
+	docker-compose config -q
+	@if docker info >/dev/null 2>&1; then docker build -t svodka:check .; else echo "No Docker engine: image build skipped"; fi
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache

@@ -18,19 +18,20 @@ def _missing(value: object) -> bool:
     return value is None or (isinstance(value, float) and math.isnan(value))
 
 
-def fmt_int(value: int | float | None) -> str:
-    """`336776` → `336 776` (thousands separated by a no-break space)."""
-    if _missing(value):
-        return DASH
-    return format_decimal(round(value), format="#,##0", locale=LOCALE)
+GROUPING_FROM = 10_000  # Russian typography leaves four-digit numbers ungrouped: 2013, 1349 but 336 776
 
 
 def fmt_num(value: float | int | None, digits: int = 2) -> str:
-    """Decimal comma, no trailing zeros: `12.50` → `12,5`; `-3.25` → `−3,25`."""
+    """Decimal comma, no trailing zeros: `12.50` → `12,5`; `-3.25` → `−3,25`; `12345.6` → `12 345,6`."""
     if _missing(value):
         return DASH
-    pattern = "#,##0" + ("." + "#" * digits if digits > 0 else "")
+    pattern = ("#,##0" if abs(value) >= GROUPING_FROM else "0") + ("." + "#" * digits if digits > 0 else "")
     return format_decimal(value, format=pattern, locale=LOCALE).replace("-", "−")
+
+
+def fmt_int(value: int | float | None) -> str:
+    """`336776` → `336 776` (thousands separated by a no-break space)."""
+    return DASH if _missing(value) else fmt_num(round(value), 0)
 
 
 def fmt_pct(share: float | None, digits: int = 1) -> str:

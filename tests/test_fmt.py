@@ -11,10 +11,18 @@ def test_int_groups_thousands_with_no_break_space():
     assert fmt_int(999) == "999"
 
 
+def test_four_digit_numbers_stay_ungrouped():
+    assert fmt_int(2013) == "2013"
+    assert fmt_int(9999) == "9999"
+    assert fmt_int(10000) == f"10{NBSP}000"
+    assert fmt_int(-12000) == f"−12{NBSP}000"
+
+
 def test_decimal_comma_without_trailing_zeros():
     assert fmt_num(12.5) == "12,5"
     assert fmt_num(12.0) == "12"
-    assert fmt_num(1349.125, 1) == f"1{NBSP}349,1"
+    assert fmt_num(1349.125, 1) == "1349,1"
+    assert fmt_num(12345.67, 1) == f"12{NBSP}345,7"
 
 
 def test_negative_numbers_use_true_minus_sign():

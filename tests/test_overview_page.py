@@ -28,7 +28,8 @@ def test_overview_shows_exact_flights_metrics(flights):
     assert metrics["Строк"] == "336\u00a0776"
     assert metrics["Столбцов"] == "19"
     missing = int(frame.isna().to_numpy().sum())
-    assert metrics["Пустых ячеек"] == f"{fmt_int(missing)} ({fmt_pct(missing / frame.size)})"
+    assert metrics["Пустых ячеек"] == fmt_int(missing)
+    assert metrics["Доля пустых"] == fmt_pct(missing / frame.size)
     assert metrics["Строк-дубликатов"] == "0"
 
 
@@ -74,4 +75,5 @@ def test_overview_of_a_registered_dataset():
     assert not at.exception
     metrics = {m.label: m.value for m in at.metric}
     assert metrics["Строк"] == "3" and metrics["Столбцов"] == "2"
-    assert metrics["Пустых ячеек"] == f"1 ({fmt_pct(1 / 6)})"
+    assert metrics["Пустых ячеек"] == "1"
+    assert metrics["Доля пустых"] == "16,7\u00a0%"  # 1 of 6 cells

@@ -24,11 +24,13 @@ def overview_metrics(facts: OverviewFacts) -> None:
         [
             ("Строк", fmt_int(facts.rows)),
             ("Столбцов", fmt_int(facts.columns)),
-            ("Пустых ячеек", f"{fmt_int(facts.missing_cells)} ({fmt_pct(facts.missing_share)})"),
+            ("Пустых ячеек", fmt_int(facts.missing_cells)),
+            ("Доля пустых", fmt_pct(facts.missing_share)),
             ("Строк-дубликатов", fmt_int(facts.duplicate_rows)),
             ("Память", fmt_bytes(facts.memory_bytes)),
         ],
         helps=[
+            None,
             None,
             None,
             "Доля от всех ячеек таблицы (строки × столбцы).",

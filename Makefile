@@ -40,18 +40,23 @@ lint: $(VENV)/.dev-installed
 bench: $(VENV)/.dev-installed
 	$(PY) -m bench
 
-# docker-compose validates docker-compose.yml in tests/test_deploy.py (no Docker engine needed).
-# As root with apt (CI) it is installed from Debian when missing; otherwise we say how to get it.
+# Debian tools the tests use: docker-compose validates docker-compose.yml (tests/test_deploy.py, no engine needed),
+# chromium renders the app for the end-to-end test (tests/test_e2e_browser.py, through Playwright).
+# As root with apt (CI) the missing ones are installed; otherwise we say how to get them.
+# Each tool's Debian package has the tool's name.
+SYSTEM_TOOLS := docker-compose chromium
 deps-system:
-	@command -v docker-compose >/dev/null 2>&1 || { \
-	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
-	    echo "Installing docker-compose from Debian (apt-get)"; \
-	    apt-get -o DPkg::Lock::Timeout=300 update -qq && DEBIAN_FRONTEND=noninteractive \
-	      apt-get -o DPkg::Lock::Timeout=300 install -y -qq --no-install-recommends docker-compose >/dev/null; \
-	  else \
-	    echo "docker-compose is missing (tests/test_deploy.py needs it): sudo apt-get install docker-compose" >&2; \
-	    exit 1; \
-	  fi; }
+	@missing=""; for tool in $(SYSTEM_TOOLS); do \
+	  command -v "$$tool" >/dev/null 2>&1 || missing="$$missing $$tool"; done; \
+	[ -z "$$missing" ] && exit 0; \
+	if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
+	  echo "Installing from Debian (apt-get):$$missing"; \
+	  apt-get -o DPkg::Lock::Timeout=300 update -qq && DEBIAN_FRONTEND=noninteractive \
+	    apt-get -o DPkg::Lock::Timeout=300 install -y -qq --no-install-recommends $$missing >/dev/null; \
+	else \
+	  echo "The tests need Debian packages:$$missing — sudo apt-get install$$missing" >&2; \
+	  exit 1; \
+	fi
 
 # The image's Python side without Docker, too slow for `make test`: requirements.txt alone into a clean
 # venv, no heavy wheels, the app imports; then the compose file, and the image itself if an engine is up.

@@ -1,0 +1,91 @@
+"""End to end: `streamlit run` serves the app and a real Chromium renders the report.
+
+Debian's chromium is used through Playwright (never `playwright install`). Only 127.0.0.1 is contacted.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import httpx
+import pytest
+from playwright.sync_api import Page, expect, sync_playwright
+
+ROOT = Path(__file__).resolve().parent.parent
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = [
+    "--headless=new", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+    "--disable-background-networking", "--disable-component-update", "--disable-sync",
+]
+START_TIMEOUT = 90
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+@pytest.fixture(scope="module")
+def app_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    port = free_port()
+    env = {
+        **os.environ,
+        "SVODKA_STATE_DIR": str(tmp_path_factory.mktemp("e2e-state")),
+        "OLLAMA_HOST": "http://127.0.0.1:9",
+    }
+    server = subprocess.Popen(
+        [sys.executable, "-m", "streamlit", "run", "streamlit_app.py", "--server.address", "127.0.0.1",
+         "--server.port", str(port), "--server.headless", "true"],
+        cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+    )
+    url = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + START_TIMEOUT
+    try:
+        while True:
+            try:
+                if httpx.get(f"{url}/_stcore/health", timeout=2).text == "ok":
+                    break
+            except httpx.HTTPError:
+                pass
+            if server.poll() is not None or time.monotonic() > deadline:
+                pytest.fail(f"streamlit did not start:\n{server.stdout.read() if server.stdout else ''}")
+            time.sleep(0.5)
+        yield url
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+
+
+@pytest.fixture(scope="module")
+def page(app_url: str) -> Iterator[Page]:
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        context = browser.new_context(viewport={"width": 1400, "height": 1000}, locale="ru-RU")
+        page = context.new_page()
+        page.set_default_timeout(60_000)
+        page.goto(app_url)
+        yield page
+        browser.close()
+
+
+def test_overview_renders_exact_numbers_in_a_browser(page: Page, tmp_path: Path) -> None:
+    expect(page.get_by_role("heading", name="Обзор")).to_be_visible()
+    expect(page.get_by_test_id("stMetricValue").first).to_have_text(re.compile(r"336\s776"))
+    expect(page.get_by_text("Первые 10 строк")).to_be_visible()
+    charts = page.locator(".js-plotly-plot")
+    expect(charts.first).to_be_visible()
+    expect(page.get_by_text("Пропуски по столбцам")).to_be_visible()
+    assert charts.count() >= 2
+    page.screenshot(path=str(Path(os.environ.get("SVODKA_SCREENSHOT_DIR", tmp_path)) / "overview.png"), full_page=True)
+
+
+def test_page_shows_no_exception(page: Page) -> None:
+    assert page.get_by_test_id("stException").count() == 0

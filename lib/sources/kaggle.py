@@ -25,7 +25,7 @@ from typing import Any
 
 from lib.config import Config, load_config
 from lib.errors import DataError, SourceUnavailable
-from lib.fmt import fmt_bytes
+from lib.fmt import fmt_bytes, fmt_num
 from lib.reading import FORMATS, ReadOptions, read_table
 from lib.sources import Dataset
 
@@ -205,7 +205,7 @@ def download_dataset(handle: str | KaggleHandle, *, deadline: float = DEFAULT_DE
     try:
         path = future.result(timeout=deadline)
     except TimeoutError as exc:
-        raise _unavailable(h, f"сервер не ответил за {deadline:g} с (если набор большой, загрузка "
+        raise _unavailable(h, f"сервер не ответил за {fmt_num(deadline, 1)} с (если набор большой, загрузка "
                            "продолжается: нажмите «Скачать» ещё раз через минуту).", config,
                            "deadline exceeded") from exc
     except Exception as exc:

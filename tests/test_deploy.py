@@ -144,9 +144,21 @@ def test_an_unedited_copy_of_env_example_changes_nothing(tmp_path):
     assert compose_config(tmp_path, env_file=ENV_EXAMPLE) == compose_config(tmp_path)
 
 
-def test_env_example_documents_every_variable():
+def test_kaggle_credentials_reach_the_app_only_when_set(tmp_path):
+    unset = compose_config(tmp_path)["services"]["app"]["environment"]
+    assert unset["KAGGLE_USERNAME"] is None and unset["KAGGLE_KEY"] is None  # null: not passed to the container
+    env_file = tmp_path / "kaggle.env"
+    env_file.write_text("KAGGLE_USERNAME=analyst\nKAGGLE_KEY=0123abcd\n")
+    services = compose_config(tmp_path, env_file=env_file)["services"]
+    assert services["app"]["environment"]["KAGGLE_USERNAME"] == "analyst"
+    assert services["app"]["environment"]["KAGGLE_KEY"] == "0123abcd"
+    assert "KAGGLE_KEY" not in services["ollama"].get("environment", {})
+
+
+def test_env_example_documents_every_variable(services):
     documented = set(re.findall(r"^#?\s*([A-Z][A-Z0-9_]+)=", ENV_EXAMPLE.read_text(), re.MULTILINE))
-    used = compose_variables(COMPOSE_FILE) | compose_variables(GPU_FILE) | set(DEFAULTS)
+    used = (compose_variables(COMPOSE_FILE) | compose_variables(GPU_FILE) | set(DEFAULTS)
+            | set(services["app"]["environment"]))
     assert used <= documented, sorted(used - documented)
     assert "COMPOSE_FILE" in documented
 

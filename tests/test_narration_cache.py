@@ -1,0 +1,147 @@
+"""Narrative cache on disk and single-flight: one model call per key, however many sessions ask."""
+
+from __future__ import annotations
+
+import threading
+
+import pytest
+
+from lib.facts.base import Scope
+from lib.facts.overview import overview_facts
+from lib.narration.cache import NarrativeCache, SingleFlight, cache_key
+from lib.narration.service import NarrationService
+from lib.narration.settings import NarrationSettings
+from tests.fake_ollama import DEFAULT_REPLY
+
+TASK = "Опиши набор данных."
+KEY_PARTS = {"fingerprint": "f" * 64, "task": TASK, "model": "qwen2.5:3b", "options": {"num_ctx": 8192},
+             "system_prompt": "Правила.", "prompt_version": "1"}
+
+
+def test_entry_survives_a_new_cache_object(state_dir):
+    NarrativeCache().put("k1", {"text": "Привет", "n": 3}, model="qwen2.5:3b", prompt_version="1")
+    reopened = NarrativeCache()
+    assert reopened.get("k1") == {"text": "Привет", "n": 3}
+    assert reopened.get("k2") is None
+    assert (state_dir / "narratives.sqlite").exists()
+
+
+def test_put_replaces_the_entry_of_a_key():
+    cache = NarrativeCache()
+    cache.put("k", {"text": "старый"})
+    cache.put("k", {"text": "новый"})
+    assert cache.get("k") == {"text": "новый"}
+    assert len(cache) == 1
+
+
+@pytest.mark.parametrize(
+    ("part", "value"),
+    [("fingerprint", "e" * 64), ("task", "Другое задание."), ("model", "qwen2.5:7b"),
+     ("options", {"num_ctx": 4096}), ("system_prompt", "Другие правила."), ("prompt_version", "2")],
+)
+def test_every_part_of_the_key_changes_it(part, value):
+    assert cache_key(**{**KEY_PARTS, part: value}) != cache_key(**KEY_PARTS)
+
+
+def test_key_does_not_depend_on_option_order():
+    a = cache_key(**{**KEY_PARTS, "options": {"num_ctx": 8192, "seed": 42}})
+    b = cache_key(**{**KEY_PARTS, "options": {"seed": 42, "num_ctx": 8192}})
+    assert a == b
+
+
+def test_single_flight_runs_the_producer_once_and_everyone_sees_every_event():
+    flights = SingleFlight()
+    release = threading.Event()
+    runs = []
+
+    def produce(flight):
+        runs.append(1)
+        flight.publish("a")
+        release.wait(5)
+        flight.publish("b")
+        return "готово"
+
+    joined = [flights.run("key", produce) for _ in range(5)]
+    assert [started for _, started in joined] == [True, False, False, False, False]
+    assert len({id(flight) for flight, _ in joined}) == 1
+    release.set()
+    flight = joined[0][0]
+    assert flight.result(5) == "готово"
+    assert list(flight.events()) == ["a", "b"]
+    assert runs == [1]
+    assert flights.running("key") is None
+
+
+def test_single_flight_hands_the_error_to_every_follower():
+    flights = SingleFlight()
+
+    def produce(flight):
+        raise ValueError("сломалось")
+
+    flight, _ = flights.run("key", produce)
+    with pytest.raises(ValueError, match="сломалось"):
+        flight.result(5)
+
+
+def overview(small_frame):
+    return overview_facts(small_frame, Scope.of("test:small", "Малая таблица"))
+
+
+def test_second_request_is_served_from_the_cache_without_a_call(fake_ollama, small_frame):
+    settings = NarrationSettings(host=fake_ollama.url, model="qwen2.5:3b")
+    first = NarrationService().narrate(overview(small_frame), TASK, "overview", settings)
+    again = NarrationService().narrate(overview(small_frame), TASK, "overview", settings)  # as after a restart
+    assert len(fake_ollama.chat_bodies) == 1
+    assert not first.cached and again.cached
+    assert again.text == first.text
+    assert again.messages == first.messages
+
+
+def test_changed_model_or_prompt_misses_the_cache(fake_ollama, small_frame):
+    settings = NarrationSettings(host=fake_ollama.url, model="qwen2.5:3b")
+    service = NarrationService()
+    service.narrate(overview(small_frame), TASK, "overview", settings)
+    service.narrate(overview(small_frame), TASK, "overview",
+                    NarrationSettings(host=fake_ollama.url, model="qwen2.5:0.5b"))
+    service.narrate(overview(small_frame), TASK, "overview",
+                    NarrationSettings(host=fake_ollama.url, model="qwen2.5:3b", system_prompt="Пиши кратко."))
+    assert [b["model"] for b in fake_ollama.chat_bodies] == ["qwen2.5:3b", "qwen2.5:0.5b", "qwen2.5:3b"]
+
+
+def test_force_regenerates_and_replaces_the_cached_text(fake_ollama, small_frame):
+    settings = NarrationSettings(host=fake_ollama.url, model="qwen2.5:3b")
+    service = NarrationService()
+    fake_ollama.replies.extend(["Первый вариант без чисел.", "Второй вариант без чисел."])
+    service.narrate(overview(small_frame), TASK, "overview", settings)
+    forced = service.narrate(overview(small_frame), TASK, "overview", settings, force=True)
+    assert forced.text == "Второй вариант без чисел."
+    assert service.narrate(overview(small_frame), TASK, "overview", settings).text == "Второй вариант без чисел."
+    assert len(fake_ollama.chat_bodies) == 2
+
+
+def test_concurrent_sessions_asking_the_same_key_make_one_call(fake_ollama, small_frame):
+    fake_ollama.chunk_delay = 0.05  # keep the first call streaming while the others arrive
+    settings = NarrationSettings(host=fake_ollama.url, model="qwen2.5:3b")
+    service = NarrationService()
+    facts = overview(small_frame)
+    results: list[str] = []
+    streamed: list[str] = []
+    barrier = threading.Barrier(6)
+
+    def session():
+        barrier.wait()
+        job = service.request(facts, TASK, "overview", settings)
+        text = "".join("".join(chunks) for _, chunks in job.streams())
+        streamed.append(text)
+        results.append(job.wait(10).text)
+
+    threads = [threading.Thread(target=session) for _ in range(6)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(20)
+    assert len(fake_ollama.chat_bodies) == 1
+    assert len(results) == 6 and len(set(results)) == 1
+    assert results[0] == DEFAULT_REPLY
+    assert streamed.count(DEFAULT_REPLY) >= 1  # followers that joined mid-stream saw the whole text too
+    assert all(text in ("", DEFAULT_REPLY) for text in streamed)

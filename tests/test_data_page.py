@@ -1,0 +1,143 @@
+"""The «Данные» page (pages/07_data.py) run standalone with AppTest: upload, Kaggle form, recent list."""
+
+from __future__ import annotations
+
+import socket
+from pathlib import Path
+
+import pandas as pd
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from lib.sources.kaggle import download_dataset, open_kaggle_file
+
+TIMEOUT = 60
+PAGE = str(Path(__file__).resolve().parent.parent / "pages" / "07_data.py")
+CSV = "Дата;Город;Сумма\n01.02.2024;Москва;1 234,5\n02.02.2024;Казань;7\n".encode("cp1251")
+
+
+def run_page() -> AppTest:
+    return AppTest.from_file(PAGE, default_timeout=TIMEOUT).run()
+
+
+def texts(elements) -> list[str]:
+    return [e.value for e in elements]
+
+
+def button(at: AppTest, label: str):
+    return next(b for b in at.button if b.label == label)
+
+
+@pytest.fixture
+def cache(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    folder = tmp_path / "kagglehub"
+    root = folder / "datasets" / "own" / "shop" / "versions" / "2"
+    root.mkdir(parents=True)
+    (root / "sales.csv").write_bytes(CSV)
+    (folder / "datasets" / "own" / "shop" / "2.complete").touch()
+    monkeypatch.setenv("KAGGLEHUB_CACHE", str(folder))
+    return folder
+
+
+@pytest.fixture
+def no_network(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    attempts: list[str] = []
+
+    def blocked(*args, **kwargs):
+        attempts.append("network")
+        raise OSError("network blocked in tests")
+
+    monkeypatch.setattr(socket.socket, "connect", blocked)
+    monkeypatch.setattr(socket, "getaddrinfo", blocked)
+    return attempts
+
+
+def test_page_runs_standalone_with_both_tabs():
+    at = run_page()
+    assert not at.exception
+    assert at.title[0].value == "Данные"
+    assert [t.label for t in at.tabs] == ["Загрузить файл", "Kaggle"]
+
+
+def test_uploaded_russian_csv_shows_detection_and_opens():
+    at = run_page()
+    at.file_uploader[0].set_value(("выгрузка.csv", CSV, "text/csv"))
+    at.run()
+    assert not at.exception
+    assert at.info[0].value.startswith("Кодировка: cp1251, разделитель: ;, десятичный: ,.")
+    button(at, "Открыть этот набор").click()
+    at.run()
+    assert not at.exception
+    dataset = at.session_state["datasets"][at.session_state["dataset_id"]]
+    assert dataset.name == "выгрузка.csv" and dataset.source == "upload"
+    assert dataset.frame["Сумма"].tolist() == [1234.5, 7.0]
+    assert at.success[0].value.startswith("Открыт набор «выгрузка.csv»")
+
+
+def test_override_changes_how_the_file_is_read():
+    at = run_page()
+    at.file_uploader[0].set_value(("выгрузка.csv", CSV, "text/csv"))
+    at.run()
+    at.selectbox(key="data_upload_decimal").set_value(".")
+    at.run()
+    assert not at.exception
+    assert "десятичный: ." in at.info[0].value
+    button(at, "Открыть этот набор").click()
+    at.run()
+    dataset = at.session_state["datasets"][at.session_state["dataset_id"]]
+    assert dataset.frame["Сумма"].tolist() == ["1 234,5", "7"]  # with «.» as the decimal mark it is text
+
+
+def test_broken_upload_shows_the_message_and_keeps_the_settings():
+    at = run_page()
+    at.file_uploader[0].set_value(("пусто.csv", "Дата;Сумма\n".encode(), "text/csv"))
+    at.run()
+    assert not at.exception
+    assert "только строка заголовка" in at.error[0].value
+    assert "dataset_id" not in at.session_state
+    assert at.selectbox(key="data_upload_encoding").value == "автоматически"
+
+
+def submit_handle(at: AppTest, handle: str) -> AppTest:
+    at.text_input(key="data_kaggle_handle").input(handle)
+    button(at, "Скачать").click()
+    return at.run()
+
+
+def test_invalid_kaggle_handle_is_explained():
+    at = submit_handle(run_page(), "../../etc/passwd")
+    assert not at.exception
+    assert "не название набора Kaggle" in at.error[0].value
+
+
+def test_kaggle_dataset_from_cache_opens_offline(cache: Path, no_network: list[str]):
+    at = submit_handle(run_page(), "own/shop/versions/2")
+    assert not at.exception
+    assert at.success[0].value == "Набор «own/shop/versions/2»: 1\u00a0таблица."
+    button(at, "Открыть файл").click()
+    at.run()
+    assert at.session_state["dataset_id"] == "kaggle:own/shop/versions/2:sales.csv"
+    assert no_network == []
+
+
+def test_kaggle_unavailable_offers_the_cached_version(cache: Path, no_network: list[str]):
+    at = submit_handle(run_page(), "own/shop")
+    assert not at.exception
+    assert at.error[0].value.startswith("Kaggle недоступен")
+    button(at, "Открыть «own/shop/versions/2» из кэша").click()
+    at.run()
+    assert not at.exception
+    assert at.success[0].value == "Набор «own/shop/versions/2»: 1\u00a0таблица."
+
+
+def test_recent_dataset_reopens_from_the_list(cache: Path, no_network: list[str]):
+    open_kaggle_file(download_dataset("own/shop/versions/2"), "sales.csv")
+    at = run_page()
+    assert "в кэше — откроется без сети" in texts(at.caption)
+    button(at, "Открыть").click()
+    at.run()
+    assert not at.exception
+    assert at.session_state["dataset_id"] == "kaggle:own/shop/versions/2:sales.csv"
+    frame = at.session_state["datasets"]["kaggle:own/shop/versions/2:sales.csv"].frame
+    assert frame["Дата"].tolist() == [pd.Timestamp(2024, 2, 1), pd.Timestamp(2024, 2, 2)]
+    assert no_network == []

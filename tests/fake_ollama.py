@@ -11,6 +11,7 @@ Enough of the API for Svodka: /api/chat (NDJSON stream with a final metrics line
 - "cut_stream":    a few chunks, then the connection closes without `done: true`
 - "cjk":           the answer drifts into Chinese
 
+`chat_faults` scripts faults per chat call (None for a normal answer) before `fault` applies.
 `down()` closes the listening socket, so the next connection is refused. Every request body is kept in
 `requests` for assertions; `replies` is a queue of scripted answers (the default answer when empty).
 """
@@ -45,6 +46,7 @@ class FakeOllama:
         self.pullable: set[str] = {*MODELS, "qwen2.5:1.5b", "qwen2.5:7b", "qwen3:4b-instruct-2507-q4_K_M"}
         self.replies: collections.deque[str] = collections.deque()
         self.fault: str | None = None
+        self.chat_faults: collections.deque[str | None] = collections.deque()  # per chat call, before `fault`
         self.load_seconds = 5.0
         self.chunk_delay = 0.0
         self.prompt_eval_count: int | None = None  # None: about one token per 3 characters of the messages
@@ -96,6 +98,10 @@ class FakeOllama:
     @property
     def chat_bodies(self) -> list[dict[str, Any]]:
         return self.bodies("/api/chat")
+
+    def next_fault(self) -> str | None:
+        with self._lock:
+            return self.chat_faults.popleft() if self.chat_faults else self.fault
 
     def next_reply(self) -> str:
         with self._lock:
@@ -239,7 +245,7 @@ def _handler(fake: FakeOllama) -> type[BaseHTTPRequestHandler]:
             if "think" in body and "thinking" not in info["capabilities"]:
                 self._error(400, f'"{body["model"]}" does not support thinking')
                 return
-            fault = fake.fault
+            fault = fake.next_fault()
             if fault == "slow_load":
                 fake.wait(fake.load_seconds)
             if fault in ("http_500", "http_503", "http_400"):

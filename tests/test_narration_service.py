@@ -1,0 +1,179 @@
+"""Orchestration against the fake server: call → journal → verify → stricter retry → template; every failure."""
+
+from __future__ import annotations
+
+import json
+
+import pandas as pd
+import pytest
+
+from lib.facts.base import Scope
+from lib.facts.overview import overview_facts
+from lib.journal import calls
+from lib.narration.cache import NarrativeCache
+from lib.narration.service import NarrationService, template_text
+from lib.narration.settings import NarrationSettings
+
+TASK = "Опиши набор данных: размер, пропуски и дубликаты."
+# small_frame (tests/conftest.py): 10 rows, 5 columns — both numbers are in the payload
+GOOD = "В таблице 10 строк и 5 столбцов. Пропусков мало."
+BAD = "В таблице 777 строк и 5 столбцов."
+ALSO_BAD = "В таблице 888 строк."
+
+
+@pytest.fixture
+def facts(small_frame):
+    return overview_facts(small_frame, Scope.of("test:small", "Малая таблица"))
+
+
+@pytest.fixture
+def settings(fake_ollama):
+    return NarrationSettings(host=fake_ollama.url, model="qwen2.5:3b", timeout=10)
+
+
+def narrate(facts, settings, page="overview"):
+    return NarrationService().narrate(facts, TASK, page, settings)
+
+
+def test_verified_text_is_shown_and_journalled_with_its_verdict(fake_ollama, facts, settings):
+    fake_ollama.replies.append(GOOD)
+    narrative = narrate(facts, settings)
+    assert narrative.source == "model" and narrative.text == GOOD
+    assert narrative.verdict.summary() == "Проверено чисел: 2 из 2"
+    assert narrative.metrics.eval_count == len(GOOD.split(" "))
+    (row,) = calls().to_dict("records")
+    assert row["status"] == "ok" and row["attempt"] == 1 and not row["cache_hit"]
+    assert row["page"] == "overview" and row["model"] == "qwen2.5:3b" and row["facts_kind"] == "overview"
+    assert row["dataset_id"] == "test:small"
+    assert row["response"] == GOOD
+    assert row["verdict"]["supported"] == 2 and row["verdict"]["total"] == 2
+    assert row["messages"] == fake_ollama.chat_bodies[0]["messages"]
+    # the fake reports one prompt token per 3 characters of the messages it received
+    assert row["prompt_tokens"] == len(json.dumps(row["messages"], ensure_ascii=False)) // 3
+    assert row["options"]["num_ctx"] == settings.num_ctx
+
+
+def test_unsupported_number_triggers_one_stricter_retry_that_names_it(fake_ollama, facts, settings):
+    fake_ollama.replies.extend([BAD, GOOD])
+    narrative = narrate(facts, settings)
+    assert narrative.source == "model" and narrative.text == GOOD
+    first, second = fake_ollama.chat_bodies
+    assert "777" not in first["messages"][-1]["content"]
+    assert "были числа, которых нет в сводке: 777" in second["messages"][-1]["content"]
+    assert second["messages"][0] == first["messages"][0]
+    rows = calls().sort_values("id").to_dict("records")
+    assert [(r["attempt"], r["verdict"]["ok"]) for r in rows] == [(1, False), (2, True)]
+
+
+def test_twice_unsupported_shows_the_template_and_keeps_the_model_text(fake_ollama, facts, settings):
+    fake_ollama.replies.extend([BAD, ALSO_BAD])
+    narrative = narrate(facts, settings)
+    assert narrative.source == "template"
+    assert narrative.text == template_text(facts)
+    assert narrative.failed_check
+    assert narrative.model_text == ALSO_BAD
+    (claim,) = narrative.verdict.unsupported
+    assert claim.claim.raw == "888"
+    assert len(fake_ollama.chat_bodies) == 2
+    assert narrative.messages == fake_ollama.chat_bodies[1]["messages"]
+
+
+def test_a_text_with_its_failed_verdict_is_cached(fake_ollama, facts, settings):
+    fake_ollama.replies.extend([BAD, ALSO_BAD])
+    narrate(facts, settings)
+    again = narrate(facts, settings)
+    assert again.cached and again.source == "template" and again.model_text == ALSO_BAD
+    assert again.verdict.summary() == "Проверено чисел: 0 из 1"
+    assert len(fake_ollama.chat_bodies) == 2
+    hit = calls().to_dict("records")[0]
+    assert hit["cache_hit"] and hit["response"] == ALSO_BAD
+
+
+def test_no_raw_row_value_is_ever_sent(fake_ollama, settings):
+    frame = pd.DataFrame({"note": [f"заметка {i}" for i in range(30)], "x": [float(i) for i in range(30)]})
+    frame.loc[11, "note"] = "PLANTED-Ж-90210"
+    facts = overview_facts(frame, Scope.of("test:planted", "С подвохом"))
+    fake_ollama.replies.extend(["Текст с числом 31337.", "Опять 31337."])  # forces the stricter retry too
+    narrate(facts, settings)
+    assert len(fake_ollama.chat_bodies) == 2
+    for body in fake_ollama.chat_bodies:
+        assert "PLANTED-Ж-90210" not in json.dumps(body, ensure_ascii=False)
+        assert "заметка" not in json.dumps(body, ensure_ascii=False)
+
+
+def test_thinking_model_gets_think_false(fake_ollama, facts):
+    narrate(facts, NarrationSettings(host=fake_ollama.url, model="qwen3:4b"))
+    assert fake_ollama.chat_bodies[0]["think"] is False
+
+
+def test_prompt_tokens_close_to_num_ctx_warn_about_truncation(fake_ollama, facts, settings):
+    fake_ollama.prompt_eval_count = settings.num_ctx - 10
+    narrative = narrate(facts, settings)
+    assert any("могла не поместиться" in w and str(settings.num_ctx) in w for w in narrative.warnings)
+
+
+def test_cjk_in_the_answer_warns(fake_ollama, facts, settings):
+    fake_ollama.fault = "cjk"
+    narrative = narrate(facts, settings)
+    assert any("иероглифы" in w for w in narrative.warnings)
+
+
+def test_clean_answer_has_no_warnings(fake_ollama, facts, settings):
+    assert narrate(facts, settings).warnings == []
+
+
+@pytest.mark.parametrize(
+    ("fault", "kind", "words"),
+    [
+        ("unknown_model", "not_found", "Скачайте"),
+        ("http_500", "server", "внутренней ошибке"),
+        ("http_503", "busy", "занят"),
+        ("error_mid_stream", "stream_error", "прервала ответ"),
+        ("cut_stream", "stream_cut", "оборвался"),
+    ],
+)
+def test_server_failure_gives_template_russian_message_and_journal_row(fake_ollama, facts, settings, fault, kind,
+                                                                       words):
+    fake_ollama.fault = fault
+    narrative = narrate(facts, settings)
+    assert narrative.source == "template" and narrative.text == template_text(facts)
+    assert narrative.error.kind == kind and words in narrative.error.user_message
+    row = calls().to_dict("records")[0]
+    assert row["status"] == kind and words in row["error"]
+    assert len(NarrativeCache()) == 0  # failures are never cached
+
+
+def test_timeout_while_loading_is_a_russian_message(fake_ollama, facts):
+    fake_ollama.fault = "slow_load"
+    narrative = narrate(facts, NarrationSettings(host=fake_ollama.url, model="qwen2.5:3b", timeout=0.3))
+    assert narrative.error.kind == "timeout" and "загружается" in narrative.error.user_message
+    assert calls().to_dict("records")[0]["status"] == "timeout"
+
+
+def test_no_server_gives_template_and_connection_row(fake_ollama, facts, settings):
+    fake_ollama.down()
+    narrative = narrate(facts, settings)
+    assert narrative.source == "template" and narrative.error.kind == "connection"
+    assert "Запустите Ollama" in narrative.error.user_message
+    assert calls().to_dict("records")[0]["status"] == "connection"
+
+
+def test_after_a_failure_the_next_request_calls_again(fake_ollama, facts, settings):
+    fake_ollama.fault = "http_503"
+    narrate(facts, settings)
+    fake_ollama.fault = None
+    fake_ollama.replies.append(GOOD)
+    assert narrate(facts, settings).text == GOOD
+    assert len(fake_ollama.chat_bodies) == 2
+
+
+def test_retry_failing_keeps_the_first_text_folded_with_the_error(fake_ollama, facts, settings):
+    fake_ollama.replies.append(BAD)
+    fake_ollama.chat_faults.extend([None, "http_500"])  # the stricter retry fails
+    job = NarrationService().request(facts, TASK, "overview", settings)
+    seen = [(number, "".join(chunks)) for number, chunks in job.streams()]
+    assert seen == [(1, BAD), (2, "")]
+    narrative = job.wait(10)
+    assert narrative.source == "template" and narrative.error.kind == "server"
+    assert narrative.model_text == BAD and narrative.failed_check
+    assert len(NarrativeCache()) == 0

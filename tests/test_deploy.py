@@ -95,11 +95,39 @@ def test_ollama_server_keeps_models_in_a_volume_and_is_probed_with_ollama_list(s
 def test_pull_service_pulls_the_default_model_once_the_server_is_healthy(services):
     pull = services["ollama-pull"]
     assert pull["image"] == services["ollama"]["image"]
-    assert pull["environment"] == {"OLLAMA_HOST": "ollama:11434"}
-    assert pull["entrypoint"] == ["ollama", "pull", "qwen2.5:3b"]
+    assert pull["environment"] == {"OLLAMA_HOST": "ollama:11434", "OLLAMA_MODEL": "qwen2.5:3b"}
     assert pull["depends_on"] == {"ollama": {"condition": "service_healthy"}}
     assert pull["restart"] == "no"
     assert "volumes" not in pull, "the server does the download, into its own volume"
+
+
+def run_pull_entrypoint(services: dict, tmp_path: Path, *, present: bool, pull_rc: int = 0):
+    """Run ollama-pull's entrypoint with a fake `ollama` CLI; return its exit code and the CLI calls."""
+    pull = services["ollama-pull"]
+    assert pull["entrypoint"][:2] == ["/bin/sh", "-c"]
+    script = pull["entrypoint"][2].replace("$$", "$")  # compose's escape for a literal $
+    calls = tmp_path / "calls"
+    fake = tmp_path / "bin" / "ollama"
+    fake.parent.mkdir()
+    fake.write_text(f'#!/bin/sh\necho "$*" >> {calls}\n'
+                    f'case "$1" in show) exit {0 if present else 1};; pull) exit {pull_rc};; esac\nexit 2\n')
+    fake.chmod(0o755)
+    result = subprocess.run(["/bin/sh", "-c", script], capture_output=True, text=True, timeout=30,
+                            env={"PATH": f"{fake.parent}:/usr/bin:/bin", **pull["environment"]})
+    return result.returncode, calls.read_text().splitlines()
+
+
+def test_pull_service_downloads_a_missing_model(services, tmp_path):
+    assert run_pull_entrypoint(services, tmp_path, present=False) == (0, ["show qwen2.5:3b", "pull qwen2.5:3b"])
+
+
+def test_pull_service_skips_a_downloaded_model_so_restarts_work_offline(services, tmp_path):
+    assert run_pull_entrypoint(services, tmp_path, present=True) == (0, ["show qwen2.5:3b"])
+
+
+def test_pull_service_fails_when_the_download_fails_so_the_app_waits(services, tmp_path):
+    rc, calls = run_pull_entrypoint(services, tmp_path, present=False, pull_rc=1)
+    assert rc == 1 and calls == ["show qwen2.5:3b", "pull qwen2.5:3b"]
 
 
 def test_app_starts_after_the_server_is_healthy_and_the_pull_succeeded(services):
@@ -116,7 +144,7 @@ def test_app_starts_after_the_server_is_healthy_and_the_pull_succeeded(services)
 def test_app_talks_to_the_ollama_service_with_the_pulled_model(services):
     env = services["app"]["environment"]
     assert env["OLLAMA_HOST"] == "http://ollama:11434"
-    assert env["OLLAMA_MODEL"] == services["ollama-pull"]["entrypoint"][-1]
+    assert env["OLLAMA_MODEL"] == services["ollama-pull"]["environment"]["OLLAMA_MODEL"]
     assert env["OLLAMA_MODEL"] == DEFAULTS["OLLAMA_MODEL"]
     assert env["SVODKA_STATE_DIR"] == STATE_DIR
 
@@ -133,7 +161,7 @@ def test_app_defaults_in_compose_match_the_app_settings(services):
 def test_model_and_port_variables_reach_every_service_that_uses_them(tmp_path):
     services = compose_config(tmp_path, env={"OLLAMA_MODEL": "qwen2.5:1.5b", "SVODKA_PORT": "9001",
                                              "SVODKA_BIND": "0.0.0.0", "SVODKA_MAX_UPLOAD_MB": "50"})["services"]
-    assert services["ollama-pull"]["entrypoint"] == ["ollama", "pull", "qwen2.5:1.5b"]
+    assert services["ollama-pull"]["environment"]["OLLAMA_MODEL"] == "qwen2.5:1.5b"
     assert services["app"]["environment"]["OLLAMA_MODEL"] == "qwen2.5:1.5b"
     assert services["app"]["ports"] == ["0.0.0.0:9001:8501/tcp"]
     assert services["app"]["environment"]["SVODKA_MAX_UPLOAD_MB"] == "50"

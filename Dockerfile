@@ -8,8 +8,8 @@ ENV PYTHONDONTWRITEBYTECODE=1 \
     PIP_DISABLE_PIP_VERSION_CHECK=1 \
     PIP_ROOT_USER_ACTION=ignore
 
-RUN groupadd --system --gid 10001 svodka \
-    && useradd --system --uid 10001 --gid svodka --create-home --home-dir /home/svodka svodka
+RUN groupadd --gid 10001 svodka \
+    && useradd --uid 10001 --gid svodka --create-home --shell /usr/sbin/nologin svodka
 
 WORKDIR /app
 

@@ -47,6 +47,7 @@ _DETECT_ENCODINGS = ["utf_8", "cp1251", "koi8_r", "cp1252"]
 _CODEC_NAMES = {"utf_8": "utf-8", "koi8_r": "koi8-r", "cp1251": "cp1251", "cp1252": "cp1252"}
 _DETECT_BYTES = 256 * 1024
 _SNIFF_LINES = 50
+_TITLE_LINES = 10
 _SAMPLE_ROWS = 1000
 _HEADER_SEARCH_ROWS = 30
 _SPACES = "[ \u00a0\u202f]"
@@ -221,20 +222,43 @@ def _looks_binary(text: str) -> bool:
 def _sniff_delimiter(lines: list[str]) -> str | None:
     """The candidate that splits the header into ≥ 2 fields and the following lines into as many.
 
-    Ties go to the earlier candidate in DELIMITERS: `,` comes last because it is also the decimal mark.
+    A candidate that must skip title lines to find such a header ranks below one that need not; then more
+    consistent splitting wins; ties go to the earlier candidate in DELIMITERS (`,` is last: it is also the
+    decimal mark).
     """
-    best: tuple[float, int, str] | None = None
+    best: tuple[int, float, int, str] | None = None
     for rank, candidate in enumerate(DELIMITERS):
         rows = list(csv.reader(lines, delimiter=candidate))
-        if not rows or len(rows[0]) < 2:
+        skip = _title_rows(rows)
+        if skip is None:
             continue
-        width = len(rows[0])
-        body = rows[1:]
+        width = len(rows[skip])
+        body = rows[skip + 1:]
         consistency = sum(len(r) == width for r in body) / len(body) if body else 1.0
-        score = (consistency, -rank, candidate)
+        score = (-skip, consistency, -rank, candidate)
         if best is None or score > best:
             best = score
-    return best[2] if best else None
+    return best[3] if best else None
+
+
+def _title_rows(rows: list[list[str]]) -> int | None:
+    """How many one-field lines (report titles) precede the first line with ≥ 2 fields; None if none has."""
+    for index, row in enumerate(rows[:_TITLE_LINES + 1]):
+        if len(row) >= 2:
+            return index
+    return None
+
+
+def _drop_lines(text: str, count: int) -> str:
+    """`text` without its first `count` non-blank lines (and the blank lines among them)."""
+    position = 0
+    while count > 0 and position < len(text):
+        end = text.find("\n", position)
+        end = len(text) if end < 0 else end + 1
+        if text[position:end].strip():
+            count -= 1
+        position = end
+    return text[position:]
 
 
 def _first_lines(text: str, count: int) -> list[str]:
@@ -265,8 +289,13 @@ def _read_delimited(data: bytes, filename: str, options: ReadOptions) -> tuple[p
             raise DataError(f"В файле «{filename}» не найден разделитель столбцов: каждая строка читается как "
                             "один столбец. Если в таблице несколько столбцов, выберите разделитель в "
                             "настройках чтения; таблица из одного столбца для сводки не подходит.")
-    raw = _parse_csv(text, delimiter, filename)
-    frame, frame_notes = _frame_with_header(raw, filename)
+    titles = _title_rows(list(csv.reader(_first_lines(text, _TITLE_LINES + 1), delimiter=delimiter))) or 0
+    raw = _parse_csv(_drop_lines(text, titles), delimiter, filename)
+    header_row = _header_row(raw)
+    frame, frame_notes = _frame_with_header(raw, filename, header_row)
+    if titles + header_row:
+        frame_notes = (f"Пропущено строк над таблицей (заголовки отчёта): {titles + header_row}.",
+                       *frame_notes)
     decimal = options.decimal or _detect_decimal(frame, delimiter)
     if decimal not in DECIMALS:
         raise DataError(f"Десятичный разделитель «{decimal}» не поддерживается: выберите «,» или «.».")
@@ -487,7 +516,7 @@ def _read_excel(data: bytes, filename: str, options: ReadOptions) -> tuple[pd.Da
                             "выбран.")
     raw = raw.reset_index(drop=True)
     raw.columns = range(raw.shape[1])
-    header_row = _excel_header_row(raw)
+    header_row = _header_row(raw)
     frame, notes = _frame_with_header(raw, filename, header_row)
     if header_row:
         notes = (f"Пропущено строк над таблицей (заголовки отчёта): {header_row}.",) + notes
@@ -500,12 +529,26 @@ def _read_excel(data: bytes, filename: str, options: ReadOptions) -> tuple[pd.Da
     return frame, detected
 
 
-def _excel_header_row(raw: pd.DataFrame) -> int:
-    """Skip report titles above the table: the header is the first row filled at least half as wide."""
+def _header_row(raw: pd.DataFrame) -> int:
+    """Skip report titles above the table: the header is the first row filled at least half as wide.
+
+    Only a row that looks like a header (no numbers in it) is taken; otherwise the first row is the header,
+    so a broken header gets its own message instead of a data row silently becoming the column names.
+    """
     counts = raw.head(_HEADER_SEARCH_ROWS).notna().sum(axis=1).tolist()
-    widest = max(counts)
+    widest = max(counts, default=0)
     need = max(2, (widest + 1) // 2) if widest >= 2 else 1
-    return next(i for i, c in enumerate(counts) if c >= need)
+    row = next((i for i, c in enumerate(counts) if c >= need), 0)
+    if row and any(_number_like(v) for v in raw.iloc[row].dropna()):
+        return 0
+    return row
+
+
+def _number_like(value: object) -> bool:
+    if isinstance(value, int | float | dt.datetime):
+        return True
+    text = str(value).strip()
+    return bool(_NUMBER[","].fullmatch(text) or _NUMBER["."].fullmatch(text))
 
 
 def _excel_column(series: pd.Series) -> pd.Series:

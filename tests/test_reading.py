@@ -144,6 +144,23 @@ def test_excel_sep_hint_line_and_trailing_delimiters_and_blank_rows():
     assert table.detected.notes == ("Пропущено пустых столбцов без названия: 1.", "Пропущено пустых строк: 1.")
 
 
+def test_report_title_lines_above_the_table_are_skipped():
+    data = "Отчёт о продажах\nза январь 2024 г.\n\nМагазин;Выручка\nЦентр;10,5\nСевер;2\n".encode("cp1251")
+    table = read_table(data, "1c.csv")
+    expected = pd.DataFrame({"Магазин": text("Центр", "Север"), "Выручка": [10.5, 2.0]})
+    pd.testing.assert_frame_equal(table.frame, expected)
+    assert table.detected.delimiter == ";"
+    assert table.detected.notes == ("Пропущено строк над таблицей (заголовки отчёта): 2.",)
+
+
+def test_title_padded_with_delimiters_is_skipped():
+    data = "Отчёт за 2024;;\nМагазин;Выручка;Чеков\nЦентр;10,5;3\n".encode()
+    table = read_table(data, "excel.csv")
+    expected = pd.DataFrame({"Магазин": text("Центр"), "Выручка": [10.5], "Чеков": pd.Series([3], dtype="int64")})
+    pd.testing.assert_frame_equal(table.frame, expected)
+    assert table.detected.notes == ("Пропущено строк над таблицей (заголовки отчёта): 1.",)
+
+
 def test_overrides_replace_detection():
     data = b"a;b\n1.234;x\n5.5;y\n"
     auto = read_table(data, "x.csv")
@@ -282,6 +299,10 @@ def test_duplicate_column_names():
 
 def test_empty_column_name_with_data():
     assert "у столбцов №2 нет названия" in message(b"a;;c\n1;2;3\n", "e.csv")
+
+
+def test_header_with_one_name_is_not_replaced_by_a_data_row():
+    assert "у столбцов №2, №3 нет названия" in message(b"a;;\n1;2;3\n4;5;6\n", "e.csv")
 
 
 def test_single_column_without_delimiter():

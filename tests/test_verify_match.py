@@ -101,6 +101,20 @@ def test_swapped_percent_between_airports_is_caught():
     assert unsupported("Доля EWR 33 %, JFK — 35,9 %.") == ["33 %", "35,9 %"]
 
 
+def test_swapped_totals_are_caught_by_the_noun_after_them():
+    verdict = verify_numbers("В наборе 19 строк и 336 776 столбцов.", PAYLOAD)
+    assert [(c.claim.raw, c.reason, c.closest.label) for c in verdict.unsupported] == [
+        ("19", "other_label", "строк"), ("336 776", "other_label", "столбцов")]
+
+
+def test_cells_called_rows_are_caught():
+    assert unsupported("В 46 595 строках есть пропуски.") == ["46 595"]
+
+
+def test_noun_check_leaves_bound_and_unnamed_numbers_alone():
+    assert unsupported("В 8 255 строках нет dep_delay; всего 336 776 рейсов и 46 595 пустых ячеек.") == []
+
+
 def test_invented_total_is_unsupported_although_true():
     # 58 665 + 54 635 = 113 300: arithmetic on facts, not a fact
     assert unsupported("Вместе UA и B6 выполнили 113 300 рейсов.") == ["113 300"]

@@ -4,15 +4,19 @@ from __future__ import annotations
 
 import datetime as dt
 import math
+import os
 import re
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Any, Literal
+
+import snowballstemmer
 
 from lib.verify.numbers import NumberClaim, extract_numbers
 
 FactKind = Literal["value", "count", "rank", "year", "date"]
 Status = Literal["supported", "unsupported"]
-Reason = Literal["", "not_in_facts", "other_entity"]
+Reason = Literal["", "not_in_facts", "other_entity", "other_label"]
 
 _PERCENT_LABEL = re.compile(r"%|процент|pct|percent|п\.\s?п\.", re.IGNORECASE)
 _SHARE_LABEL = re.compile(r"дол[яиюе]|share|ratio", re.IGNORECASE)
@@ -22,6 +26,7 @@ _NAME_KEYS = ("имя", "название", "значение", "столбец"
 _LETTER = re.compile(r"[A-Za-zА-Яа-яЁё]")
 _SENTENCE_END = re.compile(r"[.!?…]+(?=\s+[A-ZА-ЯЁ\d«\"(])|\n+")
 _CLAUSE_END = re.compile(r"[;:]|,(?!\d)|[.!?…]+(?=\s+[A-ZА-ЯЁ\d«\"(])|\n+")
+_STEMMER = snowballstemmer.stemmer("russian")
 _MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>$~:=])")
 
 
@@ -312,12 +317,45 @@ def _check(claim: NumberClaim, text: str, facts: list[FactNumber], clauses: list
             closest = None
         return ClaimCheck(claim, closest=closest, reason="not_in_facts")
     if any(not f.entities for f in supports):
-        return ClaimCheck(claim, supports)
+        return _check_label(claim, text, facts, supports)
     named = _named_near(claim, clauses, sentences, mentions)
     named = set().union(*(related.get(name, {name}) for name in named)) if named else set()
-    if not named or any(f.entities[-1] in named for f in supports):
+    if named and not any(f.entities[-1] in named for f in supports):
+        return ClaimCheck(claim, closest=supports[0], reason="other_entity")
+    return _check_label(claim, text, facts, supports)
+
+
+@lru_cache(maxsize=4096)
+def _stem(word: str) -> str:
+    return _STEMMER.stemWord(word.lower().replace("ё", "е"))
+
+
+def _label_stems(label: str) -> frozenset[str]:
+    return frozenset(_stem(word) for word in re.findall(r"[а-яё]{3,}", label.lower()))
+
+
+def _same_stem(a: str, b: str) -> bool:
+    """Snowball leaves «столбец» and «столбц» apart; a long shared start joins them."""
+    shorter = min(len(a), len(b))
+    common = len(os.path.commonprefix([a, b]))
+    return common == shorter >= 4 or common >= max(5, shorter - 1)
+
+
+def _check_label(claim: NumberClaim, text: str, facts: list[FactNumber],
+                 supports: tuple[FactNumber, ...]) -> ClaimCheck:
+    """A plain total followed by the noun of another total («19 строк» when 19 is the column count and
+    the payload has «строк»: 336776) is a swap between unbound facts."""
+    next_word = _NEXT_WORD.match(text, claim.end)
+    if claim.kind != "plain" or not next_word or len(next_word.group(1)) < 3 or any(f.entities for f in supports):
         return ClaimCheck(claim, supports)
-    return ClaimCheck(claim, closest=supports[0], reason="other_entity")
+    noun = _stem(next_word.group(1))
+    if any(_same_stem(noun, stem) for f in supports for stem in _label_stems(f.label)):
+        return ClaimCheck(claim, supports)
+    owners = [f for f in facts if f.kind == "value" and not f.entities and not f.percent
+              and any(_same_stem(noun, stem) for stem in _label_stems(f.label.split(" › ")[-1]))]
+    if owners:
+        return ClaimCheck(claim, closest=owners[0], reason="other_label")
+    return ClaimCheck(claim, supports)
 
 
 def verify_numbers(text: str, payload: dict[str, Any]) -> Verdict:

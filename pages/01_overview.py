@@ -3,6 +3,7 @@ import streamlit as st
 from lib.charts.overview import kinds_chart, missing_chart
 from lib.facts.overview import overview_facts
 from lib.ui.facts import facts_for
+from lib.ui.narrative import narrative_panel
 from lib.ui.state import current_dataset, current_frame
 from lib.ui.widgets import column_table, overview_metrics
 
@@ -26,3 +27,10 @@ st.dataframe(column_table(facts), hide_index=True, width="stretch")
 st.subheader("Первые 10 строк")
 st.caption("Только для знакомства с данными: статистика выше посчитана по всем строкам.")
 st.dataframe(current_frame().head(10), width="stretch")
+
+narrative_panel(
+    facts,
+    task="Опиши этот набор данных: сколько в нём строк и столбцов, каких типов столбцы, "
+    "где больше всего пропусков, есть ли дубликаты и что заметно по самым частым значениям.",
+    page="overview",
+)

@@ -1,0 +1,152 @@
+"""The narrative panel on «Обзор», driven in-process with AppTest against the fake Ollama server."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+import streamlit as st
+from streamlit.testing.v1 import AppTest
+
+from lib.facts.base import Scope
+from lib.facts.overview import overview_facts
+from lib.fmt import fmt_int
+from lib.journal import calls
+from lib.narration.service import template_text
+from lib.verify import escape_markdown
+
+TIMEOUT = 120
+APP = str(Path(__file__).resolve().parent.parent / "streamlit_app.py")
+
+
+@pytest.fixture
+def streamed(monkeypatch):
+    """Every chunk that went through st.write_stream (AppTest keeps only the final page)."""
+    chunks: list[str] = []
+    original = st.write_stream
+
+    def recording(stream, *args, **kwargs):
+        def tee():
+            for chunk in stream:
+                chunks.append(chunk)
+                yield chunk
+
+        return original(tee(), *args, **kwargs)
+
+    monkeypatch.setattr(st, "write_stream", recording)
+    return chunks
+
+
+@pytest.fixture
+def flights_facts(flights):
+    return overview_facts(flights.frame, Scope.of(flights.id, flights.name))
+
+
+def good_reply(flights) -> str:
+    rows, columns = flights.frame.shape
+    return f"В наборе {fmt_int(rows)} строк и {columns} столбцов. Повторяющихся строк нет."
+
+
+def run_app() -> AppTest:
+    return AppTest.from_file(APP, default_timeout=TIMEOUT).run()
+
+
+def texts(at: AppTest, kind: str) -> list[str]:
+    return [element.value for element in getattr(at, kind)]
+
+
+def statistics_still_shown(at: AppTest, flights) -> bool:
+    metrics = {m.label: m.value for m in at.metric}
+    return metrics.get("Строк") == fmt_int(len(flights.frame)) and len(at.get("plotly_chart")) >= 2
+
+
+def test_streamed_narrative_with_verdict_metrics_and_messages(fake_ollama, flights, streamed):
+    reply = good_reply(flights)
+    fake_ollama.replies.append(reply)
+    at = run_app()
+    assert not at.exception
+    assert "".join(streamed) == reply
+    assert len(streamed) > 1
+    assert escape_markdown(reply) in texts(at, "markdown")
+    captions = texts(at, "caption")
+    assert "Проверено чисел: 2 из 2" in captions
+    (line,) = [c for c in captions if c.startswith("Модель: qwen2.5:3b · первый токен")]
+    assert "ток/с" in line and "токенов в запросе:" in line and f"из {fmt_int(8192)}" in line
+    assert "Модель: qwen2.5:3b · сервер доступен" in texts(at.sidebar, "caption")
+    assert "Что видела модель" in [e.label for e in at.expander]
+    codes = [c.value for c in at.code]
+    assert codes == [m["content"] for m in fake_ollama.chat_bodies[0]["messages"]]
+    assert statistics_still_shown(at, flights)
+
+
+def test_rerun_uses_the_cache_and_regenerate_calls_again(fake_ollama, flights):
+    fake_ollama.replies.extend([good_reply(flights), "Второй вариант текста без чисел."])
+    at = run_app()
+    at.run()
+    assert len(fake_ollama.chat_bodies) == 1
+    at.button(key="overview_regenerate_button").click().run()
+    assert len(fake_ollama.chat_bodies) == 2
+    assert escape_markdown("Второй вариант текста без чисел.") in texts(at, "markdown")
+
+
+def test_a_second_session_reads_the_text_from_the_disk_cache(fake_ollama, flights):
+    fake_ollama.replies.append(good_reply(flights))
+    run_app()
+    at = run_app()
+    assert len(fake_ollama.chat_bodies) == 1
+    assert any("из кэша" in c for c in texts(at, "caption"))
+    assert calls().to_dict("records")[0]["cache_hit"]
+
+
+def test_failed_check_shows_template_and_folds_the_model_text(fake_ollama, flights, flights_facts):
+    fake_ollama.replies.extend(["В наборе 123 457 строк.", "В наборе 123 457 строк."])
+    at = run_app()
+    assert not at.exception
+    assert escape_markdown(template_text(flights_facts)) in texts(at, "markdown")
+    (folded,) = [e for e in at.expander if e.label == "Текст модели не прошёл проверку"]
+    folded_text = " ".join(m.value for m in folded.markdown)
+    assert ":red-background[123 457]" in folded_text
+    assert "ближайший факт" in folded_text
+    assert any(c.startswith("Проверено чисел:") and "текст по шаблону" in c for c in texts(at, "caption"))
+    assert len(fake_ollama.chat_bodies) == 2
+
+
+def test_no_server_shows_notice_template_and_statistics(fake_ollama, flights, flights_facts):
+    fake_ollama.down()
+    at = run_app()
+    assert not at.exception
+    (notice,) = texts(at, "info")
+    assert "Ollama недоступна" in notice and "docker compose up" in notice and "«Модель»" in notice
+    assert escape_markdown(template_text(flights_facts)) in texts(at, "markdown")
+    assert "Модель: qwen2.5:3b · Ollama недоступна" in texts(at.sidebar, "caption")
+    assert statistics_still_shown(at, flights)
+
+
+@pytest.mark.parametrize(
+    ("fault", "words"),
+    [
+        ("unknown_model", "Скачайте её на странице «Модель»"),
+        ("http_500", "внутренней ошибке"),
+        ("http_503", "занят"),
+        ("error_mid_stream", "прервала ответ"),
+        ("cut_stream", "оборвался на середине"),
+        ("slow_load", "загружается"),
+    ],
+)
+def test_failure_modes_show_a_russian_message_and_keep_the_statistics(fake_ollama, flights, flights_facts,
+                                                                       monkeypatch, fault, words):
+    monkeypatch.setenv("SVODKA_OLLAMA_TIMEOUT", "0.5")  # slow_load: the model "loads" longer than that
+    fake_ollama.fault = fault
+    at = run_app()
+    assert not at.exception
+    (warning,) = [w for w in texts(at, "warning") if words in w]
+    assert "Traceback" not in warning
+    assert escape_markdown(template_text(flights_facts)) in texts(at, "markdown")
+    assert statistics_still_shown(at, flights)
+    assert calls().to_dict("records")[0]["status"] != "ok"
+
+
+def test_cjk_answer_warns(fake_ollama, flights):
+    fake_ollama.fault = "cjk"
+    at = run_app()
+    assert any("иероглифы" in w for w in texts(at, "warning"))

@@ -2,6 +2,7 @@
 
 import streamlit as st
 
+from lib.ui.narrative import model_status
 from lib.ui.sidebar import dataset_summary, dataset_switcher
 
 st.set_page_config(page_title="Сводка", page_icon="📊", layout="wide")
@@ -15,4 +16,5 @@ PAGES = {
 navigation = st.navigation(PAGES)
 dataset_summary()
 dataset_switcher()
+model_status()
 navigation.run()

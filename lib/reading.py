@@ -69,6 +69,7 @@ _DATE_FORMATS = (
     (re.compile(r"\d{4}-\d{2}-\d{2}"), "%Y-%m-%d"),
     (re.compile(r"\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?"), "ISO8601"),
 )
+_LINE = re.compile(r"[^\r\n]*(?:\r\n|\r|\n)")
 _PARSER_LINE = re.compile(r"Expected (\d+) fields in line (\d+), saw (\d+)")
 
 
@@ -154,7 +155,14 @@ def read_table(data: bytes, filename: str, options: ReadOptions | None = None, *
     if not data.strip():
         raise DataError(f"Файл «{filename}» пустой. Выберите файл, в котором есть таблица.")
     reader = {"csv": _read_delimited, "xlsx": _read_excel, "parquet": _read_parquet, "json": _read_json}[fmt]
-    frame, detected = reader(data, filename, options)
+    try:
+        frame, detected = reader(data, filename, options)
+    except DataError:
+        raise
+    except Exception as exc:  # a case the checks above missed must still reach the user as a message
+        raise DataError(f"Файл «{filename}» не удалось прочитать как таблицу. Проверьте, что это {FORMAT_NAMES} "
+                        "с расширением, соответствующим содержимому, или выберите настройки чтения вручную.",
+                        detail=f"{type(exc).__name__}: {exc}") from exc
     return Table(frame, detected)
 
 
@@ -228,7 +236,10 @@ def _sniff_delimiter(lines: list[str]) -> str | None:
     """
     best: tuple[int, float, int, str] | None = None
     for rank, candidate in enumerate(DELIMITERS):
-        rows = list(csv.reader(lines, delimiter=candidate))
+        try:
+            rows = list(csv.reader(lines, delimiter=candidate))
+        except csv.Error:
+            continue
         skip = _title_rows(rows)
         if skip is None:
             continue
@@ -249,21 +260,29 @@ def _title_rows(rows: list[list[str]]) -> int | None:
     return None
 
 
+def _title_lines(text: str, delimiter: str) -> int:
+    try:
+        return _title_rows(list(csv.reader(_first_lines(text, _TITLE_LINES + 1), delimiter=delimiter))) or 0
+    except csv.Error:
+        return 0
+
+
 def _drop_lines(text: str, count: int) -> str:
     """`text` without its first `count` non-blank lines (and the blank lines among them)."""
     position = 0
-    while count > 0 and position < len(text):
-        end = text.find("\n", position)
-        end = len(text) if end < 0 else end + 1
-        if text[position:end].strip():
+    while count > 0:
+        line = _LINE.match(text, position)
+        if line is None:
+            return ""
+        if line.group().strip():
             count -= 1
-        position = end
+        position = line.end()
     return text[position:]
 
 
 def _first_lines(text: str, count: int) -> list[str]:
     lines = []
-    for line in io.StringIO(text):
+    for line in io.StringIO(text, newline=None):  # universal newlines: old Mac «\r» files too
         if line.strip():
             lines.append(line)
         if len(lines) >= count:
@@ -289,7 +308,7 @@ def _read_delimited(data: bytes, filename: str, options: ReadOptions) -> tuple[p
             raise DataError(f"В файле «{filename}» не найден разделитель столбцов: каждая строка читается как "
                             "один столбец. Если в таблице несколько столбцов, выберите разделитель в "
                             "настройках чтения; таблица из одного столбца для сводки не подходит.")
-    titles = _title_rows(list(csv.reader(_first_lines(text, _TITLE_LINES + 1), delimiter=delimiter))) or 0
+    titles = _title_lines(text, delimiter)
     raw = _parse_csv(_drop_lines(text, titles), delimiter, filename)
     header_row = _header_row(raw)
     frame, frame_notes = _frame_with_header(raw, filename, header_row)
@@ -559,7 +578,12 @@ def _excel_column(series: pd.Series) -> pd.Series:
     kinds = set(values.map(type))
     complete = len(values) == len(series)
     if kinds <= {int, float}:
-        return series.astype("int64" if kinds == {int} and complete else "float64")
+        if kinds == {int} and complete:
+            try:
+                return series.astype("int64")
+            except OverflowError:
+                pass  # beyond int64: float like pandas
+        return series.astype("float64")
     if kinds <= {bool}:
         return series.astype("bool") if complete else series
     if kinds <= {dt.datetime, pd.Timestamp}:

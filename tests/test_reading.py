@@ -206,6 +206,19 @@ def test_xlsx_first_non_empty_sheet_by_default_and_chosen_sheet_on_request():
     pd.testing.assert_frame_equal(chosen.frame, pd.DataFrame({"p": text("a"), "q": text("b")}))
 
 
+def test_xlsx_integers_beyond_int64_become_floats_and_times_text():
+    book = xlsx_bytes({"Л": [["big", "t"], [10**20, dt.time(10, 30)], [5, dt.time(11, 0)]]})
+    table = read_table(book, "b.xlsx")
+    expected = pd.DataFrame({"big": [1e20, 5.0], "t": text("10:30:00", "11:00:00")})
+    pd.testing.assert_frame_equal(table.frame, expected)
+
+
+def test_old_mac_line_endings():
+    table = read_table(b"a;b\r1;2\r3;4\r", "mac.csv")
+    expected = pd.DataFrame({"a": pd.Series([1, 3], dtype="int64"), "b": pd.Series([2, 4], dtype="int64")})
+    pd.testing.assert_frame_equal(table.frame, expected)
+
+
 def test_parquet_round_trip_keeps_types():
     frame = pd.DataFrame({"n": pd.Series([1, 2, 3], dtype="int64"), "x": [0.5, None, 2.0],
                           "s": text("a", None, "c"), "d": dates("2024-01-01", "2024-01-02", "2024-01-03")})

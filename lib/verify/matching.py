@@ -12,6 +12,7 @@ from typing import Any, Literal
 
 import snowballstemmer
 
+from lib.fmt import NBSP, fmt_date, fmt_int, fmt_month, fmt_num
 from lib.verify.numbers import NumberClaim, extract_numbers
 
 FactKind = Literal["value", "count", "rank", "year", "date"]
@@ -44,15 +45,18 @@ class FactNumber:
     entities: tuple[str, ...] = ()
 
     def shown(self) -> str:
-        """The fact as the payload states it, for the «closest fact» hint."""
+        """The fact in Russian notation, for the «closest fact» hint: `336 776`, `17,4 %`, `1 января 2013 г.`"""
         if self.kind == "date" and self.date:
-            return "-".join(f"{part:02d}" if i else str(part) for i, part in enumerate(self.date) if part)
+            year, month, day = self.date
+            return fmt_date(dt.date(year, month or 1, day)) if day else fmt_month(dt.date(year, month or 1, 1))
         value = self.value if self.value is not None else math.nan
-        return str(int(value)) if float(value).is_integer() else repr(value)
+        text = fmt_int(value) if float(value).is_integer() else fmt_num(value, 4)
+        return text.replace("-", "−") + (f"{NBSP}%" if self.percent else "")
 
     def to_dict(self) -> dict[str, Any]:
         return {"label": self.label, "value": self.value, "kind": self.kind, "percent": self.percent,
-                "date": list(self.date) if self.date else None, "shown": self.shown()}
+                "date": list(self.date) if self.date else None, "shown": self.shown(),
+                "entities": list(self.entities)}
 
 
 def _is_percent_label(key: str) -> bool:
@@ -215,12 +219,15 @@ def _mentions(text: str, entities: set[str]) -> list[tuple[int, str]]:
 @dataclass(frozen=True)
 class ClaimCheck:
     """The verdict on one claim: `supports` are facts it agrees with; `closest` is the nearest fact
-    when it is unsupported; `reason` says why («not_in_facts» or «other_entity»)."""
+    when it is unsupported (for «other_label», the fact the text names); `reason` says why:
+    «not_in_facts», «other_entity» (the value belongs to another list item) or «other_label» (the
+    value is another total than the noun after it names)."""
 
     claim: NumberClaim
     supports: tuple[FactNumber, ...] = ()
     closest: FactNumber | None = None
     reason: Reason = ""
+    belongs_to: FactNumber | None = None  # the fact the value really is, when the text attributes it wrongly
 
     @property
     def status(self) -> Status:
@@ -234,8 +241,24 @@ class ClaimCheck:
         return {
             **self.claim.to_dict(), "status": self.status, "reason": self.reason,
             "supports": [f.label for f in self.supports[:3]],
-            "closest": {"label": self.closest.label, "value": self.closest.shown()} if self.closest else None,
+            "closest": self.closest.to_dict() if self.closest else None,
+            "belongs_to": self.belongs_to.to_dict() if self.belongs_to else None,
+            "explanation": self.explanation(),
         }
+
+    def explanation(self) -> str:
+        """One Russian line for the UI list of unsupported numbers; empty for a supported claim."""
+        raw = self.claim.raw
+        if not self.reason:
+            return ""
+        if self.closest is None:
+            return f"«{raw}»: такого числа нет в сводке фактов."
+        fact = f"«{self.closest.label}» = {self.closest.shown()}"
+        if self.reason == "other_entity":
+            return f"«{raw}»: это число в сводке относится к другому объекту — {fact}."
+        if self.reason == "other_label" and self.belongs_to is not None:
+            return f"«{raw}»: в сводке {fact}, а {raw} — это «{self.belongs_to.label}»."
+        return f"«{raw}»: такого числа нет в сводке фактов; ближайшее — {fact}."
 
 
 @dataclass(frozen=True)
@@ -321,7 +344,7 @@ def _check(claim: NumberClaim, text: str, facts: list[FactNumber], clauses: list
     named = _named_near(claim, clauses, sentences, mentions)
     named = set().union(*(related.get(name, {name}) for name in named)) if named else set()
     if named and not any(f.entities[-1] in named for f in supports):
-        return ClaimCheck(claim, closest=supports[0], reason="other_entity")
+        return ClaimCheck(claim, closest=supports[0], reason="other_entity", belongs_to=supports[0])
     return _check_label(claim, text, facts, supports)
 
 
@@ -354,7 +377,7 @@ def _check_label(claim: NumberClaim, text: str, facts: list[FactNumber],
     owners = [f for f in facts if f.kind == "value" and not f.entities and not f.percent
               and any(_same_stem(noun, stem) for stem in _label_stems(f.label.split(" › ")[-1]))]
     if owners:
-        return ClaimCheck(claim, closest=owners[0], reason="other_label")
+        return ClaimCheck(claim, closest=owners[0], reason="other_label", belongs_to=supports[0])
     return ClaimCheck(claim, supports)
 
 

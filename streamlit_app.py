@@ -2,6 +2,7 @@
 
 import streamlit as st
 
+from lib.ui.filters import sidebar_filters
 from lib.ui.narrative import model_status
 from lib.ui.sidebar import dataset_summary, dataset_switcher
 
@@ -10,6 +11,11 @@ st.set_page_config(page_title="Сводка", page_icon="📊", layout="wide")
 PAGES = {
     "Отчёт": [
         st.Page("pages/01_overview.py", title="Обзор", icon="📋", default=True),
+        st.Page("pages/02_columns.py", title="Столбцы", icon="🔎"),
+        st.Page("pages/03_groups.py", title="Группировки", icon="🧮"),
+        st.Page("pages/04_trends.py", title="Динамика", icon="📈"),
+        st.Page("pages/05_relations.py", title="Связи", icon="🔗"),
+        st.Page("pages/06_quality.py", title="Качество данных", icon="🩺"),
     ],
     "Модель": [
         st.Page("pages/08_model.py", title="Модель", icon="🤖"),
@@ -20,5 +26,6 @@ PAGES = {
 navigation = st.navigation(PAGES)
 dataset_summary()
 dataset_switcher()
+sidebar_filters()
 model_status()
 navigation.run()

@@ -34,7 +34,7 @@ class FilterCandidates:
     date_column: str | None = None
     date_min: str | None = None  # ISO date of the first value
     date_max: str | None = None
-    categories: dict[str, list[str]] = field(default_factory=dict)  # column → its values, most frequent first
+    categories: dict[str, list[str]] = field(default_factory=dict)  # column → its values, sorted
 
 
 def labels(series: pd.Series) -> pd.Series:
@@ -106,7 +106,7 @@ def filter_candidates(frame: pd.DataFrame, max_categories: int = MAX_CATEGORY_FI
         elif kind in ("category", "bool") and len(categories) < max_categories:
             counts = labels(series).value_counts()
             if 1 < len(counts) <= MAX_CATEGORY_VALUES:
-                categories[str(name)] = [str(v) for v in counts.index]
+                categories[str(name)] = sorted(str(v) for v in counts.index)
     return FilterCandidates(date_column, date_min, date_max, categories)
 
 

@@ -1,0 +1,53 @@
+"""Charts of the «Динамика» page: the series with its rolling mean and gaps, and period changes."""
+
+from __future__ import annotations
+
+import plotly.graph_objects as go
+
+from lib.charts import russian_layout
+from lib.charts.columns import BAR, OUTLIER, plain_axis
+from lib.facts.trends import AGGREGATIONS, PERIODS, TrendFacts
+
+ROLLING = "#F58518"
+GROWTH = "#54A24B"
+
+
+def value_title(facts: TrendFacts) -> str:
+    return f"{AGGREGATIONS[facts.aggregation].capitalize()}: {facts.measure_label}"
+
+
+def trend_chart(facts: TrendFacts) -> go.Figure:
+    x = [p.label for p in facts.points]
+    fig = go.Figure()
+    fig.add_trace(go.Scatter(
+        x=x, y=[p.value for p in facts.points], mode="lines+markers", name=value_title(facts),
+        line={"color": BAR}, customdata=[p.rows for p in facts.points],
+        hovertemplate="%{x}: %{y:,.2~f} (строк: %{customdata:,d})<extra></extra>",
+    ))
+    fig.add_trace(go.Scatter(
+        x=x, y=[p.rolling for p in facts.points], mode="lines", name=f"скользящее среднее ({facts.window})",
+        line={"color": ROLLING, "dash": "dash"}, hovertemplate="%{x}: %{y:,.2~f}<extra>скользящее</extra>",
+    ))
+    gaps = [p for p in facts.points if p.rows == 0]
+    if gaps:
+        fig.add_trace(go.Scatter(
+            x=[p.label for p in gaps], y=[0] * len(gaps), mode="markers", name="нет строк",
+            marker={"color": OUTLIER, "symbol": "x", "size": 9}, hovertemplate="%{x}: нет строк<extra></extra>",
+        ))
+    fig.update_layout(showlegend=True, legend={"orientation": "h", "y": -0.2})
+    russian_layout(fig, title=f"{value_title(facts)} по периодам ({PERIODS[facts.period]})",
+                   x_title="Период", y_title=value_title(facts), height=420)
+    fig.update_xaxes(type="category")
+    return plain_axis(fig)
+
+
+def change_chart(facts: TrendFacts) -> go.Figure:
+    points = [p for p in facts.points if p.change is not None]
+    fig = go.Figure(go.Bar(
+        x=[p.label for p in points], y=[p.change for p in points],
+        marker_color=[GROWTH if p.change >= 0 else OUTLIER for p in points],
+        hovertemplate="%{x}: %{y:+,.2~f}<extra></extra>",
+    ))
+    russian_layout(fig, title="Изменение к предыдущему периоду", x_title="Период", y_title="Изменение")
+    fig.update_xaxes(type="category")
+    return plain_axis(fig)

@@ -1,0 +1,165 @@
+"""Shared pieces of the analysis pages: column choices per dataset, display tables built from facts
+(formatted the Russian way, nothing computed), and the notices for empty results."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import pandas as pd
+import streamlit as st
+
+from lib.facts.base import FactSheet
+from lib.facts.columns import ColumnFacts
+from lib.facts.groups import AGGREGATIONS, GroupFacts, group_choices
+from lib.facts.overview import KIND_LABELS
+from lib.facts.quality import SEVERITIES, QualityFacts
+from lib.facts.relations import RelationFacts
+from lib.facts.trends import TrendFacts
+from lib.filters import describe_filters
+from lib.fmt import fmt_date, fmt_int, fmt_num, fmt_pct
+from lib.schema import infer_kinds
+from lib.ui.state import active_filters, current_dataset
+
+EMPTY_FILTERED = "Фильтры не оставили ни одной строки. Ослабьте фильтры на боковой панели."
+# Starting choices of the «Группировки» page where a dataset has an obvious question to ask.
+GROUP_DEFAULTS = {"embedded:flights": ("carrier", "arr_delay", "mean")}
+
+
+@dataclass(frozen=True)
+class Choices:
+    columns: tuple[str, ...]
+    kinds: dict[str, str]
+    dimensions: tuple[str, ...]
+    measures: tuple[str, ...]
+    datetimes: tuple[str, ...]
+    group_defaults: tuple[str | None, str | None, str]  # dimension, measure, aggregation
+
+
+@st.cache_data(max_entries=16, show_spinner=False)
+def _choices(_frame: pd.DataFrame, dataset_id: str) -> Choices:
+    kinds = infer_kinds(_frame)
+    dimensions, measures = group_choices(_frame)
+    preset = next((v for k, v in GROUP_DEFAULTS.items() if dataset_id.startswith(k)), None)
+    if preset and preset[0] in dimensions and preset[1] in measures:
+        group_defaults = preset
+    else:
+        categorical = [d for d in dimensions if kinds.get(d) in ("category", "bool")]
+        group_defaults = ((categorical or dimensions or [None])[0], None, "count")
+    return Choices(
+        columns=tuple(kinds),
+        kinds=kinds,
+        dimensions=tuple(dimensions),
+        measures=tuple(measures),
+        datetimes=tuple(c for c, k in kinds.items() if k == "datetime"),
+        group_defaults=group_defaults,
+    )
+
+
+def dataset_choices() -> Choices:
+    """What the pages offer in their pickers, from the whole (unfiltered) current dataset."""
+    dataset = current_dataset()
+    return _choices(dataset.frame, dataset.id)
+
+
+def page_header(title: str) -> None:
+    st.title(title)
+    caption = current_dataset().name
+    if active_filters():
+        caption += f" · фильтры: {describe_filters(active_filters())}"
+    st.caption(caption)
+
+
+def stop_if_empty(facts: FactSheet, message: str) -> None:
+    """Show a Russian notice and stop the page when the facts describe nothing."""
+    if not facts.is_empty:
+        return
+    st.info(EMPTY_FILTERED if getattr(facts, "rows", 1) == 0 else message)
+    st.stop()
+
+
+def column_profile_table(facts: ColumnFacts) -> pd.DataFrame:
+    items: list[tuple[str, str]] = [
+        ("Тип", KIND_LABELS[facts.column_kind]),
+        ("Строк", fmt_int(facts.rows)),
+        ("Пропусков", f"{fmt_int(facts.missing)} ({fmt_pct(facts.missing_share)})"),
+        ("Уникальных", fmt_int(facts.unique)),
+    ]
+    if facts.numeric is not None and facts.numeric.count:
+        n = facts.numeric
+        items += [("Среднее", fmt_num(n.mean)), ("Медиана", fmt_num(n.median)), ("Ст. отклонение", fmt_num(n.std)),
+                  ("Минимум", fmt_num(n.min)), ("Q1", fmt_num(n.q25)), ("Q3", fmt_num(n.q75)),
+                  ("Максимум", fmt_num(n.max))]
+    if facts.outliers is not None:
+        o = facts.outliers
+        items += [("Границы выбросов", f"{fmt_num(o.lower_fence)} … {fmt_num(o.upper_fence)}"),
+                  ("Выбросов", f"{fmt_int(o.count)} ({fmt_pct(o.share)}): ниже {fmt_int(o.below)}, "
+                               f"выше {fmt_int(o.above)}")]
+    if facts.first:
+        items += [("С", fmt_date(facts.first)), ("По", fmt_date(facts.last)), ("Дней", fmt_int(facts.span_days))]
+    return pd.DataFrame(items, columns=["Показатель", "Значение"])
+
+
+def top_values_table(facts: ColumnFacts) -> pd.DataFrame:
+    rows = [(t.value, fmt_int(t.count), fmt_pct(t.share)) for t in facts.top]
+    if facts.other_count:
+        rows.append(("прочее", fmt_int(facts.other_count), fmt_pct(facts.other_share)))
+    return pd.DataFrame(rows, columns=["Значение", "Строк", "Доля среди заполненных"])
+
+
+def group_value(facts: GroupFacts, value: float | None) -> str:
+    return fmt_pct(value) if facts.aggregation == "share" else fmt_num(value)
+
+
+def group_table(facts: GroupFacts) -> pd.DataFrame:
+    data: dict[str, list[str]] = {label: [r.keys[i] for r in facts.table]
+                                  for i, label in enumerate(facts.dimension_labels)}
+    data[f"{AGGREGATIONS[facts.aggregation].capitalize()}: {facts.measure_label}"] = [
+        group_value(facts, r.value) for r in facts.table
+    ]
+    data["Строк"] = [fmt_int(r.rows) for r in facts.table]
+    return pd.DataFrame(data)
+
+
+
+def trend_table(facts: TrendFacts) -> pd.DataFrame:
+    return pd.DataFrame(
+        {
+            "Период": [p.label for p in facts.points],
+            "Значение": [fmt_num(p.value) for p in facts.points],
+            "Скользящее среднее": [fmt_num(p.rolling) for p in facts.points],
+            "Изменение": [fmt_num(p.change) for p in facts.points],
+            "Изменение, %": [fmt_pct(p.change_share) for p in facts.points],
+            "Строк": [fmt_int(p.rows) for p in facts.points],
+        }
+    )
+
+
+def pairs_table(facts: RelationFacts) -> pd.DataFrame:
+    return pd.DataFrame(
+        {
+            "Пара": [f"{p.x} — {p.y}" for p in facts.strongest],
+            "Пирсон": [fmt_num(p.pearson) for p in facts.strongest],
+            "Спирмен": [fmt_num(p.spearman) for p in facts.strongest],
+            "Сила связи": [p.strength for p in facts.strongest],
+            "Направление": [p.direction for p in facts.strongest],
+            "Строк": [fmt_int(p.rows) for p in facts.strongest],
+        }
+    )
+
+
+def alerts_table(facts: QualityFacts) -> pd.DataFrame:
+    def amount(alert) -> str:
+        if alert.code in ("constant", "high_cardinality"):
+            return f"{fmt_int(alert.count)} различн."
+        text = fmt_int(alert.count)
+        return f"{text} ({fmt_pct(alert.share)})" if alert.share is not None else text
+
+    return pd.DataFrame(
+        {
+            "Важность": [SEVERITIES[a.severity] for a in facts.alerts],
+            "Проблема": [a.problem for a in facts.alerts],
+            "Столбец": [a.column or "вся таблица" for a in facts.alerts],
+            "Сколько": [amount(a) for a in facts.alerts],
+            "Подробно": [a.detail or "" for a in facts.alerts],
+        }
+    )

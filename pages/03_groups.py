@@ -1,0 +1,42 @@
+import streamlit as st
+
+from lib.charts.groups import group_bar_chart, group_heatmap
+from lib.facts.groups import AGGREGATIONS, ROW_AGGREGATIONS, ROWS_MEASURE, dimension_label, group_facts
+from lib.fmt import fmt_int
+from lib.ui.analysis import dataset_choices, group_table, group_value, page_header, stop_if_empty
+from lib.ui.facts import facts_for
+
+page_header("Группировки")
+choices = dataset_choices()
+if not choices.dimensions:
+    st.info("В наборе нет столбцов, по которым можно группировать (категорий или дат). "
+            "Откройте другой набор на странице «Данные».")
+    st.stop()
+
+default_dimension, default_measure, default_aggregation = choices.group_defaults
+st.session_state.setdefault("groups_dimensions", [default_dimension])
+st.session_state.setdefault("groups_measure", default_measure)
+st.session_state.setdefault("groups_aggregation_measure", default_aggregation if default_measure else "mean")
+
+left, middle, right = st.columns(3)
+dimensions = left.multiselect("Группировать по (одно или два)", choices.dimensions, max_selections=2,
+                              format_func=dimension_label, key="groups_dimensions")
+measure = middle.selectbox("Показатель", [None, *choices.measures], key="groups_measure",
+                           format_func=lambda m: ROWS_MEASURE if m is None else m)
+aggregations = ROW_AGGREGATIONS if measure is None else tuple(AGGREGATIONS)
+aggregation = right.selectbox("Агрегат", aggregations, format_func=AGGREGATIONS.get,
+                              key="groups_aggregation_rows" if measure is None else "groups_aggregation_measure")
+if not dimensions:
+    st.info("Выберите хотя бы один столбец для группировки.")
+    st.stop()
+
+facts = facts_for(group_facts, dimensions=tuple(dimensions), measure=measure, aggregation=aggregation)
+stop_if_empty(facts, "Ни в одной группе нет значений показателя: выберите другой показатель.")
+
+st.plotly_chart(group_bar_chart(facts), width="stretch")
+if (heatmap := group_heatmap(facts)) is not None:
+    st.plotly_chart(heatmap, width="stretch")
+st.caption(f"Групп: {fmt_int(facts.groups)}; по всем строкам — {group_value(facts, facts.total)}.")
+st.dataframe(group_table(facts), hide_index=True, width="stretch")
+if facts.groups > len(facts.table):
+    st.caption(f"В таблице первые {fmt_int(len(facts.table))} групп из {fmt_int(facts.groups)}.")

@@ -1,0 +1,34 @@
+import streamlit as st
+
+from lib.charts.trends import change_chart, trend_chart
+from lib.facts.trends import AGGREGATIONS, PERIODS, ROWS_MEASURE, trend_facts
+from lib.fmt import fmt_int
+from lib.ui.analysis import dataset_choices, page_header, stop_if_empty, trend_table
+from lib.ui.facts import facts_for
+
+page_header("Динамика")
+choices = dataset_choices()
+if not choices.datetimes:
+    st.info("В наборе нет столбца с датами, поэтому динамику построить не по чему. "
+            "Если даты записаны текстом, проверьте их формат при загрузке на странице «Данные».")
+    st.stop()
+
+columns = st.columns(4)
+date_column = columns[0].selectbox("Дата", choices.datetimes, key="trends_date")
+measure = columns[1].selectbox("Показатель", [None, *choices.measures], key="trends_measure",
+                               format_func=lambda m: ROWS_MEASURE if m is None else m)
+aggregation = "count"
+if measure is not None:
+    aggregation = columns[2].selectbox("Агрегат", ["mean", "sum", "median", "count"], format_func=AGGREGATIONS.get,
+                                       key="trends_aggregation")
+period = columns[3].selectbox("Период", list(PERIODS), index=2, format_func=PERIODS.get, key="trends_period")
+
+facts = facts_for(trend_facts, date_column=date_column, measure=measure, aggregation=aggregation, period=period)
+stop_if_empty(facts, f"В столбце «{date_column}» нет ни одной даты.")
+
+st.plotly_chart(trend_chart(facts), width="stretch")
+if facts.gaps:
+    st.warning(f"Периодов без строк: {fmt_int(len(facts.gaps))} — например, {', '.join(facts.gaps[:5])}.")
+st.plotly_chart(change_chart(facts), width="stretch")
+with st.expander("Таблица по периодам"):
+    st.dataframe(trend_table(facts), hide_index=True, width="stretch")

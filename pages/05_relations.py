@@ -1,0 +1,33 @@
+import streamlit as st
+
+from lib.charts.relations import METHODS, correlation_heatmap, scatter_chart
+from lib.facts.relations import relation_facts
+from lib.fmt import fmt_int
+from lib.ui.analysis import dataset_choices, page_header, pairs_table, stop_if_empty
+from lib.ui.facts import facts_for
+
+page_header("Связи")
+choices = dataset_choices()
+if len(choices.measures) < 2:
+    st.info("Для поиска связей нужны хотя бы два числовых столбца, а в этом наборе их меньше.")
+    st.stop()
+
+left, middle, right = st.columns(3)
+method = left.radio("Коэффициент", list(METHODS), format_func=METHODS.get, horizontal=True, key="relations_method")
+x = middle.selectbox("Ось X", choices.measures, index=None, placeholder="самая сильная пара", key="relations_x")
+y = right.selectbox("Ось Y", choices.measures, index=None, placeholder="самая сильная пара", key="relations_y")
+
+facts = facts_for(relation_facts, x=x, y=y)
+stop_if_empty(facts, "После фильтров осталось меньше двух числовых столбцов с разными значениями.")
+
+st.plotly_chart(correlation_heatmap(facts, method), width="stretch")
+if facts.skipped:
+    st.caption(f"Не вошли в матрицу: {', '.join(facts.skipped)} (постоянные, почти пустые или сверх 15 столбцов).")
+st.subheader("Самые сильные связи")
+st.dataframe(pairs_table(facts), hide_index=True, width="stretch")
+if facts.chosen is not None:
+    st.plotly_chart(scatter_chart(facts), width="stretch")
+    if facts.chosen.sampled:
+        st.caption(f"На графике случайная выборка из {fmt_int(len(facts.chosen.sample_x))} точек — только для "
+                   f"рисования; коэффициенты и линия регрессии посчитаны по всем "
+                   f"{fmt_int(facts.chosen.pair.rows)} строкам.")

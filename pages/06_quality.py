@@ -1,0 +1,33 @@
+import streamlit as st
+
+from lib.charts.quality import missing_by_column_chart, outliers_chart
+from lib.facts.quality import SEVERITIES, quality_facts
+from lib.fmt import fmt_int, fmt_pct
+from lib.ui.analysis import alerts_table, page_header, stop_if_empty
+from lib.ui.facts import facts_for
+from lib.ui.widgets import metric_row
+
+page_header("Качество данных")
+facts = facts_for(quality_facts)
+stop_if_empty(facts, "В наборе нет строк.")
+
+counts = facts.severity_counts()
+metric_row(
+    [
+        ("Пустых ячеек", f"{fmt_int(facts.missing_cells)} ({fmt_pct(facts.missing_share)})"),
+        ("Строк-дубликатов", fmt_int(facts.duplicate_rows)),
+        *[(f"Предупреждений: {label}", fmt_int(counts[key])) for key, label in SEVERITIES.items()],
+    ]
+)
+st.subheader("Предупреждения")
+if facts.alerts:
+    st.dataframe(alerts_table(facts), hide_index=True, width="stretch")
+else:
+    st.success("Проблем не найдено.")
+left, right = st.columns(2)
+if facts.missing:
+    left.plotly_chart(missing_by_column_chart(facts), width="stretch")
+else:
+    left.success("Пропусков нет.")
+if facts.outliers:
+    right.plotly_chart(outliers_chart(facts), width="stretch")

@@ -7,6 +7,8 @@ from lib.journal import calls, calls_csv, distinct_values
 from lib.journal_facts import PERIODS, journal_facts, journal_table, page_label, period_start, status_label
 from lib.ui.widgets import metric_row
 
+LIMIT = 5000
+
 st.title("Журнал")
 st.caption("Каждое обращение к модели: когда, с какой страницы, сколько ждали и чем закончилось.")
 
@@ -32,7 +34,7 @@ model = model_col.selectbox("Модель", [None, *choices["model"]], format_fu
 status = status_col.selectbox("Статус", [None, *choices["status"]], format_func=lambda s: status_label(s or "Все"),
                               key="journal_status")
 
-frame = calls(since=period_start(period), page=page, model=model, status=status)
+frame = calls(since=period_start(period), page=page, model=model, status=status, limit=LIMIT)
 if frame.empty:
     st.info("Под выбранные фильтры не попал ни один вызов. Расширьте период или выберите «Все».")
     st.stop()
@@ -63,6 +65,8 @@ right.plotly_chart(speed_chart(facts), width="stretch")
 st.plotly_chart(status_chart(facts), width="stretch")
 
 st.subheader("Вызовы")
+if len(frame) == LIMIT:
+    st.caption(f"Показаны последние {fmt_int(LIMIT)} вызовов: сузьте период, чтобы увидеть более ранние.")
 st.dataframe(journal_table(frame), hide_index=True, width="stretch")
 st.download_button(
     "Скачать CSV",

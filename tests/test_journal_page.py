@@ -65,6 +65,8 @@ def test_calls_shown_with_metrics_charts_table_and_csv() -> None:
     assert set(table["Статус"]) == {"успешно", "сервер недоступен"}
     assert set(table["Страница"]) == {"Обзор", "Модель"}
     assert at.get("download_button")[0].proto.label == "Скачать CSV"
+    shown = [c.value for c in at.code]  # «Что видела модель» for the newest call
+    assert shown[0] == "Расскажи о данных"
 
 
 def test_status_filter_narrows_the_table() -> None:

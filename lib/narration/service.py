@@ -13,6 +13,7 @@ their verdict, go to the cache; errors never do.
 
 from __future__ import annotations
 
+import hashlib
 import logging
 import re
 from collections.abc import Callable, Iterator
@@ -21,10 +22,13 @@ from typing import Any
 
 from lib.errors import NarrationError
 from lib.facts.base import FactSheet
+from lib.journal import CallRecord, record_call
 from lib.narration.cache import Flight, NarrativeCache, SingleFlight, cache_key
 from lib.narration.ollama import CallMetrics, OllamaGateway, gateway_for
 from lib.narration.prompt import PROMPT_VERSION, Prompt, build_prompt
 from lib.narration.settings import NarrationSettings
+from lib.narration.templates import template_narrative
+from lib.verify import Verdict, verify_numbers
 
 log = logging.getLogger(__name__)
 
@@ -62,7 +66,7 @@ class Attempt:
     prompt: Prompt
     text: str = ""
     metrics: CallMetrics | None = None
-    verdict: Any = None  # lib.verify.Verdict
+    verdict: Verdict | None = None
     error: NarrationError | None = None
     warnings: list[str] = field(default_factory=list)
 
@@ -93,7 +97,7 @@ class Narrative:
         return self.last.text if self.last else ""
 
     @property
-    def verdict(self) -> Any:
+    def verdict(self) -> Verdict | None:
         return self.last.verdict if self.last else None
 
     @property
@@ -143,17 +147,13 @@ def answer_warnings(text: str, metrics: CallMetrics | None, settings: NarrationS
     return warnings
 
 
-def verify(text: str, payload: dict[str, Any]) -> Any:
-    from lib.verify import verify_numbers
-
+def verify(text: str, payload: dict[str, Any]) -> Verdict:
     return verify_numbers(text, payload)
 
 
 def template_text(facts: FactSheet) -> str:
     """The deterministic narrative (lib.narration.templates); a plain notice if it cannot be built."""
     try:
-        from lib.narration.templates import template_narrative
-
         return template_narrative(facts)
     except Exception:  # noqa: BLE001 - the page must keep working whatever the template does
         log.warning("template narrative failed for %s", facts.kind, exc_info=True)
@@ -163,8 +163,6 @@ def template_text(facts: FactSheet) -> str:
 def record(**fields: Any) -> int | None:
     """One journal row; a journal that cannot be written never breaks the narrative."""
     try:
-        from lib.journal import CallRecord, record_call
-
         return record_call(CallRecord(**fields))
     except Exception:  # noqa: BLE001
         log.warning("could not record the call in the journal", exc_info=True)
@@ -172,8 +170,6 @@ def record(**fields: Any) -> int | None:
 
 
 def _hash(text: str) -> str:
-    import hashlib
-
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 

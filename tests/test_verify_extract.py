@@ -171,6 +171,16 @@ def test_decimal_interval_is_the_displayed_rounding():
     assert low == pytest.approx(12.45) and high == pytest.approx(12.55)
 
 
+def test_three_decimals_keep_a_thousands_reading():
+    (value,) = extract_numbers("336,776 строк")
+    assert (value.value, value.thousands) == (336.776, 336776)
+    grouped = value.as_thousands()
+    assert grouped is not None and (grouped.value, grouped.precision) == (336776, 0.5)
+    (scaled,) = extract_numbers("1,250 тыс.")
+    assert scaled.as_thousands().value == 1250000
+    assert extract_numbers("12,5")[0].thousands is None
+
+
 def test_em_dash_before_a_number_is_punctuation_not_a_minus():
     (value,) = extract_numbers("Медиана — 2 минуты.")
     assert value.value == 2 and not value.signed

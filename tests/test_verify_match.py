@@ -115,6 +115,12 @@ def test_noun_check_leaves_bound_and_unnamed_numbers_alone():
     assert unsupported("В 8 255 строках нет dep_delay; всего 336 776 рейсов и 46 595 пустых ячеек.") == []
 
 
+def test_english_or_german_thousands_grouping_is_read_both_ways():
+    assert unsupported("В таблице 336,776 строк, у UA 58.665 рейсов.") == []
+    assert unsupported("В таблице 336,786 строк.") == ["336,786"]
+    assert unsupported("Средняя задержка вылета 12,640 минуты.") == []
+
+
 def test_invented_total_is_unsupported_although_true():
     # 58 665 + 54 635 = 113 300: arithmetic on facts, not a fact
     assert unsupported("Вместе UA и B6 выполнили 113 300 рейсов.") == ["113 300"]

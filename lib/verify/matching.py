@@ -6,7 +6,7 @@ import datetime as dt
 import math
 import os
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from typing import Any, Literal
 
@@ -328,6 +328,17 @@ def _named_near(claim: NumberClaim, clauses: list[tuple[int, int]], sentences: l
 def _check(claim: NumberClaim, text: str, facts: list[FactNumber], clauses: list[tuple[int, int]],
            sentences: list[tuple[int, int]], mentions: list[tuple[int, str]],
            related: dict[str, set[str]]) -> ClaimCheck:
+    check = _check_reading(claim, text, facts, clauses, sentences, mentions, related)
+    other = claim.as_thousands()
+    if check.supported or other is None:
+        return check
+    grouped = _check_reading(other, text, facts, clauses, sentences, mentions, related)
+    return replace(grouped, claim=claim) if grouped.supported else check
+
+
+def _check_reading(claim: NumberClaim, text: str, facts: list[FactNumber], clauses: list[tuple[int, int]],
+                   sentences: list[tuple[int, int]], mentions: list[tuple[int, str]],
+                   related: dict[str, set[str]]) -> ClaimCheck:
     if claim.kind == "date":
         supports = tuple(f for f in facts if _date_matches(claim, f))
     else:

@@ -8,7 +8,7 @@ described in `lib/verify/__init__.py`; this module only implements it.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from decimal import Decimal
 from typing import Literal
 
@@ -101,6 +101,7 @@ class NumberClaim:
     in_range: bool = False
     words: bool = False
     unit: float = 1.0  # one step of the last significant written digit, scale applied
+    thousands: float | None = None  # `336,776` / `336.776` read as a thousands separator (value then)
     date: tuple[int | None, int | None, int | None] | None = field(default=None)
 
     def interval(self) -> tuple[float, float]:
@@ -114,6 +115,13 @@ class NumberClaim:
         if self.hedge == "max":
             return value - self.unit, value
         return value - precision, value + precision
+
+    def as_thousands(self) -> NumberClaim | None:
+        """The other reading of `336,776`: a grouped integer (models trained on English write so)."""
+        if self.thousands is None:
+            return None
+        scale = self.precision / 0.0005
+        return replace(self, value=self.thousands, precision=0.5 * scale, unit=scale, thousands=None)
 
     def to_dict(self) -> dict[str, object]:
         return {
@@ -324,10 +332,14 @@ def _digit_numbers(text: str, taken: list[tuple[int, int]]) -> list[NumberClaim]
         if text[end:end + 1] in (".", ",") and text[end + 1:end + 2].isdigit():
             continue  # a version or an address: 1.2.3, 10.0.0.1
         value, decimals = _parse_digits(m.group("int"), m.group("frac"))
+        frac = m.group("frac")
+        thousands = None
+        if frac and len(frac) == 3 and m.group("int").isdigit() and len(m.group("int")) <= 3:
+            thousands = Decimal(m.group("int") + frac)  # 336,776: English or German grouping
         if sign in ("−", "-"):
             value = -value
         found.append({"start": start, "end": end, "value": value, "decimals": decimals,
-                      "signed": bool(sign), "int_raw": m.group("int"), "frac": m.group("frac")})
+                      "signed": bool(sign), "thousands": -thousands if thousands and sign in ("−", "-") else thousands})
 
     claims: list[NumberClaim] = []
     i = 0
@@ -385,6 +397,7 @@ def _claims_for(text: str, group: list[dict]) -> list[NumberClaim]:
             value=float(value * Decimal(str(own_scale))), precision=float(precision), kind=kind,
             hedge=hedge, signed=item["signed"],
             in_range=in_range, unit=float(unit),
+            thousands=float(item["thousands"] * Decimal(str(own_scale))) if item["thousands"] is not None else None,
         ))
     return claims
 

@@ -17,7 +17,8 @@ import re
 import unicodedata
 import zipfile
 from dataclasses import asdict, dataclass, field
-from pathlib import PurePath
+from pathlib import Path, PurePath
+from xml.etree import ElementTree
 
 import pandas as pd
 from charset_normalizer import from_bytes
@@ -70,6 +71,7 @@ _DATE_FORMATS = (
     (re.compile(r"\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?"), "ISO8601"),
 )
 _LINE = re.compile(r"[^\r\n]*(?:\r\n|\r|\n)")
+_SPREADSHEET_NS = {"m": "http://schemas.openxmlformats.org/spreadsheetml/2006/main"}
 _PARSER_LINE = re.compile(r"Expected (\d+) fields in line (\d+), saw (\d+)")
 
 
@@ -164,6 +166,16 @@ def read_table(data: bytes, filename: str, options: ReadOptions | None = None, *
                         "с расширением, соответствующим содержимому, или выберите настройки чтения вручную.",
                         detail=f"{type(exc).__name__}: {exc}") from exc
     return Table(frame, detected)
+
+
+def excel_sheet_names(source: bytes | Path) -> tuple[str, ...]:
+    """Sheet names of an .xlsx from its workbook part only (cheap even for a big book); () if unreadable."""
+    try:
+        with zipfile.ZipFile(io.BytesIO(source) if isinstance(source, bytes) else source) as book:
+            root = ElementTree.fromstring(book.read("xl/workbook.xml"))
+    except (zipfile.BadZipFile, KeyError, OSError, ElementTree.ParseError):
+        return ()
+    return tuple(sheet.get("name", "") for sheet in root.iterfind("m:sheets/m:sheet", _SPREADSHEET_NS))
 
 
 # --- text: encoding -------------------------------------------------------------------------------------

@@ -64,7 +64,8 @@ def test_uploaded_russian_csv_shows_detection_and_opens():
     at.file_uploader[0].set_value(("выгрузка.csv", CSV, "text/csv"))
     at.run()
     assert not at.exception
-    assert at.info[0].value.startswith("Кодировка: cp1251, разделитель: ;, десятичный: ,.")
+    assert at.info[0].value == ("Кодировка: cp1251, разделитель: ;, десятичный: ,  \n"
+                                "Прочитано: 2\u00a0строки, 3\u00a0столбца.")
     button(at, "Открыть этот набор").click()
     at.run()
     assert not at.exception
@@ -141,3 +142,31 @@ def test_recent_dataset_reopens_from_the_list(cache: Path, no_network: list[str]
     frame = at.session_state["datasets"]["kaggle:own/shop/versions/2:sales.csv"].frame
     assert frame["Дата"].tolist() == [pd.Timestamp(2024, 2, 1), pd.Timestamp(2024, 2, 2)]
     assert no_network == []
+
+
+def test_kaggle_excel_file_offers_its_sheets(cache: Path, no_network: list[str]):
+    import io
+
+    import openpyxl
+
+    book = openpyxl.Workbook()
+    book.active.title = "Итоги"
+    book.active.append(["a", "b"])
+    book.active.append([1, 2])
+    details = book.create_sheet("Детали")
+    details.append(["x", "y"])
+    details.append(["p", "q"])
+    buffer = io.BytesIO()
+    book.save(buffer)
+    (cache / "datasets" / "own" / "shop" / "versions" / "2" / "book.xlsx").write_bytes(buffer.getvalue())
+    at = submit_handle(run_page(), "own/shop/versions/2")
+    at.selectbox(key="data_kaggle_file").set_value("book.xlsx")
+    at.run()
+    at.selectbox(key="data_kaggle_sheet").set_value("Детали")
+    at.run()
+    button(at, "Открыть файл").click()
+    at.run()
+    assert not at.exception
+    dataset = at.session_state["datasets"][at.session_state["dataset_id"]]
+    assert list(dataset.frame.columns) == ["x", "y"]
+    assert dataset.id.startswith("kaggle:own/shop/versions/2:book.xlsx#")

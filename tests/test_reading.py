@@ -14,7 +14,7 @@ import pandas as pd
 import pytest
 
 from lib.errors import DataError
-from lib.reading import ReadOptions, read_table
+from lib.reading import ReadOptions, excel_sheet_names, read_table
 
 NBSP = "\u00a0"
 
@@ -217,6 +217,12 @@ def test_old_mac_line_endings():
     table = read_table(b"a;b\r1;2\r3;4\r", "mac.csv")
     expected = pd.DataFrame({"a": pd.Series([1, 3], dtype="int64"), "b": pd.Series([2, 4], dtype="int64")})
     pd.testing.assert_frame_equal(table.frame, expected)
+
+
+def test_excel_sheet_names_without_reading_cells():
+    book = xlsx_bytes({"Итоги": [["a"]], "Детали": []})
+    assert excel_sheet_names(book) == ("Итоги", "Детали")
+    assert excel_sheet_names(b"not a zip") == ()
 
 
 def test_parquet_round_trip_keeps_types():

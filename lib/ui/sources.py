@@ -7,13 +7,22 @@ Page-local session keys start with `data_`.
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Callable
 
 import streamlit as st
 
 from lib.config import load_config
 from lib.errors import DataError, SourceUnavailable, SvodkaError
 from lib.fmt import fmt_bytes, fmt_count
-from lib.reading import DECIMALS, DELIMITER_LABELS, DELIMITERS, ENCODING_LABELS, ENCODINGS, ReadOptions
+from lib.reading import (
+    DECIMALS,
+    DELIMITER_LABELS,
+    DELIMITERS,
+    ENCODING_LABELS,
+    ENCODINGS,
+    ReadOptions,
+    excel_sheet_names,
+)
 from lib.sources import Dataset
 from lib.sources.kaggle import (
     CREDENTIALS_HELP,
@@ -68,7 +77,7 @@ def dataset_preview(dataset: Dataset) -> None:
     details = dataset.details
     detected = details.get("detected", {})
     rows, columns = dataset.frame.shape
-    st.info(f"{details.get('summary', '')}. Прочитано: {fmt_count(rows, 'строка', 'строки', 'строк')}, "
+    st.info(f"{details.get('summary', '')}  \nПрочитано: {fmt_count(rows, 'строка', 'строки', 'строк')}, "
             f"{fmt_count(columns, 'столбец', 'столбца', 'столбцов')}.")
     converted = []
     if detected.get("numeric_columns"):
@@ -111,7 +120,8 @@ def upload_form() -> Dataset | None:
     return None
 
 
-def _read_upload(file_id: str, name: str, read_bytes, options: ReadOptions) -> Dataset | SvodkaError:
+def _read_upload(file_id: str, name: str, read_bytes: Callable[[], bytes],
+                 options: ReadOptions) -> Dataset | SvodkaError:
     """Read once per (file, options) in this session; a rerun for another widget reuses the result."""
     key = (file_id, options)
     cached = st.session_state.get("data_upload_result")
@@ -173,7 +183,11 @@ def _kaggle_file_picker(download: KaggleDownload) -> Dataset | None:
     st.success(f"Набор «{download.handle}»: " + fmt_count(len(files), "таблица", "таблицы", "таблиц") + ".")
     path = st.selectbox("Файл", list(files), key="data_kaggle_file",
                         format_func=lambda p: f"{p} ({fmt_bytes(files[p].size)})")
-    reading_settings("data_kaggle")
+    if st.session_state.get("data_kaggle_selected") != (str(download.handle), path):
+        st.session_state["data_kaggle_selected"] = (str(download.handle), path)
+        _reset_options("data_kaggle")
+    sheets = excel_sheet_names(download.root / path) if path.lower().endswith((".xlsx", ".xlsm")) else ()
+    reading_settings("data_kaggle", sheets)
     if not st.button("Открыть файл", key="data_kaggle_open", type="primary"):
         return None
     try:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
 import pandas as pd
 import pytest
@@ -118,3 +119,19 @@ def test_a_sheet_that_cannot_fit_is_a_russian_error(small_frame):
     assert caught.value.kind == "bad_request"
     assert "не помещается в контекст" in caught.value.user_message
     assert "«Модель»" in caught.value.user_message
+
+
+GOLDEN = Path(__file__).resolve().parent / "golden" / "prompt_overview_small.txt"
+
+
+def rendered(prompt) -> str:
+    return "".join(f"=== {m['role']} ===\n{m['content']}\n" for m in prompt.messages)
+
+
+def test_overview_prompt_matches_the_reviewed_golden_file(small_frame):
+    """The exact text the model reads for a known sheet. When the prompt changes on purpose: review the new
+    text, bump PROMPT_VERSION (it keys the narrative cache) and rewrite the golden file."""
+    prompt = build_prompt(facts_of(small_frame), TASK)
+    golden = GOLDEN.read_text(encoding="utf-8")
+    assert golden.splitlines()[0] == f"version: {PROMPT_VERSION}"
+    assert rendered(prompt) == golden.split("\n", 1)[1]

@@ -16,7 +16,7 @@ import json
 import re
 import unicodedata
 import zipfile
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass
 from pathlib import Path, PurePath
 from xml.etree import ElementTree
 
@@ -100,7 +100,7 @@ class Detected:
     sheets: tuple[str, ...] = ()
     numeric_columns: tuple[str, ...] = ()
     date_columns: tuple[str, ...] = ()
-    notes: tuple[str, ...] = field(default=())
+    notes: tuple[str, ...] = ()
 
     def settings(self) -> dict[str, str]:
         """The effective reading settings (stable for the same bytes): part of the dataset id."""

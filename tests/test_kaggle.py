@@ -302,3 +302,14 @@ def test_download_points_kagglehub_at_the_configured_cache(cache: Path, monkeypa
     monkeypatch.setattr(kaggle, "_kagglehub_download", record)
     download_dataset("own/shop/versions/1")
     assert seen == [str(cache)]
+
+
+def test_unexpected_failure_still_reads_as_kaggle_unavailable(cache: Path, monkeypatch: pytest.MonkeyPatch):
+    def broken(handle: str) -> str:
+        raise RuntimeError("archive is corrupt")
+
+    monkeypatch.setattr(kaggle, "_kagglehub_download", broken)
+    with pytest.raises(SourceUnavailable) as caught:
+        download_dataset("own/shop")
+    assert caught.value.user_message.startswith("Kaggle недоступен: загрузка не удалась (RuntimeError).")
+    assert caught.value.detail == "RuntimeError: archive is corrupt"

@@ -189,7 +189,10 @@ def _translate(exc: BaseException, h: KaggleHandle, config: Config | None) -> Ex
         return SourceUnavailable(f"Набор «{h}» не найден на Kaggle. Проверьте название (оно есть в адресе "
                                  "страницы набора) и номер версии. Закрытые наборы видны только после входа: "
                                  + CREDENTIALS_HELP, detail=repr(exc))
-    return _unavailable(h, "не удалось связаться с сервером.", config, f"{type(exc).__name__}: {exc}")
+    detail = f"{type(exc).__name__}: {exc}"
+    if isinstance(exc, OSError):  # requests' connection errors and timeouts are OSErrors
+        return _unavailable(h, "не удалось связаться с сервером.", config, detail)
+    return _unavailable(h, f"загрузка не удалась ({type(exc).__name__}).", config, detail)
 
 
 def download_dataset(handle: str | KaggleHandle, *, deadline: float = DEFAULT_DEADLINE,

@@ -121,6 +121,26 @@ def test_english_or_german_thousands_grouping_is_read_both_ways():
     assert unsupported("Средняя задержка вылета 12,640 минуты.") == []
 
 
+TREND_PAYLOAD = {
+    "период": "месяц",
+    "наибольшие": [{"период": "июль 2013", "значение": 29425}, {"период": "август 2013", "значение": 29327}],
+    "наименьшие": [{"период": "февраль 2013", "значение": 24951}],
+}
+
+
+def test_values_of_periods_are_bound_to_the_months_named_in_any_case():
+    right = "Больше всего рейсов было в июле 2013 года — 29 425, меньше всего в феврале 2013 — 24 951."
+    assert unsupported(right, TREND_PAYLOAD) == []
+    wrong = "Больше всего рейсов было в июле 2013 года — 24 951, меньше всего в феврале 2013 — 29 425."
+    assert unsupported(wrong, TREND_PAYLOAD) == ["24 951", "29 425"]
+
+
+def test_group_items_are_named_by_their_group_key():
+    payload = {"наибольшие": [{"группа": "UA", "значение": 58665}, {"группа": "B6", "значение": 54635}]}
+    assert unsupported("Лидер — UA (58 665), затем B6 (54 635).", payload) == []
+    assert unsupported("Лидер — UA (54 635), затем B6 (58 665).", payload) == ["54 635", "58 665"]
+
+
 def test_invented_total_is_unsupported_although_true():
     # 58 665 + 54 635 = 113 300: arithmetic on facts, not a fact
     assert unsupported("Вместе UA и B6 выполнили 113 300 рейсов.") == ["113 300"]

@@ -23,7 +23,7 @@ _PERCENT_LABEL = re.compile(r"%|процент|pct|percent|п\.\s?п\.", re.IGNO
 _SHARE_LABEL = re.compile(r"дол[яиюе]|share|ratio", re.IGNORECASE)
 _LINKING_WORDS = frozenset({"и", "или", "а", "но", "из", "от", "до", "в", "на", "по", "против", "чем"})
 _NEXT_WORD = re.compile(r"[\s\u00a0\u202f\u2009]*([A-Za-zА-Яа-яЁё]+)")
-_NAME_KEYS = ("имя", "название", "значение", "столбец", "name", "value")
+_NAME_KEYS = ("имя", "название", "значение", "столбец", "группа", "период", "пара", "name", "value")
 _LETTER = re.compile(r"[A-Za-zА-Яа-яЁё]")
 _SENTENCE_END = re.compile(r"[.!?…]+(?=\s+[A-ZА-ЯЁ\d«\"(])|\n+")
 _CLAUSE_END = re.compile(r"[;:]|,(?!\d)|[.!?…]+(?=\s+[A-ZА-ЯЁ\d«\"(])|\n+")
@@ -80,7 +80,22 @@ def _item_entity(item: Any) -> str | None:
         return None
     names = [item[key] for key in _NAME_KEYS if isinstance(item.get(key), str)]
     names = names or [value for value in item.values() if isinstance(value, str)][:1]
-    return next((name for name in names if len(name) >= 2 and _LETTER.search(name)), None)
+    name = next((name for name in names if len(name) >= 2 and _LETTER.search(name)), None)
+    if name is None:
+        return None
+    claims = extract_numbers(name)
+    if len(claims) == 1 and claims[0].kind == "date" and claims[0].raw == name.strip():
+        return _date_key(claims[0]) or name
+    return name
+
+
+def _date_key(claim: NumberClaim) -> str | None:
+    """`@2013-07` for «июль 2013», `@2013-07-01` for 2013-07-01: dates name list items (periods),
+    and a text names them in any case form («в июле 2013»)."""
+    if not claim.date or claim.date[0] is None or claim.date[1] is None:
+        return None
+    year, month, day = claim.date
+    return f"@{year:04d}-{month:02d}" + (f"-{day:02d}" if day else "")
 
 
 def _string_facts(text: str, label: str, entities: tuple[str, ...], percent: bool) -> list[FactNumber]:
@@ -208,11 +223,20 @@ def _around(spans: list[tuple[int, int]], position: int) -> tuple[int, int]:
     return 0, 0
 
 
-def _mentions(text: str, entities: set[str]) -> list[tuple[int, str]]:
+def _mentions(text: str, entities: set[str], claims: list[NumberClaim]) -> list[tuple[int, str]]:
+    """Where the text names payload entities: names verbatim, periods through its date claims."""
     found: list[tuple[int, str]] = []
     for name in entities:
+        if name.startswith("@"):
+            continue
         pattern = re.compile(rf"(?<![\w-]){re.escape(name)}(?![\w-])")
         found.extend((m.start(), name) for m in pattern.finditer(text))
+    periods = [name for name in entities if name.startswith("@")]
+    for claim in claims:
+        key = _date_key(claim) if claim.kind == "date" else None
+        if key:
+            found.extend((claim.start, name) for name in periods
+                         if name == key or name.startswith(key + "-") or key.startswith(name + "-"))
     return found
 
 
@@ -401,7 +425,8 @@ def verify_numbers(text: str, payload: dict[str, Any]) -> Verdict:
             related.setdefault(name, {name}).update(fact.entities[:depth])
             for ancestor in fact.entities[:depth]:
                 related.setdefault(ancestor, {ancestor}).add(name)
-    mentions = _mentions(text, set(related))
+    claims = extract_numbers(text)
+    mentions = _mentions(text, set(related), claims)
     clauses, sentences = _spans(_CLAUSE_END, text), _spans(_SENTENCE_END, text)
-    checks = tuple(_check(claim, text, facts, clauses, sentences, mentions, related) for claim in extract_numbers(text))
+    checks = tuple(_check(claim, text, facts, clauses, sentences, mentions, related) for claim in claims)
     return Verdict(text, checks)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -120,6 +121,30 @@ def test_no_server_shows_notice_template_and_statistics(fake_ollama, flights, fl
     assert escape_markdown(template_text(flights_facts)) in texts(at, "markdown")
     assert "Модель: qwen2.5:3b · Ollama недоступна" in texts(at.sidebar, "caption")
     assert statistics_still_shown(at, flights)
+    (row,) = calls().to_dict("records")
+    assert row["status"] == "connection" and "Запустите Ollama" in row["error"]
+
+
+def test_rerun_without_a_server_journals_the_outage_once(fake_ollama, flights):
+    fake_ollama.down()
+    at = run_app()
+    at.run()
+    assert len(calls()) == 1
+
+
+def test_the_template_gives_way_to_the_model_once_a_server_answers(fake_ollama, flights):
+    from tests.fake_ollama import FakeOllama
+
+    fake_ollama.down()
+    at = run_app()
+    assert texts(at, "info")
+    with FakeOllama() as server:
+        server.replies.append(good_reply(flights))
+        at.session_state["narration_settings"] = replace(at.session_state["narration_settings"], host=server.url)
+        at.run()
+        assert not texts(at, "info")
+        assert escape_markdown(good_reply(flights)) in texts(at, "markdown")
+        assert len(server.chat_bodies) == 1
 
 
 @pytest.mark.parametrize(

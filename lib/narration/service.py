@@ -24,7 +24,7 @@ from lib.errors import NarrationError
 from lib.facts.base import FactSheet
 from lib.journal import CallRecord, record_call
 from lib.narration.cache import Flight, NarrativeCache, SingleFlight, cache_key
-from lib.narration.ollama import CallMetrics, OllamaGateway, gateway_for
+from lib.narration.ollama import CallMetrics, OllamaGateway, base_url, gateway_for, narration_error
 from lib.narration.prompt import PROMPT_VERSION, Prompt, build_prompt
 from lib.narration.settings import NarrationSettings
 from lib.narration.templates import template_narrative
@@ -252,6 +252,14 @@ class NarrationService:
                 force: bool = False) -> Narrative:
         """Blocking form of `request` (tests, CLI)."""
         return self.request(facts, task, page, settings, force=force).wait()
+
+    def unavailable(self, facts: FactSheet, task: str, page: str, settings: NarrationSettings) -> Narrative:
+        """The template narrative when the server is known to be down (the status probe said so): no call is
+        made, but the journal still gets a `connection` row so the outage is visible on «Журнал»."""
+        error = narration_error("connection", host=base_url(settings.host), model=settings.model,
+                                detail="server did not answer the status probe")
+        self._record(Attempt(1, Prompt(messages=[], payload={}, task=task), error=error), facts, page, settings)
+        return Narrative(template_text(facts), "template", settings.model, error=error)
 
     # --- the producer (runs in the flight's thread) ------------------------------------------------
     def _produce(self, flight: Flight, key: str, facts: FactSheet, task: str, page: str,

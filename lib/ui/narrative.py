@@ -174,16 +174,20 @@ def _panel(facts: FactSheet, task: str, page: str, settings: NarrationSettings) 
     key = service.key(facts, task, settings)
     shown_key = f"{page}_narrative"
     stored = st.session_state.get(shown_key)
-    if not force and stored is not None and stored[0] == key:
-        _render(stored[1], facts, settings, server_down=False)
-        return
-
     if facts.is_empty:
         _render(_offline(facts, settings), facts, settings, server_down=False)
         return
+    if not force and stored is not None and stored[0] == key:
+        _, narrative, offline = stored
+        # a template shown because the server was down is replaced as soon as the server answers again
+        if not offline or not server_available(settings.host):
+            _render(narrative, facts, settings, server_down=offline)
+            return
     cached = None if force else service.cached(facts, task, settings)
     if cached is None and not server_available(settings.host):
-        _render(_offline(facts, settings), facts, settings, server_down=True)
+        narrative = service.unavailable(facts, task, page, settings)
+        st.session_state[shown_key] = (key, narrative, True)
+        _render(narrative, facts, settings, server_down=True)
         return
 
     job = service.request(facts, task, page, settings, force=force)
@@ -198,4 +202,4 @@ def _panel(facts: FactSheet, task: str, page: str, settings: NarrationSettings) 
     with slot.container():
         _render(narrative, facts, settings, server_down=False)
     # errors are kept too: a rerun must not wait for a failing server again; «Сгенерировать заново» retries
-    st.session_state[shown_key] = (key, narrative)
+    st.session_state[shown_key] = (key, narrative, False)

@@ -147,13 +147,13 @@ class _ToyFacts(FactSheet):
     share: float = 0.0
 
     def payload(self) -> dict[str, Any]:
-        return {"строк": self.rows, "доля, %": self.share, "список": [1, 2]}
+        return {"строк": self.rows, "доля, %": self.share, "пропусков": 3, "пропусков, %": 0.2, "список": [1, 2]}
 
 
 def test_unknown_kind_gets_generic_figures_that_pass_the_verifier():
     facts = _ToyFacts("d", "Игрушка", rows=1234, share=12.5)
     text = template_narrative(facts)
-    assert text == nb("Основные показатели: строк — 1234; доля — 12,5~%.")
+    assert text == nb("Основные показатели: строк — 1234; доля — 12,5~%; пропусков — 3 (0,2~%).")
     assert verify_numbers(text, facts.payload()).ok
 
 

@@ -143,12 +143,17 @@ def _missing_sentence(payload: dict[str, Any]) -> str:
 def generic_template(facts: FactSheet) -> str:
     """The top-level figures of the payload, for kinds that have no template yet."""
     payload = facts.payload()
+    figures = {key: value for key, value in payload.items()
+               if isinstance(value, (int, float)) and not isinstance(value, bool)}
     parts = []
-    for key, value in payload.items():
-        if isinstance(value, bool) or not isinstance(value, (int, float)):
+    for key, value in figures.items():
+        if key.endswith(", %") and key.removesuffix(", %") in figures:
+            continue  # said together with its count: «пропусков — 8255 (2,5 %)»
+        if key.endswith("%"):
+            parts.append(f"{key.removesuffix(', %')} — {percent_text(value)}")
             continue
-        label = key.removesuffix(", %")
-        parts.append(f"{label} — {percent_text(value) if key.endswith('%') else number(value)}")
+        share = figures.get(f"{key}, %")
+        parts.append(f"{key} — {number(value)}" + (f" ({percent_text(share)})" if share is not None else ""))
     if not parts:
         return "Подробности — в таблицах и на графиках выше."
     return f"Основные показатели: {'; '.join(parts)}."

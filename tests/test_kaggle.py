@@ -1,10 +1,14 @@
-"""lib.sources.kaggle against a hand-filled kagglehub cache, with the network blocked or stubbed to hang."""
+"""lib.sources.kaggle against a hand-filled kagglehub cache, with the network blocked or stubbed to hang,
+and end to end through the real kagglehub client against a fake Kaggle API on localhost."""
 
 from __future__ import annotations
 
+import io
 import json
 import socket
 import threading
+import zipfile
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import pandas as pd
@@ -313,3 +317,85 @@ def test_unexpected_failure_still_reads_as_kaggle_unavailable(cache: Path, monke
         download_dataset("own/shop")
     assert caught.value.user_message.startswith("Kaggle недоступен: загрузка не удалась (RuntimeError).")
     assert caught.value.detail == "RuntimeError: archive is corrupt"
+
+
+# --- end to end through kagglehub and a fake Kaggle API -------------------------------------------------
+
+class FakeKaggle(BaseHTTPRequestHandler):
+    """The two calls kagglehub 1.0.x makes for a public dataset: GetDataset (current version) and
+    DownloadDataset (a zip of the version). Only `own/shop` exists, at version 3."""
+
+    archive = b""
+    requests_seen: list[dict] = []
+
+    def do_POST(self) -> None:  # noqa: N802 — http.server's naming
+        body = json.loads(self.rfile.read(int(self.headers["Content-Length"])) or b"{}")
+        FakeKaggle.requests_seen.append({"path": self.path, **body})
+        known = (body.get("ownerSlug"), body.get("datasetSlug")) == ("own", "shop")
+        if not known:
+            self.reply(404, "application/json", json.dumps({"code": 404, "message": "Not found"}).encode())
+        elif self.path.endswith("/GetDataset"):
+            self.reply(200, "application/json", json.dumps({"currentVersionNumber": 3}).encode())
+        elif self.path.endswith("/DownloadDataset"):
+            self.reply(200, "application/zip", FakeKaggle.archive)
+        else:
+            self.reply(404, "text/plain", b"no such call")
+
+    def reply(self, status: int, content_type: str, data: bytes) -> None:
+        self.send_response(status)
+        self.send_header("Content-Type", content_type)
+        self.send_header("Content-Length", str(len(data)))
+        self.end_headers()
+        self.wfile.write(data)
+
+    def log_message(self, *args: object) -> None:
+        pass
+
+
+@pytest.fixture
+def fake_kaggle(monkeypatch: pytest.MonkeyPatch):
+    """kagglesdk's TEST environment talks to http://localhost:7777 (a fixed address in kagglesdk)."""
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        archive.writestr("sales.csv", CSV)
+        archive.writestr("images/logo.png", b"\x89PNG")
+    FakeKaggle.archive = buffer.getvalue()
+    FakeKaggle.requests_seen = []
+    server = ThreadingHTTPServer(("127.0.0.1", 7777), FakeKaggle)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    monkeypatch.setenv("KAGGLE_API_ENVIRONMENT", "TEST")
+    monkeypatch.delenv("KAGGLE_USERNAME", raising=False)
+    monkeypatch.delenv("KAGGLE_KEY", raising=False)
+    yield FakeKaggle
+    server.shutdown()
+    server.server_close()
+
+
+def test_public_dataset_downloads_online_then_reopens_offline(cache: Path, fake_kaggle, monkeypatch):
+    download = download_dataset("own/shop", deadline=30)
+    assert download.handle == KaggleHandle("own", "shop", 3)
+    assert [f.path for f in download.files] == ["sales.csv"]
+    assert [r["path"].rsplit("/", 1)[1] for r in fake_kaggle.requests_seen] == ["GetDataset", "DownloadDataset"]
+    opened = open_kaggle_file(download, "sales.csv")
+    pd.testing.assert_frame_equal(opened.frame, EXPECTED)
+    assert opened.id == "kaggle:own/shop/versions/3:sales.csv"
+
+    attempts: list[str] = []
+
+    def blocked(*args, **kwargs):
+        attempts.append("network")
+        raise OSError("offline")
+
+    monkeypatch.setattr(socket.socket, "connect", blocked)
+    monkeypatch.setattr(socket, "getaddrinfo", blocked)
+    [entry] = recent_datasets()
+    assert reopen_recent(entry).id == opened.id
+    assert attempts == []
+    assert len(fake_kaggle.requests_seen) == 2
+
+
+def test_unknown_dataset_through_kagglehub_is_reported_missing(cache: Path, fake_kaggle):
+    with pytest.raises(SourceUnavailable) as caught:
+        download_dataset("own/nothing", deadline=30)
+    assert "Набор «own/nothing» не найден на Kaggle" in caught.value.user_message

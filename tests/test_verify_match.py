@@ -308,3 +308,19 @@ def test_flights_overview_narrative_passes_and_catches_plants(flights):
     swapped = text.replace(f"{top}: {fmt_int(counts.iloc[0])}", f"{top}: {fmt_int(counts.iloc[1])}").replace(
         f"{second} — {fmt_int(counts.iloc[1])}", f"{second} — {fmt_int(counts.iloc[0])}")
     assert unsupported(swapped, payload) == [fmt_int(counts.iloc[1]), fmt_int(counts.iloc[0])]
+
+
+def test_every_payload_number_written_by_lib_fmt_is_supported(flights):
+    """The verifier reads back whatever lib.fmt writes: each overview fact, formatted for the page."""
+    payload = overview_facts(flights.frame, Scope.of(flights.id, flights.name)).payload()
+    facts = [f for f in fact_numbers(payload) if f.kind == "value" and f.value is not None]
+    assert len(facts) > 100
+    for fact in facts:
+        if fact.percent:
+            written = fmt_num(fact.value, 1) + "\u00a0%"
+        elif float(fact.value).is_integer():
+            written = fmt_int(fact.value).replace("-", "−")
+        else:
+            written = fmt_num(fact.value)
+        verdict = verify_numbers(f"Значение: {written}.", payload)
+        assert verdict.ok and verdict.total == 1, (fact.label, written)

@@ -5,6 +5,7 @@ from lib.facts.columns import column_facts
 from lib.facts.overview import KIND_LABELS
 from lib.ui.analysis import column_profile_table, dataset_choices, page_header, stop_if_empty, top_values_table
 from lib.ui.facts import facts_for
+from lib.ui.narrative import narrative_panel
 
 page_header("Столбцы")
 choices = dataset_choices()
@@ -30,3 +31,10 @@ else:
     right.plotly_chart(top_values_chart(facts), width="stretch")
     right.dataframe(top_values_table(facts), hide_index=True, width="stretch")
 st.caption("Вся статистика посчитана по всем строкам (с учётом фильтров).")
+
+narrative_panel(
+    facts,
+    task="Опиши этот столбец: его тип, пропуски, типичные значения и разброс, выбросы "
+    "или самые частые значения, период для дат.",
+    page="columns",
+)

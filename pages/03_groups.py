@@ -5,6 +5,7 @@ from lib.facts.groups import AGGREGATIONS, ROW_AGGREGATIONS, ROWS_MEASURE, dimen
 from lib.fmt import fmt_int
 from lib.ui.analysis import dataset_choices, group_table, group_value, page_header, stop_if_empty
 from lib.ui.facts import facts_for
+from lib.ui.narrative import narrative_panel
 
 page_header("Группировки")
 choices = dataset_choices()
@@ -40,3 +41,10 @@ st.caption(f"Групп: {fmt_int(facts.groups)}; по всем строкам �
 st.dataframe(group_table(facts), hide_index=True, width="stretch")
 if facts.groups > len(facts.table):
     st.caption(f"В таблице первые {fmt_int(len(facts.table))} групп из {fmt_int(facts.groups)}.")
+
+narrative_panel(
+    facts,
+    task="Опиши результат группировки: какие группы лидируют и какие отстают, "
+    "насколько велик разрыв между ними и какую долю занимают остальные группы.",
+    page="groups",
+)

@@ -5,6 +5,7 @@ from lib.facts.trends import AGGREGATIONS, PERIODS, ROWS_MEASURE, trend_facts
 from lib.fmt import fmt_int
 from lib.ui.analysis import dataset_choices, page_header, stop_if_empty, trend_table
 from lib.ui.facts import facts_for
+from lib.ui.narrative import narrative_panel
 
 page_header("Динамика")
 choices = dataset_choices()
@@ -32,3 +33,10 @@ if facts.gaps:
 st.plotly_chart(change_chart(facts), width="stretch")
 with st.expander("Таблица по периодам"):
     st.dataframe(trend_table(facts), hide_index=True, width="stretch")
+
+narrative_panel(
+    facts,
+    task="Опиши динамику показателя: с чего ряд начинается и чем заканчивается, "
+    "как изменился последний период, какие периоды выделяются, есть ли тренд и пропущенные периоды.",
+    page="trends",
+)

@@ -5,6 +5,7 @@ from lib.facts.relations import relation_facts
 from lib.fmt import fmt_int
 from lib.ui.analysis import dataset_choices, page_header, pairs_table, stop_if_empty
 from lib.ui.facts import facts_for
+from lib.ui.narrative import narrative_panel
 
 page_header("Связи")
 choices = dataset_choices()
@@ -31,3 +32,10 @@ if facts.chosen is not None:
         st.caption(f"На графике случайная выборка из {fmt_int(len(facts.chosen.sample_x))} точек — только для "
                    f"рисования; коэффициенты и линия регрессии посчитаны по всем "
                    f"{fmt_int(facts.chosen.pair.rows)} строкам.")
+
+narrative_panel(
+    facts,
+    task="Опиши связи между числовыми столбцами: какие пары связаны сильнее всего, "
+    "в каком направлении, и что показывает выбранная пара.",
+    page="relations",
+)

@@ -5,6 +5,7 @@ from lib.facts.quality import SEVERITIES, quality_facts
 from lib.fmt import fmt_int, fmt_pct
 from lib.ui.analysis import alerts_table, page_header, stop_if_empty
 from lib.ui.facts import facts_for
+from lib.ui.narrative import narrative_panel
 from lib.ui.widgets import metric_row
 
 page_header("Качество данных")
@@ -31,3 +32,10 @@ else:
     left.success("Пропусков нет.")
 if facts.outliers:
     right.plotly_chart(outliers_chart(facts), width="stretch")
+
+narrative_panel(
+    facts,
+    task="Опиши качество данных: пропуски, дубликаты и самые важные предупреждения, "
+    "начиная с самых серьёзных.",
+    page="quality",
+)

@@ -38,7 +38,7 @@ DATE_PARTS: dict[str, str] = {
 MONTHS = ("январь", "февраль", "март", "апрель", "май", "июнь", "июль", "август", "сентябрь", "октябрь",
           "ноябрь", "декабрь")
 WEEKDAYS = ("понедельник", "вторник", "среда", "четверг", "пятница", "суббота", "воскресенье")
-QUARTERS = ("I кв.", "II кв.", "III кв.", "IV кв.")
+QUARTERS = ("I квартал", "II квартал", "III квартал", "IV квартал")
 EMPTY_LABEL = "(пусто)"
 OTHER_LABEL = "прочее"
 MAX_DIMENSION_VALUES = 50  # for numeric/text columns used as a dimension
@@ -92,8 +92,10 @@ class GroupFacts(FactSheet):
         return self.measure or ROWS_MEASURE
 
     def payload(self) -> dict[str, Any]:
+        value_key = self.value_key
+
         def item(row: GroupRow) -> dict[str, Any]:
-            return {"группа": row.label, "значение": self._shown(row.value), "строк": row.rows}
+            return {"группа": row.label, value_key: self._shown(row.value), "строк": row.rows}
 
         payload: dict[str, Any] = {
             "набор": self.dataset_name,
@@ -102,8 +104,9 @@ class GroupFacts(FactSheet):
             "агрегат": AGGREGATIONS[self.aggregation],
             "строк": self.rows,
             "групп": self.groups,
-            "по всем строкам": self._shown(self.total),
         }
+        if self.aggregation != "share":
+            payload["по всем строкам"] = self._shown(self.total)
         if self.filters:
             payload["фильтры"] = filters_payload(self.filters)
         outsiders = self.outsiders[:PAYLOAD_OUTSIDERS]
@@ -111,13 +114,18 @@ class GroupFacts(FactSheet):
         if outsiders:
             payload["наименьшие"] = [item(r) for r in outsiders]
         if self.gap is not None:
-            payload["разрыв"] = self._shown(self.gap)
+            payload["разрыв, %" if self.aggregation == "share" else "разрыв"] = self._shown(self.gap)
         if self.ratio is not None:
             payload["во сколько раз"] = display_round(self.ratio)
         if self.other is not None:
             payload["прочее"] = {"групп": self.other_groups, **item(self.other)}
             del payload["прочее"]["группа"]
         return payload
+
+    @property
+    def value_key(self) -> str:
+        """Payload key of a group's value: shares are percents, and the key says so."""
+        return "доля, %" if self.aggregation == "share" else "значение"
 
     def _shown(self, value: float | None) -> float | int | None:
         return percent(value) if self.aggregation == "share" else display_round(value)

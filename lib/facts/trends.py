@@ -29,7 +29,7 @@ QUARTERS = ("I", "II", "III", "IV")
 @dataclass(frozen=True)
 class PeriodValue:
     start: str  # ISO date of the period's first day
-    label: str  # Russian label: «5 января 2013», «неделя с 31.12.2012», «январь 2013», «I кв. 2013»
+    label: str  # Russian label: «05.01.2013», «неделя с 31.12.2012», «январь 2013», «I квартал 2013»
     value: float | None  # None for mean/median of a period without rows
     rows: int
     rolling: float | None = None
@@ -111,7 +111,7 @@ def period_label(period: pd.Period, kind: str) -> str:
         return f"неделя с {start.day:02d}.{start.month:02d}.{start.year}"
     if kind == "month":
         return fmt_month(start.date())
-    return f"{QUARTERS[period.quarter - 1]} кв. {period.year}"
+    return f"{QUARTERS[period.quarter - 1]} квартал {period.year}"
 
 
 def trend_direction(slope: float | None, slope_share: float | None) -> str:

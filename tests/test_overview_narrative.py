@@ -175,3 +175,15 @@ def test_cjk_answer_warns(fake_ollama, flights):
     fake_ollama.fault = "cjk"
     at = run_app()
     assert any("иероглифы" in w for w in texts(at, "warning"))
+
+
+def test_unknown_model_offers_a_pull_and_then_narrates(fake_ollama, flights):
+    del fake_ollama.models["qwen2.5:3b"]
+    fake_ollama.replies.append(good_reply(flights))
+    at = run_app()
+    assert any("«qwen2.5:3b» нет на сервере" in w for w in texts(at, "warning"))
+    at.button(key="overview_pull_button").click().run()
+    assert not at.exception
+    assert [b["model"] for b in fake_ollama.bodies("/api/pull")] == ["qwen2.5:3b"]
+    assert "Модель «qwen2.5:3b» скачана." in texts(at, "success")
+    assert escape_markdown(good_reply(flights)) in texts(at, "markdown")

@@ -74,6 +74,32 @@ def _ask_regenerate(page: str) -> None:
     st.session_state[f"{page}_regenerate"] = True
 
 
+def _ask_pull(page: str) -> None:
+    st.session_state[f"{page}_pull"] = True
+
+
+def _pull_model(settings: NarrationSettings, page: str) -> None:
+    """Download the current model with a progress bar, then ask for a new narrative."""
+    bar = st.progress(0.0, text=f"Скачиваю модель «{settings.model}»…")
+    finished = False
+    try:
+        for progress in gateway_for(settings.host, settings.timeout).pull(settings.model):
+            if progress.total:
+                bar.progress(min(1.0, (progress.completed or 0) / progress.total),
+                             text=f"Скачиваю модель «{settings.model}»: {progress.status}")
+            finished = finished or progress.status == "success"
+    except NarrationError as error:
+        bar.empty()
+        st.error(error.user_message)
+        return
+    bar.empty()
+    if not finished:
+        st.error("Скачивание оборвалось, не дойдя до конца. Нажмите кнопку ещё раз: Ollama продолжит с того же места.")
+        return
+    st.success(f"Модель «{settings.model}» скачана.")
+    _ask_regenerate(page)
+
+
 def _metrics_line(narrative: Narrative, settings: NarrationSettings) -> str:
     parts = [f"Модель: {narrative.model}"]
     metrics = narrative.metrics
@@ -112,11 +138,15 @@ def _what_the_model_saw(narrative: Narrative) -> None:
             st.code(message["content"], language=None, wrap_lines=True)
 
 
-def _render(narrative: Narrative, facts: FactSheet, settings: NarrationSettings, *, server_down: bool) -> None:
+def _render(narrative: Narrative, facts: FactSheet, settings: NarrationSettings, *, server_down: bool,
+            page: str = "") -> None:
     if server_down:
         st.info(UNAVAILABLE.format(host=base_url(settings.host)))
     elif narrative.error is not None:
         st.warning(narrative.error.user_message)
+        if narrative.error.kind == "not_found" and page:
+            st.button(f"Скачать модель {settings.model}", key=f"{page}_pull_button", on_click=_ask_pull,
+                      args=(page,), help="Ollama скачает модель; это может занять несколько минут.")
 
     if narrative.source == "model":
         verdict = narrative.verdict
@@ -168,6 +198,8 @@ def narrative_panel(facts: FactSheet, task: str, page: str) -> None:
 
 def _panel(facts: FactSheet, task: str, page: str, settings: NarrationSettings) -> None:
     service = narration_service()
+    if st.session_state.pop(f"{page}_pull", False):
+        _pull_model(settings, page)
     force = bool(st.session_state.pop(f"{page}_regenerate", False))
     if force:
         _server_version.clear()
@@ -181,7 +213,7 @@ def _panel(facts: FactSheet, task: str, page: str, settings: NarrationSettings) 
         _, narrative, offline = stored
         # a template shown because the server was down is replaced as soon as the server answers again
         if not offline or not server_available(settings.host):
-            _render(narrative, facts, settings, server_down=offline)
+            _render(narrative, facts, settings, server_down=offline, page=page)
             return
     cached = None if force else service.cached(facts, task, settings)
     if cached is None and not server_available(settings.host):
@@ -200,6 +232,6 @@ def _panel(facts: FactSheet, task: str, page: str, settings: NarrationSettings) 
                 st.write_stream(chunks)
     narrative = job.wait()
     with slot.container():
-        _render(narrative, facts, settings, server_down=False)
+        _render(narrative, facts, settings, server_down=False, page=page)
     # errors are kept too: a rerun must not wait for a failing server again; «Сгенерировать заново» retries
     st.session_state[shown_key] = (key, narrative, False)

@@ -170,3 +170,28 @@ def test_kaggle_excel_file_offers_its_sheets(cache: Path, no_network: list[str])
     dataset = at.session_state["datasets"][at.session_state["dataset_id"]]
     assert list(dataset.frame.columns) == ["x", "y"]
     assert dataset.id.startswith("kaggle:own/shop/versions/2:book.xlsx#")
+
+
+def test_empty_sheet_error_keeps_the_sheet_choice_to_fix_it():
+    import io
+
+    import openpyxl
+
+    book = openpyxl.Workbook()
+    book.active.title = "Пусто"
+    data = book.create_sheet("Данные")
+    data.append(["a", "b"])
+    data.append([1, 2])
+    buffer = io.BytesIO()
+    book.save(buffer)
+    at = run_page()
+    at.file_uploader[0].set_value(("book.xlsx", buffer.getvalue(), "application/octet-stream"))
+    at.run()
+    at.selectbox(key="data_upload_sheet").set_value("Пусто")
+    at.run()
+    assert "Лист «Пусто» в книге «book.xlsx» пуст" in at.error[0].value
+    at.selectbox(key="data_upload_sheet").set_value("Данные")
+    at.run()
+    assert not at.error
+    assert at.info[0].value.startswith("Лист: «Данные»")
+    assert [s.key for s in at.selectbox] == ["data_upload_decimal", "data_upload_sheet"]  # no encoding for Excel

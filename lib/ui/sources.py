@@ -22,6 +22,7 @@ from lib.reading import (
     ENCODINGS,
     ReadOptions,
     excel_sheet_names,
+    file_format,
 )
 from lib.sources import Dataset
 from lib.sources.kaggle import (
@@ -58,16 +59,25 @@ def _reset_options(prefix: str) -> None:
         st.session_state.pop(f"{prefix}_{name}", None)
 
 
-def reading_settings(prefix: str, sheets: tuple[str, ...] = ()) -> None:
-    """Override controls; a change reruns the page, which reads the file again with them."""
+def reading_settings(prefix: str, filename: str, sheets: tuple[str, ...] = ()) -> None:
+    """Override controls that matter for this kind of file; a change reruns the page with them."""
+    try:
+        kind = file_format(filename)
+    except DataError:
+        return
+    if kind == "parquet":
+        return
     with st.expander("Настройки чтения", expanded=False):
         st.caption("Если числа или буквы прочитались неверно, выберите настройки вручную.")
         left, middle, right = st.columns(3)
-        left.selectbox("Кодировка", (AUTO, *ENCODINGS), key=f"{prefix}_encoding",
-                       format_func=lambda v: ENCODING_LABELS.get(v, v))
-        middle.selectbox("Разделитель столбцов", (AUTO, *DELIMITERS), key=f"{prefix}_delimiter",
-                         format_func=lambda v: DELIMITER_LABELS.get(v, v))
-        right.selectbox("Десятичный разделитель", (AUTO, *DECIMALS), key=f"{prefix}_decimal")
+        if kind in ("csv", "json"):
+            left.selectbox("Кодировка", (AUTO, *ENCODINGS), key=f"{prefix}_encoding",
+                           format_func=lambda v: ENCODING_LABELS.get(v, v))
+        if kind == "csv":
+            middle.selectbox("Разделитель столбцов", (AUTO, *DELIMITERS), key=f"{prefix}_delimiter",
+                             format_func=lambda v: DELIMITER_LABELS.get(v, v))
+        if kind in ("csv", "xlsx"):
+            right.selectbox("Десятичный разделитель", (AUTO, *DECIMALS), key=f"{prefix}_decimal")
         if len(sheets) > 1:
             st.selectbox("Лист Excel", (AUTO, *sheets), key=f"{prefix}_sheet")
 
@@ -109,12 +119,13 @@ def upload_form() -> Dataset | None:
         _reset_options("data_upload")
     options = _options_from_state("data_upload")
     result = _read_upload(uploaded.file_id, uploaded.name, uploaded.getvalue, options)
+    sheets = excel_sheet_names(uploaded.getvalue()) if uploaded.name.lower().endswith((".xlsx", ".xlsm")) else ()
     if isinstance(result, SvodkaError):
         st.error(result.user_message)
-        reading_settings("data_upload")
+        reading_settings("data_upload", uploaded.name, sheets)
         return None
     dataset_preview(result)
-    reading_settings("data_upload", tuple(result.details.get("detected", {}).get("sheets", ())))
+    reading_settings("data_upload", uploaded.name, sheets)
     if st.button("Открыть этот набор", key="data_upload_open", type="primary"):
         return result
     return None
@@ -187,7 +198,7 @@ def _kaggle_file_picker(download: KaggleDownload) -> Dataset | None:
         st.session_state["data_kaggle_selected"] = (str(download.handle), path)
         _reset_options("data_kaggle")
     sheets = excel_sheet_names(download.root / path) if path.lower().endswith((".xlsx", ".xlsm")) else ()
-    reading_settings("data_kaggle", sheets)
+    reading_settings("data_kaggle", path, sheets)
     if not st.button("Открыть файл", key="data_kaggle_open", type="primary"):
         return None
     try:

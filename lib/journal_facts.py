@@ -78,6 +78,7 @@ class JournalFacts:
     bucket: str  # "hour" or "day"
     points: tuple[CallPoint, ...]
     status_counts: tuple[StatusCount, ...]
+    busiest_period_calls: int = 0  # most calls in one hour (or day): the count axis needs whole-number ticks
 
     @property
     def is_empty(self) -> bool:
@@ -140,6 +141,7 @@ def journal_facts(frame: pd.DataFrame) -> JournalFacts:
         StatusCount(period=_naive_utc(period), status=status, count=int(count))
         for (period, status), count in grouped.items()
     )
+    per_period = frame.groupby(periods).size()
     return JournalFacts(
         calls=len(frame),
         ok=int(is_ok.sum()),
@@ -150,6 +152,7 @@ def journal_facts(frame: pd.DataFrame) -> JournalFacts:
         bucket=bucket,
         points=points,
         status_counts=status_counts,
+        busiest_period_calls=int(per_period.max()),
     )
 
 
@@ -171,6 +174,13 @@ def period_start(period: str, now: pd.Timestamp | None = None) -> str | None:
     return (now - length).isoformat()
 
 
+def fmt_seconds(value: float | None) -> str:
+    """Seconds with one decimal, two below one second (a first token after 0,04 s is not «0»)."""
+    if value is None or pd.isna(value):
+        return fmt_num(None)
+    return fmt_num(value, 2 if abs(value) < 1 else 1)
+
+
 def _short(text: object, limit: int = 120) -> str:
     if not isinstance(text, str):
         return ""
@@ -190,9 +200,9 @@ def journal_table(frame: pd.DataFrame) -> pd.DataFrame:
             "Модель": list(frame["model"]),
             "Статус": [status_label(s) for s in frame["status"]],
             "Из кэша": ["да" if hit else "нет" for hit in frame["cache_hit"]],
-            "Время ответа, с": [fmt_num(_none(v), 1) for v in latency],
-            "Загрузка модели, с": [fmt_num(_none(v), 1) for v in _seconds(frame["load_duration"])],
-            "Первый токен, с": [fmt_num(_none(v), 1) for v in frame["first_token_seconds"]],
+            "Время ответа, с": [fmt_seconds(_none(v)) for v in latency],
+            "Загрузка модели, с": [fmt_seconds(_none(v)) for v in _seconds(frame["load_duration"])],
+            "Первый токен, с": [fmt_seconds(_none(v)) for v in frame["first_token_seconds"]],
             "Токенов в запросе": [fmt_int(_none(v)) for v in frame["prompt_eval_count"]],
             "Токенов в ответе": [fmt_int(_none(v)) for v in frame["eval_count"]],
             "Токенов/с": [fmt_num(_none(v), 1) for v in speed],

@@ -4,7 +4,15 @@ from lib.charts.journal import latency_chart, speed_chart, status_chart
 from lib.errors import SvodkaError
 from lib.fmt import fmt_int, fmt_num
 from lib.journal import calls, calls_csv, distinct_values
-from lib.journal_facts import PERIODS, journal_facts, journal_table, page_label, period_start, status_label
+from lib.journal_facts import (
+    PERIODS,
+    fmt_seconds,
+    journal_facts,
+    journal_table,
+    page_label,
+    period_start,
+    status_label,
+)
 from lib.ui.widgets import metric_row
 
 LIMIT = 5000
@@ -46,7 +54,7 @@ metric_row(
         ("Успешно", fmt_int(facts.ok)),
         ("Ошибок", fmt_int(facts.errors)),
         ("Из кэша", fmt_int(facts.cache_hits)),
-        ("Медиана ответа", f"{fmt_num(facts.median_latency_seconds, 1)} с"),
+        ("Медиана ответа", f"{fmt_seconds(facts.median_latency_seconds)} с"),
         ("Медиана скорости", f"{fmt_num(facts.median_tokens_per_second, 1)} ток./с"),
     ],
     helps=[

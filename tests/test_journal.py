@@ -15,7 +15,7 @@ import pytest
 from lib import journal
 from lib.charts.journal import latency_chart, speed_chart, status_chart
 from lib.journal import CallRecord, calls, calls_csv, record_call, text_hash, update_verdict
-from lib.journal_facts import journal_facts, journal_table, period_start
+from lib.journal_facts import fmt_seconds, journal_facts, journal_table, period_start
 
 
 def make_record(**changes) -> CallRecord:
@@ -183,6 +183,7 @@ def test_facts_medians_points_and_counts(state_dir: Path) -> None:
     assert facts.median_latency_seconds == 7.0  # median of 4, 10, 7
     assert facts.median_tokens_per_second == 17.5  # median of 25 and 10
     assert facts.bucket == "hour"
+    assert facts.busiest_period_calls == 3  # 11:00–12:00 holds c, d and e
     counts = {(c.period, c.status): c.count for c in facts.status_counts}
     assert counts == {
         ("2026-11-23T10:00:00", "ok"): 2,
@@ -220,20 +221,21 @@ def test_charts_have_russian_titles_comma_decimals_and_no_si() -> None:
     assert list(speed_chart(facts).data[0].y) == [25.0]
     status = status_chart(facts)
     assert status.layout.yaxis.title.text == "Число вызовов"
+    assert status.layout.yaxis.dtick == 1  # whole calls only
     assert [t.name for t in status.data] == ["успешно", "сервер недоступен"]
     assert [list(t.y) for t in status.data] == [[1], [1]]
 
 
 def test_table_has_russian_columns_and_formatted_numbers() -> None:
-    record_call(make_record(metrics={"total_duration": 12_345_000_000, "eval_count": 1500,
-                                    "eval_duration": 60_000_000_000, "prompt_eval_count": 2048}))
+    record_call(make_record(metrics={"total_duration": 12_345_000_000, "eval_count": 15000,
+                                    "eval_duration": 600_000_000_000, "prompt_eval_count": 20480}))
     table = journal_table(calls())
     row = table.iloc[0]
     assert row["Страница"] == "Обзор"
     assert row["Статус"] == "успешно"
     assert row["Время ответа, с"] == "12,3"
-    assert row["Токенов в ответе"] == "1\xa0500"
-    assert row["Токенов в запросе"] == "2\xa0048"
+    assert row["Токенов в ответе"] == "15\xa0000"
+    assert row["Токенов в запросе"] == "20\xa0480"
     assert row["Токенов/с"] == "25"
     assert row["Загрузка модели, с"] == "—"
 
@@ -265,3 +267,10 @@ def test_corrupt_journal_file_raises_journal_error(tmp_path: Path) -> None:
     path.write_bytes(b"this is not a database" * 100)
     with pytest.raises(journal.JournalError):
         record_call(make_record(), path)
+
+
+def test_seconds_get_two_decimals_below_one_second() -> None:
+    assert fmt_seconds(0.04) == "0,04"
+    assert fmt_seconds(2.64) == "2,6"
+    assert fmt_seconds(12.0) == "12"
+    assert fmt_seconds(None) == "—"

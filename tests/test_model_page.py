@@ -51,6 +51,8 @@ def test_server_version_and_installed_models_listed(fake_ollama) -> None:
     assert sizes["qwen2.5:3b"] == "1,8\xa0ГБ"  # 1 929 912 432 / 1024³ = 1,797…
     assert sizes["qwen2.5:0.5b"] == "379,4\xa0МБ"  # 397 821 319 / 1024² = 379,39…
     assert set(table["Квантование"]) == {"Q4_K_M"}
+    params = dict(zip(table["Модель"], table["Параметров"], strict=True))
+    assert params == {"qwen2.5:3b": "3,1\xa0млрд", "qwen2.5:0.5b": "494\xa0млн", "qwen3:4b": "4\xa0млрд"}
     assert dict(zip(table["Модель"], table["Семейство"], strict=True))["qwen3:4b"] == "qwen3"
     assert at.selectbox(key="model_choice").value == "qwen2.5:3b"  # OLLAMA_MODEL default
 

@@ -25,7 +25,7 @@ TIME_FORMAT = "%d.%m.%Y %H:%M"
 
 
 def _time_axes(fig: go.Figure, tickformat: str = "%d.%m %H:%M") -> None:
-    fig.update_xaxes(type="date", tickformat=tickformat, hoverformat=TIME_FORMAT)
+    fig.update_xaxes(type="date", tickformat=tickformat, hoverformat=TIME_FORMAT, nticks=6)
 
 
 def _per_model_scatter(facts: JournalFacts, value: str, unit: str, title: str, y_title: str) -> go.Figure:
@@ -89,4 +89,6 @@ def status_chart(facts: JournalFacts) -> go.Figure:
     _time_axes(fig, "%d.%m %H:%M" if hourly else "%d.%m.%Y")
     if not hourly:
         fig.update_xaxes(hoverformat="%d.%m.%Y")
+    if facts.busiest_period_calls <= 10:
+        fig.update_yaxes(dtick=1)  # otherwise plotly puts ticks at 0,5 calls and «,d» rounds them to duplicates
     return no_si(fig)

@@ -11,6 +11,7 @@ import streamlit as st
 
 from lib.errors import NarrationError
 from lib.fmt import fmt_bytes, fmt_date, fmt_num, fmt_pct
+from lib.journal_facts import fmt_seconds
 from lib.narration.ollama import ModelInfo, OllamaGateway, PullProgress, gateway_for
 from lib.narration.probe import GOOD_SECONDS, PARAGRAPH_TOKENS, SLOW_SECONDS, ProbeResult, probe_model
 from lib.narration.settings import NarrationSettings
@@ -48,13 +49,30 @@ def server_status(gw: OllamaGateway) -> ServerStatus:
         return ServerStatus(error=exc)
 
 
+PARAMETER_UNITS = {"K": "тыс.", "M": "млн", "B": "млрд", "T": "трлн"}
+
+
+def parameters_text(size: str | None) -> str:
+    """Ollama's `parameter_size` the Russian way: '3.1B' → '3,1 млрд', '494.03M' → '494 млн'."""
+    if not size:
+        return "—"
+    number, unit = size[:-1], PARAMETER_UNITS.get(size[-1:].upper())
+    try:
+        value = float(number)
+    except ValueError:
+        return size
+    if unit is None:
+        return size
+    return f"{fmt_num(value, 1 if value < 100 else 0)}\u00a0{unit}"
+
+
 def models_table(models: list[ModelInfo]) -> pd.DataFrame:
     return pd.DataFrame(
         {
             "Модель": [m.name for m in models],
             "Размер": [fmt_bytes(m.size) for m in models],
             "Семейство": [m.family or "—" for m in models],
-            "Параметров": [m.parameter_size or "—" for m in models],
+            "Параметров": [parameters_text(m.parameter_size) for m in models],
             "Квантование": [m.quantization or "—" for m in models],
             "Изменена": [fmt_date(m.modified_at) if m.modified_at else "—" for m in models],
         }
@@ -208,8 +226,8 @@ def pull_section(gw: OllamaGateway, settings: NarrationSettings, status: ServerS
 def show_probe(result: ProbeResult) -> None:
     metric_row(
         [
-            ("Загрузка модели", f"{fmt_num(result.load_seconds, 1)} с"),
-            ("Первый токен", f"{fmt_num(result.first_token_seconds, 1)} с"),
+            ("Загрузка модели", f"{fmt_seconds(result.load_seconds)} с"),
+            ("Первый токен", f"{fmt_seconds(result.first_token_seconds)} с"),
             ("Скорость", f"{fmt_num(result.tokens_per_second, 1)} ток./с"),
         ],
         helps=[

@@ -18,6 +18,7 @@ import unicodedata
 import zipfile
 from dataclasses import asdict, dataclass
 from pathlib import Path, PurePath
+from typing import IO
 from xml.etree import ElementTree
 
 import pandas as pd
@@ -168,7 +169,7 @@ def read_table(data: bytes, filename: str, options: ReadOptions | None = None, *
     return Table(frame, detected)
 
 
-def excel_sheet_names(source: bytes | Path) -> tuple[str, ...]:
+def excel_sheet_names(source: bytes | Path | IO[bytes]) -> tuple[str, ...]:
     """Sheet names of an .xlsx from its workbook part only (cheap even for a big book); () if unreadable."""
     try:
         with zipfile.ZipFile(io.BytesIO(source) if isinstance(source, bytes) else source) as book:

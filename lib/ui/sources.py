@@ -119,7 +119,7 @@ def upload_form() -> Dataset | None:
         _reset_options("data_upload")
     options = _options_from_state("data_upload")
     result = _read_upload(uploaded.file_id, uploaded.name, uploaded.getvalue, options)
-    sheets = excel_sheet_names(uploaded.getvalue()) if uploaded.name.lower().endswith((".xlsx", ".xlsm")) else ()
+    sheets = excel_sheet_names(uploaded) if uploaded.name.lower().endswith((".xlsx", ".xlsm")) else ()
     if isinstance(result, SvodkaError):
         st.error(result.user_message)
         reading_settings("data_upload", uploaded.name, sheets)

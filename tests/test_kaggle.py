@@ -399,3 +399,17 @@ def test_unknown_dataset_through_kagglehub_is_reported_missing(cache: Path, fake
     with pytest.raises(SourceUnavailable) as caught:
         download_dataset("own/nothing", deadline=30)
     assert "Набор «own/nothing» не найден на Kaggle" in caught.value.user_message
+
+
+def test_download_without_a_version_is_identified_by_content(cache: Path, monkeypatch: pytest.MonkeyPatch):
+    import hashlib
+
+    folder = cache / "elsewhere"
+    folder.mkdir()
+    (folder / "a.csv").write_bytes(CSV)
+    monkeypatch.setattr(kaggle, "_kagglehub_download", lambda handle: str(folder))
+    download = download_dataset("own/shop")
+    assert download.handle.version is None
+    dataset = open_kaggle_file(download, "a.csv")
+    assert dataset.id == f"kaggle:own/shop@{hashlib.sha256(CSV).hexdigest()[:16]}:a.csv"
+    assert recent_datasets() == []  # nothing to reopen offline without a version

@@ -236,7 +236,8 @@ def open_kaggle_file(download: KaggleDownload, path: str, options: ReadOptions |
                      config: Config | None = None, remember: bool = True) -> Dataset:
     """Read one file of a downloaded dataset → `Dataset` with id `kaggle:owner/name/versions/N:path`.
 
-    Reading overrides add `#<hash>` to the id. The file must be one of `download.files`.
+    Reading overrides add `#<hash>` to the id; an unknown version is replaced by `owner/name@<content hash>`.
+    The file must be one of `download.files`.
     """
     config = config or load_config()
     options = options or ReadOptions()
@@ -248,10 +249,13 @@ def open_kaggle_file(download: KaggleDownload, path: str, options: ReadOptions |
     if entry.size > limit:
         raise DataError(f"Файл «{path}» весит {fmt_bytes(entry.size)} — больше предела {fmt_bytes(limit)}. "
                         "Выберите файл поменьше или увеличьте предел настройкой SVODKA_MAX_UPLOAD_MB.")
-    table = read_table(target.read_bytes(), target.name, options, max_bytes=limit)
+    data = target.read_bytes()
+    table = read_table(data, target.name, options, max_bytes=limit)
     h = download.handle
+    # Without a version (kagglehub gave a path outside its versioned layout) only the content identifies it.
+    source = str(h) if h.version else f"{h}@{hashlib.sha256(data).hexdigest()[:16]}"
     dataset = Dataset(
-        id=f"kaggle:{h}:{path}{_options_suffix(options)}",
+        id=f"kaggle:{source}:{path}{_options_suffix(options)}",
         name=f"{path} — Kaggle {h.owner}/{h.name}" + (f", версия {h.version}" if h.version else ""),
         source="kaggle",
         frame=table.frame,

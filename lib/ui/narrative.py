@@ -22,7 +22,7 @@ from lib.verify import escape_markdown
 log = logging.getLogger(__name__)
 
 SETTINGS_KEY = "narration_settings"
-STATUS_TIMEOUT = 1.0  # seconds: the sidebar probe must never hold the page up for long
+STATUS_TIMEOUT = 0.5  # seconds per phase (connect, read): the status probe holds a page up ~1 s at most
 
 UNAVAILABLE = (
     "Ollama недоступна по адресу {host}, поэтому текст ниже собран по шаблону из тех же фактов. "

@@ -140,11 +140,11 @@ def _part_labels(values: pd.Series, part: str) -> pd.Series:
     if part == "year":
         out = values.dt.year.astype("Int64").astype("string")
     elif part == "quarter":
-        out = values.dt.quarter.map(lambda q: QUARTERS[int(q) - 1], na_action="ignore")
+        out = values.dt.quarter.map(dict(enumerate(QUARTERS, start=1)))
     elif part == "month":
-        out = values.dt.month.map(lambda m: MONTHS[int(m) - 1], na_action="ignore")
+        out = values.dt.month.map(dict(enumerate(MONTHS, start=1)))
     elif part == "weekday":
-        out = values.dt.weekday.map(lambda d: WEEKDAYS[int(d)], na_action="ignore")
+        out = values.dt.day_of_week.map(dict(enumerate(WEEKDAYS)))
     else:
         out = values.dt.hour.astype("Int64").astype("string").str.zfill(2)
     return out.astype("string")

@@ -1,0 +1,115 @@
+"""Group facts against hand-checked small frames and independent groupby computations on flights."""
+
+from __future__ import annotations
+
+import pandas as pd
+import pytest
+
+from lib.facts.base import Scope
+from lib.facts.groups import group_choices, group_facts
+
+SCOPE = Scope.of("test:small", "Малый набор")
+
+
+def test_mean_by_city_with_missing_city_as_its_own_group(small_frame):
+    facts = group_facts(small_frame, SCOPE, dimensions=("city",), measure="sales", aggregation="mean")
+    values = {row.keys[0]: row.value for row in facts.table}
+    # Москва: 10, 30, 50, 80, 100 → 54; Казань: 20, 70 → 45; Омск: NaN, 90 → 90; no city: 60
+    assert values == {"Москва": 54, "Казань": 45, "Омск": 90, "(пусто)": 60}
+    assert [row.keys[0] for row in facts.table] == ["Омск", "(пусто)", "Москва", "Казань"]
+    assert facts.total == pytest.approx(510 / 9)
+    assert facts.leaders[0].keys == ("Омск",) and facts.outsiders[0].keys == ("Казань",)
+    assert facts.gap == 45 and facts.ratio == 2
+
+
+def test_row_count_and_share(small_frame):
+    count = group_facts(small_frame, SCOPE, dimensions=("city",))
+    assert {r.keys[0]: r.value for r in count.table} == {"Москва": 5, "Казань": 2, "Омск": 2, "(пусто)": 1}
+    share = group_facts(small_frame, SCOPE, dimensions=("city",), aggregation="share")
+    assert {r.keys[0]: r.value for r in share.table}["Москва"] == 0.5
+    assert share.payload()["наибольшие"][0] == {"группа": "Москва", "доля, %": 50.0, "строк": 5}
+
+
+def test_rows_measure_falls_back_to_count_for_other_aggregations(small_frame):
+    facts = group_facts(small_frame, SCOPE, dimensions=("city",), measure=None, aggregation="mean")
+    assert facts.aggregation == "count"
+
+
+def test_sum_median_min_max(small_frame):
+    def by_city(aggregation: str) -> dict[str, float]:
+        facts = group_facts(small_frame, SCOPE, dimensions=("city",), measure="units", aggregation=aggregation)
+        return {r.keys[0]: r.value for r in facts.table}
+
+    # Москва units: 1, 3, 5, 8, 10; Казань: 2, 7; Омск: 4, 9; no city: 6
+    assert by_city("sum")["Москва"] == 27
+    assert by_city("median")["Москва"] == 5
+    assert by_city("min")["Казань"] == 2
+    assert by_city("max")["Омск"] == 9
+
+
+def test_other_is_the_same_aggregation_over_the_remaining_rows():
+    frame = pd.DataFrame({"g": list("aabbccdd"), "v": [1.0, 3.0, 10.0, 20.0, 5.0, 7.0, 100.0, 200.0]})
+    facts = group_facts(frame, SCOPE, dimensions=("g",), measure="v", aggregation="mean", top_n=2)
+    assert [r.keys[0] for r in facts.top] == ["d", "b"]
+    assert facts.other.value == pytest.approx((1 + 3 + 5 + 7) / 4)  # mean of the rows of a and c, not of means
+    assert (facts.other.rows, facts.other_groups) == (4, 2)
+
+
+def test_two_dimensions_and_a_datetime_part(small_frame):
+    facts = group_facts(small_frame, SCOPE, dimensions=("city", "paid"))
+    assert {r.keys: r.value for r in facts.table}[("Москва", "True")] == 4  # rows 0, 2, 7, 9
+    weekday = group_facts(small_frame, SCOPE, dimensions=("day@weekday",))
+    # 2024-01-01 was a Monday: ten days give two Mondays, two Tuesdays, two Wednesdays
+    assert {r.keys[0]: r.value for r in weekday.table}["понедельник"] == 2
+    assert weekday.groups == 7
+
+
+def test_no_dimension_or_no_rows_is_empty(small_frame):
+    assert group_facts(small_frame, SCOPE).is_empty
+    assert group_facts(small_frame.iloc[0:0], SCOPE, dimensions=("city",)).is_empty
+
+
+def test_choices_on_flights(flights):
+    dimensions, measures = group_choices(flights.frame)
+    assert {"carrier", "origin", "dest", "month", "time_hour@month"} <= set(dimensions)
+    assert "tailnum" not in dimensions  # thousands of values
+    assert "year" not in dimensions  # a single value
+    assert {"arr_delay", "dep_delay", "distance"} <= set(measures)
+    assert "carrier" not in measures
+
+
+def test_flights_per_carrier_sum_to_the_total(flights):
+    frame = flights.frame
+    facts = group_facts(frame, SCOPE, dimensions=("carrier",))
+    assert sum(r.value for r in facts.table) == len(frame)
+    assert facts.groups == frame["carrier"].nunique()
+
+
+def test_busiest_origin_is_the_one_the_data_says(flights):
+    frame = flights.frame
+    facts = group_facts(frame, SCOPE, dimensions=("origin",))
+    counts = frame["origin"].value_counts()
+    assert facts.leaders[0].keys[0] == counts.idxmax()
+    assert facts.leaders[0].value == counts.max()
+
+
+def test_flights_mean_arrival_delay_by_carrier_matches_groupby(flights):
+    frame = flights.frame
+    facts = group_facts(frame, SCOPE, dimensions=("carrier",), measure="arr_delay", aggregation="mean")
+    expected = frame.groupby("carrier", observed=True)["arr_delay"].mean().astype("float64")
+    assert {r.keys[0]: r.value for r in facts.table} == pytest.approx(expected.to_dict())
+    assert facts.leaders[0].keys[0] == expected.idxmax()
+    assert facts.outsiders[0].keys[0] == expected.idxmin()
+    assert facts.gap == pytest.approx(expected.max() - expected.min())
+    rest = frame[~frame["carrier"].isin([r.keys[0] for r in facts.top])]["arr_delay"]
+    assert facts.other.value == pytest.approx(rest.astype("float64").mean())
+
+
+def test_flights_by_origin_and_month(flights):
+    frame = flights.frame
+    facts = group_facts(frame, SCOPE, dimensions=("origin", "month"))
+    expected = frame.groupby(["origin", "month"], observed=True).size()
+    assert facts.groups == len(expected) == 36
+    top = facts.table[0]
+    assert top.value == expected.max()
+    assert (top.keys[0], int(top.keys[1])) == expected.idxmax()

@@ -1,7 +1,6 @@
 import streamlit as st
 
 from lib.ui.model import (
-    gateway,
     host_form,
     models_section,
     probe_section,
@@ -19,18 +18,17 @@ show_flash()
 
 st.subheader("Сервер")
 settings = host_form(current_settings())
-ollama = gateway(settings)
-status = server_status(ollama)
-server_summary(status, ollama)
+status = server_status(settings)
+server_summary(status)
 
 st.subheader("Установленные модели")
 models_section(settings, status)
 
 st.subheader("Скачать модель")
-pull_section(ollama, current_settings(), status)
+pull_section(status, current_settings())
 
 st.subheader("Проверить модель")
-probe_section(ollama, current_settings(), status)
+probe_section(status, current_settings())
 
 st.subheader("Параметры генерации")
 settings_form(current_settings())

@@ -138,14 +138,33 @@ def test_host_change_is_checked_and_becomes_the_setting(fake_ollama) -> None:
     assert "версия 0.33.0" in texts(at.success)
 
 
+@pytest.mark.parametrize("host", ["не адрес", "localhost:abc", "ftp://example"])
+def test_malformed_host_is_refused_in_russian_and_not_saved(fake_ollama, host: str) -> None:
+    at = run_page()
+    at.text_input[0].set_value(host)
+    click(at, "Проверить соединение")
+    assert f"«{host}» не похоже на адрес сервера Ollama" in texts(at.error)
+    assert settings(at).host == fake_ollama.url
+    assert "версия 0.33.0" in texts(at.success)  # the working server stays in use
+
+
+def test_malformed_host_from_the_environment_does_not_break_the_page(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("OLLAMA_HOST", "localhost:abc")
+    at = run_page()
+    assert "«localhost:abc» не похоже на адрес сервера Ollama" in texts(at.error)
+    button(at, "Сохранить настройки")
+
+
 def test_probe_reports_load_first_token_speed_and_verdict(fake_ollama) -> None:
     fake_ollama.replies.append("Сводка экономит время аналитика и показывает главное сразу")  # 8 words = 8 tokens
+    fake_ollama.prompt_eval_count = 45  # read in the fake's prompt_eval_duration of 1 s
     at = run_page()
     click(at, "Проверить модель")
     metrics = {m.label: m.value for m in at.metric}
     assert metrics["Загрузка модели"] == "0,5 с"  # the fake's load_duration of 500 000 000 ns
     assert metrics["Скорость"] == "8 ток./с"  # 8 tokens in eval_duration 1 s
     assert metrics["Первый токен"].endswith(" с")
+    assert metrics["Чтение запроса"] == "45 ток./с"
     assert "«qwen2.5:3b»: годится: ~19 с на абзац" in texts(at.success)  # 150 / 8 = 18,75
     assert "Сводка экономит время" in at.text[0].value
     journal = calls()

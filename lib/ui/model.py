@@ -6,13 +6,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
 
+import httpx
 import pandas as pd
 import streamlit as st
 
 from lib.errors import NarrationError
 from lib.fmt import fmt_bytes, fmt_date, fmt_num, fmt_pct
 from lib.journal_facts import fmt_seconds
-from lib.narration.ollama import ModelInfo, OllamaGateway, PullProgress, gateway_for
+from lib.narration.ollama import ModelInfo, OllamaGateway, PullProgress, base_url, gateway_for
 from lib.narration.probe import GOOD_SECONDS, PARAGRAPH_TOKENS, SLOW_SECONDS, ProbeResult, probe_model
 from lib.narration.settings import NarrationSettings
 from lib.ui.narrative import current_settings, set_settings
@@ -26,27 +27,48 @@ HOST_KEY = "model_host"
 STATUS_TIMEOUT = 5.0  # seconds: a liveness check must not hang the page for the whole generation timeout
 
 
-def gateway(settings: NarrationSettings) -> OllamaGateway:
-    return gateway_for(settings.host, settings.timeout)
+BAD_HOST = (
+    "«{host}» не похоже на адрес сервера Ollama. Введите адрес в виде http://127.0.0.1:11434 "
+    "(http или https, имя или IP-адрес сервера, порт)."
+)
+
+
+def host_problem(host: str) -> str | None:
+    """A Russian message when `host` cannot be an Ollama address (the client would raise on it), else None."""
+    try:
+        url = httpx.URL(base_url(host))
+        OllamaGateway(host, STATUS_TIMEOUT)
+    except Exception:  # noqa: BLE001 - httpx and the client raise several types for malformed addresses
+        return BAD_HOST.format(host=host)
+    if url.scheme not in ("http", "https") or not url.host:
+        return BAD_HOST.format(host=host)
+    return None
 
 
 @dataclass
 class ServerStatus:
+    """What the page knows about the server: its gateway (None for a malformed address), version, models."""
+
+    gateway: OllamaGateway | None = None
     version: str | None = None
     models: list[ModelInfo] = field(default_factory=list)
     error: NarrationError | None = None
 
     @property
     def up(self) -> bool:
-        return self.error is None
+        return self.error is None and self.gateway is not None
 
 
-def server_status(gw: OllamaGateway) -> ServerStatus:
+def server_status(settings: NarrationSettings) -> ServerStatus:
+    problem = host_problem(settings.host)
+    if problem:
+        return ServerStatus(error=NarrationError(problem, kind="connection", detail=f"bad host {settings.host!r}"))
+    gw = gateway_for(settings.host, settings.timeout)
     try:
         version = gw.version(timeout=min(STATUS_TIMEOUT, gw.timeout))
-        return ServerStatus(version=version, models=gw.list_models())
+        return ServerStatus(gateway=gw, version=version, models=gw.list_models())
     except NarrationError as exc:
-        return ServerStatus(error=exc)
+        return ServerStatus(gateway=gw, error=exc)
 
 
 PARAMETER_UNITS = {"K": "тыс.", "M": "млн", "B": "млрд", "T": "трлн"}
@@ -133,18 +155,22 @@ def host_form(settings: NarrationSettings) -> NarrationSettings:
     if checked and not host:
         st.error("Введите адрес сервера Ollama, например http://127.0.0.1:11434.")
         return settings
+    problem = host_problem(host) if checked else None
+    if problem:
+        st.error(problem)
+        return settings
     if checked and host != settings.host:
         settings = replace(settings, host=host)
         set_settings(settings)
     return settings
 
 
-def server_summary(status: ServerStatus, gw: OllamaGateway) -> None:
-    if status.error is not None:
-        st.error(status.error.user_message)
+def server_summary(status: ServerStatus) -> None:
+    if not status.up:
+        st.error(status.error.user_message if status.error else BAD_HOST)
         return
     st.success(
-        f"Сервер Ollama отвечает по адресу {gw.url}: версия {status.version}, "
+        f"Сервер Ollama отвечает по адресу {status.gateway.url}: версия {status.version}, "
         f"установлено моделей: {len(status.models)}."
     )
 
@@ -211,7 +237,7 @@ def run_pull(gw: OllamaGateway, tag: str) -> None:
     st.rerun()
 
 
-def pull_section(gw: OllamaGateway, settings: NarrationSettings, status: ServerStatus) -> None:
+def pull_section(status: ServerStatus, settings: NarrationSettings) -> None:
     if not status.up:
         st.caption("Скачивание доступно, когда сервер Ollama отвечает.")
         return
@@ -220,7 +246,7 @@ def pull_section(gw: OllamaGateway, settings: NarrationSettings, status: ServerS
     st.text_input("Имя модели", key=PULL_TAG_KEY, placeholder="например, qwen2.5:1.5b",
                   help="Тег из библиотеки Ollama (ollama.com/library): qwen2.5:0.5b, qwen2.5:3b, qwen3:4b-instruct…")
     if st.button("Скачать модель"):
-        run_pull(gw, st.session_state[PULL_TAG_KEY])
+        run_pull(status.gateway, st.session_state[PULL_TAG_KEY])
 
 
 def show_probe(result: ProbeResult) -> None:
@@ -229,11 +255,14 @@ def show_probe(result: ProbeResult) -> None:
             ("Загрузка модели", f"{fmt_seconds(result.load_seconds)} с"),
             ("Первый токен", f"{fmt_seconds(result.first_token_seconds)} с"),
             ("Скорость", f"{fmt_num(result.tokens_per_second, 1)} ток./с"),
+            ("Чтение запроса", f"{fmt_num(result.prompt_tokens_per_second, 1)} ток./с"),
         ],
         helps=[
             "Сколько сервер читал модель с диска в память (при повторных вызовах — почти ноль).",
             "Сколько прошло от запроса до первого слова ответа, с загрузкой модели.",
             f"Токенов ответа в секунду. Абзац текста — около {PARAGRAPH_TOKENS} токенов.",
+            "Токенов запроса в секунду. Сводка фактов страницы — несколько сотен токенов: при медленном "
+            "чтении текст начинается не сразу.",
         ],
     )
     show = {"good": st.success, "slow": st.warning, "too_slow": st.error}.get(result.level, st.info)
@@ -246,7 +275,7 @@ def show_probe(result: ProbeResult) -> None:
         st.caption("Этот вызов не удалось записать в журнал.")
 
 
-def probe_section(gw: OllamaGateway, settings: NarrationSettings, status: ServerStatus) -> None:
+def probe_section(status: ServerStatus, settings: NarrationSettings) -> None:
     st.caption(
         f"Отправляет модели короткий вопрос по-русски и меряет загрузку, время до первого токена и скорость. "
         f"«Годится» — абзац (около {PARAGRAPH_TOKENS} токенов) пишется не дольше {fmt_num(GOOD_SECONDS)} с, "
@@ -258,7 +287,7 @@ def probe_section(gw: OllamaGateway, settings: NarrationSettings, status: Server
     if st.button("Проверить модель", type="primary"):
         with st.spinner(f"Спрашиваю «{settings.model}»… Первая загрузка модели может занять до минуты."):
             try:
-                st.session_state[PROBE_KEY] = probe_model(gw, settings)
+                st.session_state[PROBE_KEY] = probe_model(status.gateway, settings)
             except NarrationError as exc:
                 st.session_state[PROBE_KEY] = exc
     outcome = st.session_state.get(PROBE_KEY)
@@ -267,7 +296,7 @@ def probe_section(gw: OllamaGateway, settings: NarrationSettings, status: Server
     elif isinstance(outcome, NarrationError):
         st.error(outcome.user_message)
         if outcome.kind == "not_found" and st.button(f"Скачать модель «{settings.model}»"):
-            run_pull(gw, settings.model)
+            run_pull(status.gateway, settings.model)
 
 
 OPTION_FIELDS = ("system_prompt", "temperature", "top_p", "top_k", "repeat_penalty", "num_ctx", "num_predict")

@@ -17,6 +17,9 @@ PAGES = {
         st.Page("pages/05_relations.py", title="Связи", icon="🔗"),
         st.Page("pages/06_quality.py", title="Качество данных", icon="🩺"),
     ],
+    "Данные": [
+        st.Page("pages/07_data.py", title="Данные", icon="📂"),
+    ],
     "Модель": [
         st.Page("pages/08_model.py", title="Модель", icon="🤖"),
         st.Page("pages/09_journal.py", title="Журнал", icon="🧾"),

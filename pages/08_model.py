@@ -2,6 +2,7 @@ import streamlit as st
 
 from lib.ui.model import (
     host_form,
+    model_notes,
     models_section,
     probe_section,
     pull_section,
@@ -31,4 +32,5 @@ st.subheader("Проверить модель")
 probe_section(status, current_settings())
 
 st.subheader("Параметры генерации")
+model_notes(status, current_settings())
 settings_form(current_settings())

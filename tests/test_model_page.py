@@ -238,3 +238,18 @@ def test_reset_restores_default_prompt_and_options_but_keeps_the_model(fake_olla
     assert restored.temperature == 0.2
     assert restored.model == "qwen2.5:0.5b"
     assert at.text_area[0].value == DEFAULT_SYSTEM_PROMPT
+
+
+def test_trained_context_is_shown_and_a_larger_num_ctx_warned(fake_ollama) -> None:
+    at = run_page()
+    assert "«qwen2.5:3b» рассчитана на контекст до 32\xa0768 токенов." in texts(at.caption)
+    assert not at.warning
+    next(n for n in at.number_input if n.label == "num_ctx").set_value(65536)
+    click(at, "Сохранить настройки")
+    assert "num_ctx = 65\xa0536 больше, чем модель умеет (32\xa0768)" in texts(at.warning)
+
+
+def test_thinking_model_is_noted(fake_ollama) -> None:
+    at = run_page()
+    at.selectbox(key="model_choice").set_value("qwen3:4b").run()
+    assert "умеет рассуждать" in texts(at.caption)

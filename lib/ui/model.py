@@ -11,7 +11,7 @@ import pandas as pd
 import streamlit as st
 
 from lib.errors import NarrationError
-from lib.fmt import fmt_bytes, fmt_date, fmt_num, fmt_pct
+from lib.fmt import fmt_bytes, fmt_date, fmt_int, fmt_num, fmt_pct
 from lib.journal_facts import fmt_seconds
 from lib.narration.ollama import ModelInfo, OllamaGateway, PullProgress, base_url, gateway_for
 from lib.narration.probe import GOOD_SECONDS, PARAGRAPH_TOKENS, SLOW_SECONDS, ProbeResult, probe_model
@@ -297,6 +297,27 @@ def probe_section(status: ServerStatus, settings: NarrationSettings) -> None:
         st.error(outcome.user_message)
         if outcome.kind == "not_found" and st.button(f"Скачать модель «{settings.model}»"):
             run_pull(status.gateway, settings.model)
+
+
+def model_notes(status: ServerStatus, settings: NarrationSettings) -> None:
+    """What /api/show says about the chosen model that matters for the settings: trained context, thinking."""
+    if not status.up or settings.model not in {m.name for m in status.models}:
+        return
+    try:
+        context = status.gateway.context_length(settings.model)
+        thinking = "thinking" in status.gateway.capabilities(settings.model)
+    except NarrationError:
+        return  # the list above already works; a failing /api/show only costs these hints
+    if context:
+        st.caption(f"«{settings.model}» рассчитана на контекст до {fmt_int(context)} токенов.")
+        if settings.num_ctx > context:
+            st.warning(
+                f"num_ctx = {fmt_int(settings.num_ctx)} больше, чем модель умеет ({fmt_int(context)}): "
+                f"уменьшите num_ctx до {fmt_int(context)} или меньше."
+            )
+    if thinking:
+        st.caption("Модель умеет рассуждать перед ответом (thinking); Svodka выключает рассуждения, "
+                   "чтобы текст начинался сразу.")
 
 
 OPTION_FIELDS = ("system_prompt", "temperature", "top_p", "top_k", "repeat_penalty", "num_ctx", "num_predict")

@@ -1,0 +1,103 @@
+"""Quality facts on a frame with planted problems and on flights (against independent pandas checks)."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from lib.facts.base import Scope
+from lib.facts.quality import quality_facts
+
+SCOPE = Scope.of("test:small", "Малый набор")
+
+
+@pytest.fixture
+def messy() -> pd.DataFrame:
+    n = 20
+    return pd.DataFrame(
+        {
+            "order_id": range(1, n + 1),
+            "const": ["x"] * n,
+            "near": ["a"] * 19 + ["b"],
+            "mostly_missing": [1.0, 2.0] * 4 + [None] * 12,
+            "some_missing": [2.0, 3.0] * 5 + [4.0] * 5 + [None] * 5,
+            "mixed": pd.Series([1, "два", 3.0, "четыре"] * 5, dtype="object"),
+            "num_text": pd.Series([str(i) for i in range(19)] + ["нет данных"], dtype="string"),
+            "value": [float(i) for i in range(1, 20)] + [1000.0],
+        }
+    )
+
+
+def alert_codes(facts) -> dict[tuple[str, str | None], str]:
+    return {(a.code, a.column): a.severity for a in facts.alerts}
+
+
+def test_planted_problems_become_alerts_with_severity(messy):
+    facts = quality_facts(messy, SCOPE)
+    codes = alert_codes(facts)
+    assert codes[("missing", "mostly_missing")] == "high"  # 60 %
+    assert codes[("missing", "some_missing")] == "medium"  # 25 %
+    assert codes[("constant", "const")] == "medium"
+    assert codes[("near_constant", "near")] == "low"  # 95 % «a»
+    assert codes[("mixed_types", "mixed")] == "high"
+    assert codes[("mixed_types", "num_text")] == "high"
+    assert codes[("outliers", "value")] == "medium"  # 1 of 20 = 5 %
+    assert ("duplicates", None) not in codes
+    assert facts.constant == ("const",) and facts.near_constant == ("near",)
+    assert set(facts.mixed_types) == {"mixed", "num_text"}
+
+
+def test_alerts_are_ordered_by_severity(messy):
+    order = {"high": 0, "medium": 1, "low": 2}
+    severities = [order[a.severity] for a in quality_facts(messy, SCOPE).alerts]
+    assert severities == sorted(severities)
+
+
+def test_missing_by_column_counts_and_shares(messy):
+    facts = quality_facts(messy, SCOPE)
+    assert [(m.column, m.count) for m in facts.missing] == [("mostly_missing", 12), ("some_missing", 5)]
+    assert facts.missing_cells == 17
+    assert facts.missing_share == pytest.approx(17 / (20 * 8))
+
+
+def test_duplicate_rows(small_frame):
+    doubled = pd.concat([small_frame, small_frame.iloc[:2]], ignore_index=True)
+    facts = quality_facts(doubled, SCOPE)
+    assert facts.duplicate_rows == 2
+    assert alert_codes(facts)[("duplicates", None)] == "medium"  # 2 of 12 rows
+    assert facts.payload()["строк-дубликатов, %"] == 16.7
+
+
+def test_high_cardinality_category():
+    frame = pd.DataFrame({"code": [f"k{i % 60}" for i in range(200)]})
+    facts = quality_facts(frame, SCOPE)
+    assert facts.high_cardinality == ("code",)
+    assert alert_codes(facts)[("high_cardinality", "code")] == "low"
+
+
+def test_clean_frame_has_no_alerts():
+    frame = pd.DataFrame({"a": [1.0, 2.0, 3.0, 4.0], "b": ["x", "y", "x", "y"]})
+    facts = quality_facts(frame, SCOPE)
+    assert facts.alerts == ()
+    assert facts.payload()["предупреждений"] == {"высокая": 0, "средняя": 0, "низкая": 0}
+
+
+def test_all_empty_column_and_zero_rows(small_frame):
+    frame = small_frame.assign(blank=pd.Series([None] * 10, dtype="object"))
+    assert alert_codes(quality_facts(frame, SCOPE))[("empty", "blank")] == "high"
+    assert quality_facts(small_frame.iloc[0:0], SCOPE).is_empty
+
+
+def test_flights_quality_matches_pandas(flights):
+    frame = flights.frame
+    facts = quality_facts(frame, SCOPE)
+    assert facts.duplicate_rows == int(frame.duplicated().sum())
+    missing = frame.isna().sum()
+    assert {m.column: m.count for m in facts.missing} == {c: int(n) for c, n in missing.items() if n}
+    assert facts.constant == tuple(c for c in frame.columns if frame[c].nunique() == 1)
+    assert {"tailnum", "dest"} <= set(facts.high_cardinality)
+    values = frame["dep_delay"].dropna().to_numpy(dtype="float64")
+    q1, q3 = np.percentile(values, [25, 75])
+    outside = ((values < q1 - 1.5 * (q3 - q1)) | (values > q3 + 1.5 * (q3 - q1))).sum()
+    assert {o.column: o.count for o in facts.outliers}["dep_delay"] == outside

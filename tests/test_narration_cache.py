@@ -145,3 +145,14 @@ def test_concurrent_sessions_asking_the_same_key_make_one_call(fake_ollama, smal
     assert results[0] == DEFAULT_REPLY
     assert streamed.count(DEFAULT_REPLY) >= 1  # followers that joined mid-stream saw the whole text too
     assert all(text in ("", DEFAULT_REPLY) for text in streamed)
+
+
+def test_a_changed_payload_of_the_same_sheet_misses_the_cache(fake_ollama, small_frame, monkeypatch):
+    from lib.facts.overview import OverviewFacts
+
+    settings = NarrationSettings(host=fake_ollama.url, model="qwen2.5:3b")
+    service = NarrationService()
+    before = service.key(overview(small_frame), TASK, settings)
+    original = OverviewFacts.payload
+    monkeypatch.setattr(OverviewFacts, "payload", lambda self: {**original(self), "новый ключ": 1})
+    assert service.key(overview(small_frame), TASK, settings) != before

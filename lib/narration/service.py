@@ -25,7 +25,7 @@ from lib.facts.base import FactSheet
 from lib.journal import CallRecord, record_call
 from lib.narration.cache import Flight, NarrativeCache, SingleFlight, cache_key
 from lib.narration.ollama import CallMetrics, OllamaGateway, base_url, gateway_for, narration_error
-from lib.narration.prompt import PROMPT_VERSION, Prompt, build_prompt
+from lib.narration.prompt import PROMPT_VERSION, Prompt, build_prompt, facts_json
 from lib.narration.settings import NarrationSettings
 from lib.narration.templates import template_narrative
 from lib.verify import Verdict, verify_numbers
@@ -223,7 +223,10 @@ class NarrationService:
         self.gateway = gateway
 
     def key(self, facts: FactSheet, task: str, settings: NarrationSettings) -> str:
-        return cache_key(fingerprint=facts.fingerprint(), task=task, model=settings.model,
+        """The sheet's fingerprint and its payload both count: a change in what `payload()` shows the model
+        (a new key, another rounding) must not serve a text written from the old payload."""
+        sheet = hashlib.sha256((facts.fingerprint() + facts_json(facts.payload())).encode("utf-8")).hexdigest()
+        return cache_key(fingerprint=sheet, task=task, model=settings.model,
                          options=settings.options(), system_prompt=settings.system_prompt,
                          prompt_version=PROMPT_VERSION)
 

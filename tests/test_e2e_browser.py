@@ -25,6 +25,8 @@ CHROMIUM_ARGS = [
     "--disable-background-networking", "--disable-component-update", "--disable-sync",
 ]
 START_TIMEOUT = 90
+RENDER_TIMEOUT_MS = 120_000  # the first run parses the CSV; a loaded CI machine is slow
+expect.set_options(timeout=RENDER_TIMEOUT_MS)
 
 
 def free_port() -> int:
@@ -70,7 +72,7 @@ def page(app_url: str) -> Iterator[Page]:
         browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         context = browser.new_context(viewport={"width": 1400, "height": 1000}, locale="ru-RU")
         page = context.new_page()
-        page.set_default_timeout(60_000)
+        page.set_default_timeout(RENDER_TIMEOUT_MS)
         page.goto(app_url)
         yield page
         browser.close()

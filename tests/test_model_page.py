@@ -8,8 +8,8 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from lib.journal import calls
-from lib.narration.ollama import OllamaGateway
-from lib.ui.model import pull_fraction, pull_status_text
+from lib.narration.ollama import OllamaGateway, PullProgress
+from lib.ui.model import PullMeter
 
 PAGE = str(Path(__file__).resolve().parent.parent / "pages" / "08_model.py")
 SETTINGS_KEY = "narration_settings"
@@ -77,12 +77,25 @@ def test_pull_streams_to_success_and_refreshes_the_list(fake_ollama) -> None:
 
 
 def test_pull_progress_percentages_and_russian_statuses_from_the_real_stream(fake_ollama) -> None:
-    steps = list(OllamaGateway(fake_ollama.url, 5).pull("qwen2.5:1.5b"))
-    assert [pull_fraction(p) for p in steps] == [None, 0.0, 0.5, 1.0, None, None, 1.0]
-    texts_ = [pull_status_text(p) for p in steps]
-    assert texts_[0] == "Получаю описание модели…"
-    assert texts_[2] == "Скачиваю: 488,3\xa0КБ из 976,6\xa0КБ (50\xa0%)"  # 500 000 and 1 000 000 bytes
-    assert texts_[-1] == "Готово: модель скачана."
+    meter = PullMeter()
+    steps = [meter.update(p) for p in OllamaGateway(fake_ollama.url, 5).pull("qwen2.5:1.5b")]
+    assert [share for share, _ in steps] == [0.0, 0.0, 0.5, 1.0, 1.0, 1.0, 1.0]
+    assert steps[0][1] == "Получаю описание модели…"
+    assert steps[2][1] == "Скачиваю: 488,3\xa0КБ из 976,6\xa0КБ (50\xa0%)"  # 500 000 and 1 000 000 bytes
+    assert steps[4][1] == "Проверяю контрольную сумму…"
+    assert steps[-1][1] == "Готово: модель скачана."
+    assert meter.finished
+
+
+def test_pull_share_counts_every_layer() -> None:
+    mib = 1024 * 1024
+    meter = PullMeter()
+    assert meter.update(PullProgress("pulling aaa", 0, 9 * mib))[0] == 0.0
+    assert meter.update(PullProgress("pulling aaa", 9 * mib, 9 * mib))[0] == 1.0
+    share, text = meter.update(PullProgress("pulling bbb", 0, mib))  # a second, small layer appears
+    assert share == 0.9  # 9 MiB of 10 MiB
+    assert text == "Скачиваю: 9\xa0МБ из 10\xa0МБ (90\xa0%)"
+    assert not meter.finished
 
 
 def test_pull_of_unknown_tag_explains_in_russian(fake_ollama) -> None:

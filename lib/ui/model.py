@@ -111,24 +111,31 @@ PULL_STATUS = {
 }
 
 
-def pull_fraction(progress: PullProgress) -> float | None:
-    """Share of the current layer downloaded (Ollama reports each layer separately); 1 on success."""
-    if progress.status == "success":
-        return 1.0
-    if progress.total and progress.completed is not None:
-        return min(1.0, max(0.0, progress.completed / progress.total))
-    return None
+class PullMeter:
+    """Overall progress of one pull. Ollama reports every layer ("pulling <digest>") with its own total, so the
+    share is the bytes completed over the bytes announced by all layers seen so far (the model weights dominate)."""
 
+    def __init__(self) -> None:
+        self.layers: dict[str, tuple[int, int]] = {}
+        self.finished = False
 
-def pull_status_text(progress: PullProgress) -> str:
-    if progress.status in PULL_STATUS:
-        return PULL_STATUS[progress.status]
-    if progress.status.startswith("pulling") and progress.total:
-        fraction = pull_fraction(progress) or 0.0
-        return f"Скачиваю: {fmt_bytes(progress.completed or 0)} из {fmt_bytes(progress.total)} ({fmt_pct(fraction)})"
-    if progress.status.startswith("pulling"):
-        return "Скачиваю…"
-    return progress.status
+    def update(self, progress: PullProgress) -> tuple[float, str]:
+        """(share for the progress bar, Russian status line) after one progress message."""
+        if progress.status == "success":
+            self.finished = True
+            return 1.0, PULL_STATUS["success"]
+        if progress.total:
+            self.layers[progress.status] = (progress.completed or 0, progress.total)
+        done = sum(completed for completed, _ in self.layers.values())
+        total = sum(size for _, size in self.layers.values())
+        share = min(1.0, done / total) if total else 0.0
+        if progress.status in PULL_STATUS:
+            return share, PULL_STATUS[progress.status]
+        if progress.status.startswith("pulling") and total:
+            return share, f"Скачиваю: {fmt_bytes(done)} из {fmt_bytes(total)} ({fmt_pct(share)})"
+        if progress.status.startswith("pulling"):
+            return share, "Скачиваю…"
+        return share, progress.status
 
 
 def _flash(message: str) -> None:
@@ -217,18 +224,16 @@ def run_pull(gw: OllamaGateway, tag: str) -> None:
         st.error("Введите имя модели, например qwen2.5:3b.")
         return
     bar = st.progress(0.0, text=f"Начинаю скачивание «{tag}»…")
-    last, finished = 0.0, False
+    meter = PullMeter()
     try:
         for progress in gw.pull(tag):
-            fraction = pull_fraction(progress)
-            last = fraction if fraction is not None else last
-            bar.progress(last, text=pull_status_text(progress))
-            finished = finished or progress.status == "success"
+            share, text = meter.update(progress)
+            bar.progress(share, text=text)
     except NarrationError as exc:
         bar.empty()
         st.error(exc.user_message)
         return
-    if not finished:
+    if not meter.finished:
         st.error("Скачивание оборвалось, не дойдя до конца. Нажмите «Скачать модель» ещё раз — Ollama продолжит "
                  "с того же места.")
         return

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from lib.fmt import fmt_int, fmt_num
+from lib.fmt import DASH, fmt_int, fmt_num
 
 NS = 1e9
 
@@ -181,6 +181,15 @@ def fmt_seconds(value: float | None) -> str:
     return fmt_num(value, 2 if abs(value) < 1 else 1)
 
 
+def verdict_text(verdict: object) -> str:
+    """«3 из 4» from a stored `Verdict.to_dict()` (supported numbers of all numbers in the text)."""
+    if not isinstance(verdict, dict):
+        return DASH
+    if isinstance(verdict.get("total"), int) and isinstance(verdict.get("supported"), int):
+        return f"{fmt_int(verdict['supported'])} из {fmt_int(verdict['total'])}"
+    return DASH
+
+
 def _short(text: object, limit: int = 120) -> str:
     if not isinstance(text, str):
         return ""
@@ -207,6 +216,8 @@ def journal_table(frame: pd.DataFrame) -> pd.DataFrame:
             "Токенов в ответе": [fmt_int(_none(v)) for v in frame["eval_count"]],
             "Токенов/с": [fmt_num(_none(v), 1) for v in speed],
             "Символов в запросе": [fmt_int(_none(v)) for v in frame["prompt_chars"]],
+            "Проверено чисел": [verdict_text(v) for v in frame["verdict"]],
+            "Попытка": [fmt_int(_none(v)) for v in frame["attempt"]],
             "Ответ": [_short(t) for t in frame["response"]],
             "Ошибка": [_short(e) for e in frame["error"]],
         }

@@ -238,6 +238,14 @@ def test_table_has_russian_columns_and_formatted_numbers() -> None:
     assert row["Токенов в запросе"] == "20\xa0480"
     assert row["Токенов/с"] == "25"
     assert row["Загрузка модели, с"] == "—"
+    assert row["Проверено чисел"] == "—"
+
+
+def test_table_shows_verdict_and_attempt() -> None:
+    record_call(make_record(verdict={"supported": 3, "total": 4, "ok": False, "claims": []}, attempt=2))
+    row = journal_table(calls()).iloc[0]
+    assert row["Проверено чисел"] == "3 из 4"
+    assert row["Попытка"] == "2"
 
 
 def test_period_start_subtracts_the_period_length() -> None:

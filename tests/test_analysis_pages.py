@@ -1,0 +1,206 @@
+"""The five analysis pages driven through streamlit_app.py with AppTest, with global filters applied.
+
+AppTest runs the entry script (sidebar, filters) on the first `run()`; after `switch_page` it runs the page
+alone, so the filters a page sees come from the session state that the sidebar (or the test) wrote.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pandas as pd
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from lib.filters import apply_filters
+from lib.fmt import fmt_int, fmt_num, fmt_pct
+from lib.sources import Dataset
+from lib.ui.filters import widget_key
+
+TIMEOUT = 120
+APP = str(Path(__file__).resolve().parent.parent / "streamlit_app.py")
+PAGES = ("02_columns", "03_groups", "04_trends", "05_relations", "06_quality")
+JANUARY_JFK = {"date": {"column": "time_hour", "from": "2013-01-01", "to": "2013-01-31"},
+               "categories": {"origin": ["JFK"]}}
+
+
+def open_page(page: str, filters: dict | None = None, dataset: Dataset | None = None) -> AppTest:
+    at = AppTest.from_file(APP, default_timeout=TIMEOUT)
+    if dataset is not None:
+        at.session_state["datasets"] = {dataset.id: dataset}
+        at.session_state["dataset_id"] = dataset.id
+    at.run()
+    if filters is not None:
+        at.session_state["filters"] = filters
+    return at.switch_page(f"pages/{page}.py").run()
+
+
+def charts(at: AppTest) -> dict[str, dict]:
+    figures = [json.loads(chart.proto.spec) for chart in at.get("plotly_chart")]
+    return {figure["layout"]["title"]["text"]: figure for figure in figures}
+
+
+def verdict_caption(at: AppTest) -> str:
+    return next(c.value for c in at.caption if c.value.startswith("Проверено чисел"))
+
+
+def assert_all_numbers_checked(at: AppTest) -> None:
+    words = verdict_caption(at).split()
+    checked, total = int(words[2]), int(words[4])
+    assert checked == total > 0
+
+
+def test_sidebar_filter_widgets_write_the_spec_and_count_rows(flights):
+    at = AppTest.from_file(APP, default_timeout=TIMEOUT)
+    at.session_state[widget_key(flights.id, "category_carrier")] = ["AA", "UA"]
+    at.run()
+    assert not at.exception
+    assert at.session_state["filters"] == {"categories": {"carrier": ["AA", "UA"]}}
+    kept = int(flights.frame["carrier"].isin(["AA", "UA"]).sum())
+    captions = [c.value for c in at.sidebar.caption]
+    assert f"Строк после фильтров: {fmt_int(kept)} из {fmt_int(len(flights.frame))}" in captions
+    assert "carrier: AA, UA" in captions
+
+
+def test_sidebar_offers_the_date_range_and_category_filters(flights):
+    at = AppTest.from_file(APP, default_timeout=TIMEOUT).run()
+    assert [m.label for m in at.sidebar.multiselect] == ["carrier", "origin", "dest"]
+    assert at.sidebar.date_input[0].label == "Период (time_hour)"
+    assert at.sidebar.date_input[0].value == (
+        flights.frame["time_hour"].min().date(), flights.frame["time_hour"].max().date())
+
+
+@pytest.mark.parametrize("page", PAGES)
+def test_every_page_runs_on_filtered_flights_with_a_checked_narrative(page):
+    at = open_page(page, JANUARY_JFK)
+    assert not at.exception
+    assert at.get("plotly_chart")
+    assert "фильтры: time_hour" in at.caption[0].value
+    assert_all_numbers_checked(at)
+
+
+@pytest.mark.parametrize("page", PAGES)
+def test_filters_leaving_no_rows_show_a_russian_notice(page):
+    at = open_page(page, {"categories": {"carrier": ["нет такого"]}})
+    assert not at.exception
+    assert any("Фильтры не оставили ни одной строки" in i.value for i in at.info)
+    assert not at.get("plotly_chart")
+
+
+def test_columns_page_profiles_the_chosen_column_on_filtered_rows(flights):
+    at = open_page("02_columns", JANUARY_JFK)
+    at.selectbox(key="columns_column").set_value("arr_delay").run()
+    frame = apply_filters(flights.frame, JANUARY_JFK)["arr_delay"]
+    profile = dict(at.dataframe[0].value.itertuples(index=False))
+    assert profile["Строк"] == fmt_int(len(frame))
+    assert profile["Пропусков"] == f"{fmt_int(frame.isna().sum())} ({fmt_pct(frame.isna().mean())})"
+    assert profile["Медиана"] == fmt_num(frame.median())
+    specs = charts(at)
+    assert sum(specs["Распределение: arr_delay"]["data"][0]["y"]) == frame.notna().sum()
+    assert "Ящик с усами (правило IQR)" in specs
+
+
+def test_columns_page_shows_top_values_with_the_rest(flights):
+    at = open_page("02_columns")
+    at.selectbox(key="columns_column").set_value("dest").run()
+    bars = charts(at)["Частые значения: dest"]["data"][0]
+    counts = flights.frame["dest"].astype(str).value_counts()
+    drawn = dict(zip(bars["y"], bars["x"], strict=True))
+    assert drawn[counts.index[0]] == counts.iloc[0]
+    assert drawn["прочее"] == counts.iloc[10:].sum()
+
+
+def test_groups_page_defaults_to_mean_arrival_delay_by_carrier(flights):
+    at = open_page("03_groups", {"date": {"column": "time_hour", "from": "2013-01-01", "to": "2013-01-31"}})
+    assert not at.exception
+    january = flights.frame[flights.frame["month"] == 1]
+    expected = january.groupby("carrier", observed=True)["arr_delay"].mean()
+    table = at.dataframe[0].value
+    assert list(table.columns) == ["carrier", "Среднее: arr_delay", "Строк"]
+    assert table.iloc[0]["carrier"] == expected.idxmax()
+    assert table.iloc[0]["Среднее: arr_delay"] == fmt_num(expected.max())
+    assert len(table) == expected.size
+    bars = charts(at)["Среднее: arr_delay по carrier"]["data"][0]
+    assert "прочее" in bars["y"]  # 16 carriers, top 10 drawn
+
+
+def test_groups_page_counts_flights_by_origin_and_month(flights):
+    at = open_page("03_groups", {"categories": {"carrier": ["UA"]}})
+    at.multiselect(key="groups_dimensions").set_value(["origin", "month"])
+    at.selectbox(key="groups_measure").set_value(None).run()
+    assert not at.exception
+    ua = flights.frame[flights.frame["carrier"] == "UA"]
+    expected = ua.groupby(["origin", "month"], observed=True).size()
+    table = at.dataframe[0].value
+    assert len(table) == len(expected)
+    assert table.iloc[0]["Количество: число строк"] == fmt_int(expected.max())
+    assert any("×" in title for title in charts(at))  # the heatmap of two dimensions
+
+
+def test_trends_page_monthly_counts_of_one_carrier(flights):
+    at = open_page("04_trends", {"categories": {"carrier": ["UA"]}})
+    assert not at.exception
+    ua = flights.frame[flights.frame["carrier"] == "UA"]
+    line = charts(at)["Количество: число строк по периодам (месяц)"]["data"][0]
+    assert line["y"] == ua["month"].value_counts().sort_index().tolist()
+
+
+def test_trends_page_weekly_mean_delay():
+    at = open_page("04_trends", JANUARY_JFK)
+    at.selectbox(key="trends_measure").set_value("dep_delay").run()
+    at.selectbox(key="trends_period").set_value("week").run()
+    assert not at.exception
+    assert "Среднее: dep_delay по периодам (неделя)" in charts(at)
+    assert_all_numbers_checked(at)
+
+
+def test_relations_page_labels_the_sample_and_uses_all_rows(flights):
+    at = open_page("05_relations", JANUARY_JFK)
+    at.selectbox(key="relations_x").set_value("dep_delay")
+    at.selectbox(key="relations_y").set_value("arr_delay").run()
+    assert not at.exception
+    rows = apply_filters(flights.frame, JANUARY_JFK)[["dep_delay", "arr_delay"]].dropna()
+    sample_note = next(c.value for c in at.caption if "случайная выборка" in c.value)
+    assert f"по всем {fmt_int(len(rows))} строкам" in sample_note
+    specs = charts(at)
+    assert "Корреляции (Пирсон)" in specs
+    scatter = next(f for title, f in specs.items() if title.startswith("arr_delay от dep_delay"))
+    assert len(scatter["data"][0]["x"]) == 3000
+
+
+def test_quality_page_on_filtered_flights(flights):
+    at = open_page("06_quality", JANUARY_JFK)
+    frame = apply_filters(flights.frame, JANUARY_JFK)
+    metrics = {m.label: m.value for m in at.metric}
+    missing = int(frame.isna().to_numpy().sum())
+    assert metrics["Пустых ячеек"] == f"{fmt_int(missing)} ({fmt_pct(missing / frame.size)})"
+    alerts = at.dataframe[0].value
+    constant = alerts[alerts["Проблема"] == "постоянное значение"]["Столбец"].tolist()
+    assert set(constant) == {c for c in frame.columns if frame[c].nunique() == 1}  # year, month, origin
+
+
+def test_pages_work_on_a_dataset_of_another_shape():
+    frame = pd.DataFrame(
+        {
+            "регион": ["Север", "Юг", "Юг", "Запад", "Север", "Юг", "Запад", "Север"] * 5,
+            "выручка": [float(i * 3 % 17) for i in range(40)],
+            "клиентов": list(range(40)),
+        }
+    )
+    dataset = Dataset(id="test:regions", name="Продажи по регионам", source="upload", frame=frame)
+    groups = open_page("03_groups", dataset=dataset)
+    assert not groups.exception
+    table = groups.dataframe[0].value
+    assert dict(zip(table["регион"], table["Количество: число строк"], strict=True)) == {
+        "Север": "15", "Юг": "15", "Запад": "10"}
+    trends = open_page("04_trends", dataset=dataset)
+    assert any("нет столбца с датами" in i.value for i in trends.info)
+    for page in ("02_columns", "05_relations"):
+        at = open_page(page, dataset=dataset)
+        assert not at.exception and at.get("plotly_chart"), page
+        assert_all_numbers_checked(at)
+    quality = open_page("06_quality", dataset=dataset)
+    assert not quality.exception
+    assert "Пропусков нет." in [s.value for s in quality.success]
+    assert_all_numbers_checked(quality)

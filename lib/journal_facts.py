@@ -16,6 +16,7 @@ NS = 1e9
 
 STATUS_LABELS: dict[str, str] = {
     "ok": "успешно",
+    "bad_host": "неверный адрес сервера",
     "connection": "сервер недоступен",
     "not_found": "модель не найдена",
     "timeout": "тайм-аут",

@@ -182,3 +182,14 @@ def test_client_gets_an_explicit_timeout():
     gateway = OllamaGateway("http://127.0.0.1:9", 42)
     timeout = gateway.client._client.timeout
     assert timeout.read == 42 and timeout.connect == 5
+
+
+@pytest.mark.parametrize("host", ["localhost:abc", "не адрес", "ftp://example.org:21"])
+def test_malformed_host_becomes_a_russian_bad_host_error(host):
+    from lib.errors import NarrationError
+    from lib.narration.ollama import OllamaGateway
+
+    with pytest.raises(NarrationError) as caught:
+        OllamaGateway(host, 1.0)
+    assert caught.value.kind == "bad_host"
+    assert "не похоже на адрес сервера Ollama" in caught.value.user_message

@@ -187,3 +187,12 @@ def test_unknown_model_offers_a_pull_and_then_narrates(fake_ollama, flights):
     assert [b["model"] for b in fake_ollama.bodies("/api/pull")] == ["qwen2.5:3b"]
     assert "Модель «qwen2.5:3b» скачана." in texts(at, "success")
     assert escape_markdown(good_reply(flights)) in texts(at, "markdown")
+
+
+def test_malformed_ollama_host_in_environment_keeps_the_app_running(monkeypatch):
+    """A typo in OLLAMA_HOST must not crash the sidebar status or the narrative panel."""
+    monkeypatch.setenv("OLLAMA_HOST", "localhost:abc")
+    at = AppTest.from_file(APP, default_timeout=120).run()
+    assert not at.exception
+    assert {m.label: m.value for m in at.metric}["Строк"] == "336\u00a0776"
+    assert any("Ollama недоступна" in c.value for c in at.sidebar.caption)

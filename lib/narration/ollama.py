@@ -26,6 +26,10 @@ from lib.fmt import fmt_num
 DEFAULT_PORT = 11434
 
 MESSAGES: dict[str, str] = {
+    "bad_host": (
+        "«{host}» не похоже на адрес сервера Ollama. Введите адрес в виде http://127.0.0.1:11434 "
+        "(http или https, имя или IP-адрес сервера, порт) на странице «Модель» или в OLLAMA_HOST."
+    ),
     "connection": (
         "Не удаётся подключиться к Ollama по адресу {host}. Запустите Ollama (`ollama serve`) "
         "или `docker compose up`, либо укажите другой адрес сервера (OLLAMA_HOST) на странице «Модель»."
@@ -197,9 +201,15 @@ class OllamaGateway:
 
     def __init__(self, host: str, timeout: float) -> None:
         self.host = host
-        self.url = base_url(host)
         self.timeout = float(timeout)
-        self.client = ollama.Client(host=self.url, timeout=self.http_timeout(self.timeout))
+        try:
+            self.url = base_url(host)
+            parsed = httpx.URL(self.url)
+            if parsed.scheme not in ("http", "https") or not parsed.host:
+                raise ValueError(self.url)
+            self.client = ollama.Client(host=self.url, timeout=self.http_timeout(self.timeout))
+        except Exception as exc:  # noqa: BLE001 - httpx and the client raise several types for malformed addresses
+            raise narration_error("bad_host", host=host, detail=repr(exc)) from exc
         self._capabilities: dict[str, frozenset[str]] = {}
         self._context: dict[str, int | None] = {}
         self._lock = threading.Lock()

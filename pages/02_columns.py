@@ -13,6 +13,7 @@ if not choices.columns:
     st.info("В наборе нет столбцов. Откройте другой файл на странице «Данные».")
     st.stop()
 
+st.session_state.setdefault("columns_column", choices.default_column)
 column = st.selectbox(
     "Столбец", choices.columns, key="columns_column", format_func=lambda c: f"{c} ({KIND_LABELS[choices.kinds[c]]})"
 )
@@ -24,7 +25,8 @@ left.subheader("Профиль")
 left.dataframe(column_profile_table(facts), hide_index=True, width="stretch")
 if facts.histogram:
     right.plotly_chart(histogram_chart(facts), width="stretch")
-    right.plotly_chart(box_chart(facts), width="stretch")
+    if (box := box_chart(facts)) is not None:
+        right.plotly_chart(box, width="stretch")
 elif facts.timeline:
     right.plotly_chart(timeline_chart(facts), width="stretch")
 else:

@@ -12,15 +12,17 @@ page_header("Качество данных")
 facts = facts_for(quality_facts)
 stop_if_empty(facts, "В наборе нет строк.")
 
-counts = facts.severity_counts()
 metric_row(
     [
-        ("Пустых ячеек", f"{fmt_int(facts.missing_cells)} ({fmt_pct(facts.missing_share)})"),
+        ("Пустых ячеек", fmt_int(facts.missing_cells)),
+        ("Доля пустых", fmt_pct(facts.missing_share)),
         ("Строк-дубликатов", fmt_int(facts.duplicate_rows)),
-        *[(f"Предупреждений: {label}", fmt_int(counts[key])) for key, label in SEVERITIES.items()],
+        ("Предупреждений", fmt_int(len(facts.alerts))),
     ]
 )
+counts = facts.severity_counts()
 st.subheader("Предупреждения")
+st.caption("По важности: " + ", ".join(f"{label} — {fmt_int(counts[key])}" for key, label in SEVERITIES.items()))
 if facts.alerts:
     st.dataframe(alerts_table(facts), hide_index=True, width="stretch")
 else:

@@ -88,9 +88,9 @@ def test_filters_leaving_no_rows_show_a_russian_notice(page):
     assert not at.get("plotly_chart")
 
 
-def test_columns_page_profiles_the_chosen_column_on_filtered_rows(flights):
+def test_columns_page_starts_on_arrival_delay_and_profiles_filtered_rows(flights):
     at = open_page("02_columns", JANUARY_JFK)
-    at.selectbox(key="columns_column").set_value("arr_delay").run()
+    assert at.selectbox(key="columns_column").value == "arr_delay"
     frame = apply_filters(flights.frame, JANUARY_JFK)["arr_delay"]
     profile = dict(at.dataframe[0].value.itertuples(index=False))
     assert profile["Строк"] == fmt_int(len(frame))
@@ -174,7 +174,8 @@ def test_quality_page_on_filtered_flights(flights):
     frame = apply_filters(flights.frame, JANUARY_JFK)
     metrics = {m.label: m.value for m in at.metric}
     missing = int(frame.isna().to_numpy().sum())
-    assert metrics["Пустых ячеек"] == f"{fmt_int(missing)} ({fmt_pct(missing / frame.size)})"
+    assert metrics["Пустых ячеек"] == fmt_int(missing)
+    assert metrics["Доля пустых"] == fmt_pct(missing / frame.size)
     alerts = at.dataframe[0].value
     constant = alerts[alerts["Проблема"] == "постоянное значение"]["Столбец"].tolist()
     assert set(constant) == {c for c in frame.columns if frame[c].nunique() == 1}  # year, month, origin
@@ -204,3 +205,13 @@ def test_pages_work_on_a_dataset_of_another_shape():
     assert not quality.exception
     assert "Пропусков нет." in [s.value for s in quality.success]
     assert_all_numbers_checked(quality)
+
+
+def test_constant_year_column_draws_no_box_and_ungrouped_years():
+    at = open_page("02_columns")
+    at.selectbox(key="columns_column").set_value("year").run()
+    assert not at.exception
+    specs = charts(at)
+    assert list(specs) == ["Распределение: year"]
+    assert specs["Распределение: year"]["layout"]["xaxis"]["tickformat"] == "~f"  # 2013, not «2 013»
+    assert specs["Распределение: year"]["layout"]["yaxis"]["tickformat"] == ",~f"  # 336 776

@@ -14,9 +14,16 @@ OUTLIER = "#E45756"
 PERIOD_WORDS = {"day": "день", "month": "месяц", "year": "год"}
 
 
-def plain_axis(fig: go.Figure, axis: str = "y") -> go.Figure:
-    """Grouped numbers with the decimals they need and no SI suffix (`1 234,5`, not `1.2k`)."""
-    (fig.update_yaxes if axis == "y" else fig.update_xaxes)(tickformat=",~f")
+def number_format(values: list[float | None] | tuple[float | None, ...] = ()) -> str:
+    """d3 format with the decimals a number needs and no SI suffix (`1.2k`); thousands are grouped only
+    from five digits on, as in `lib.fmt` (`2013`, but `27 004`)."""
+    largest = max((abs(v) for v in values if v is not None), default=10_000)
+    return ",~f" if largest >= 10_000 else "~f"
+
+
+def plain_axis(fig: go.Figure, axis: str = "y", values: list | tuple = ()) -> go.Figure:
+    """Plain numbers on an axis (plotly would print `120k`)."""
+    (fig.update_yaxes if axis == "y" else fig.update_xaxes)(tickformat=number_format(values))
     return fig
 
 
@@ -34,13 +41,16 @@ def histogram_chart(facts: ColumnFacts) -> go.Figure:
     )
     fig.update_layout(bargap=0.02)
     russian_layout(fig, title=f"Распределение: {facts.column}", x_title=facts.column, y_title="Число строк")
-    plain_axis(fig, "x")
-    return plain_axis(fig)
+    plain_axis(fig, "x", [b.left for b in bins] + [b.right for b in bins])
+    return plain_axis(fig, "y", [b.count for b in bins])
 
 
-def box_chart(facts: ColumnFacts) -> go.Figure:
-    """Box from the exact quartiles; whiskers end at the last values inside the IQR fences."""
+def box_chart(facts: ColumnFacts) -> go.Figure | None:
+    """Box from the exact quartiles; whiskers end at the last values inside the IQR fences.
+    None when the quartiles coincide (a constant column has no box to draw)."""
     n, o = facts.numeric, facts.outliers
+    if o is None or o.upper_fence <= o.lower_fence:
+        return None
     fig = go.Figure(
         go.Box(
             name=facts.column,
@@ -53,7 +63,7 @@ def box_chart(facts: ColumnFacts) -> go.Figure:
         fig.add_hline(y=fence, line_dash="dot", line_color=OUTLIER, annotation_text=label,
                       annotation_position="top left")
     russian_layout(fig, title="Ящик с усами (правило IQR)", y_title=facts.column)
-    return plain_axis(fig)
+    return plain_axis(fig, "y", [o.lower_fence, o.upper_fence, n.min, n.max])
 
 
 def top_values_chart(facts: ColumnFacts) -> go.Figure:
@@ -76,7 +86,7 @@ def top_values_chart(facts: ColumnFacts) -> go.Figure:
     russian_layout(fig, title=f"Частые значения: {facts.column}", x_title="Число строк",
                    height=max(260, 26 * len(names) + 90))
     fig.update_yaxes(type="category")
-    return plain_axis(fig, "x")
+    return plain_axis(fig, "x", counts)
 
 
 def timeline_chart(facts: ColumnFacts) -> go.Figure:
@@ -91,4 +101,4 @@ def timeline_chart(facts: ColumnFacts) -> go.Figure:
     russian_layout(fig, title=f"Строк по периодам ({PERIOD_WORDS.get(facts.period or '', '')}): {facts.column}",
                    x_title="Период", y_title="Число строк")
     fig.update_xaxes(type="category")
-    return plain_axis(fig)
+    return plain_axis(fig, "y", [p.count for p in facts.timeline])

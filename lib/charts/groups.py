@@ -5,7 +5,7 @@ from __future__ import annotations
 import plotly.graph_objects as go
 
 from lib.charts import russian_layout
-from lib.charts.columns import BAR, OTHER, plain_axis
+from lib.charts.columns import BAR, OTHER, number_format, plain_axis
 from lib.facts.groups import AGGREGATIONS, GroupFacts
 
 HEATMAP_MAX = 30
@@ -38,7 +38,7 @@ def group_bar_chart(facts: GroupFacts) -> go.Figure:
     title = f"{value_title(facts)} по {' × '.join(facts.dimension_labels)}"
     russian_layout(fig, title=title, x_title=value_title(facts), height=max(280, 26 * len(rows) + 100))
     fig.update_yaxes(type="category")
-    return plain_axis(fig, "x")
+    return plain_axis(fig, "x", [_shown(facts, r.value) for r in rows])
 
 
 def group_heatmap(facts: GroupFacts) -> go.Figure | None:
@@ -57,7 +57,7 @@ def group_heatmap(facts: GroupFacts) -> go.Figure | None:
         go.Heatmap(
             z=z, x=cols, y=rows, colorscale="Blues",
             hovertemplate="%{y} · %{x}: %{z:,.2~f}<extra></extra>",
-            colorbar={"title": {"text": ""}, "tickformat": ",~f"},
+            colorbar={"title": {"text": ""}, "tickformat": number_format([v for row in z for v in row])},
         )
     )
     labels = facts.dimension_labels

@@ -16,7 +16,7 @@ def correlation_heatmap(facts: RelationFacts, method: str = "pearson") -> go.Fig
     names = list(facts.columns)
     fig = go.Figure(go.Heatmap(
         z=[list(row) for row in matrix], x=names, y=names, zmin=-1, zmax=1, zmid=0, colorscale="RdBu_r",
-        text=[["" if v is None else f"{v:.2f}".replace(".", ",").replace("-", "−") for v in row] for row in matrix],
+        text=[[_coefficient(v) for v in row] for row in matrix],
         texttemplate="%{text}", textfont={"size": 10},
         hovertemplate="%{y} — %{x}: %{z:.2f}<extra></extra>",
         colorbar={"title": {"text": "r"}},
@@ -45,5 +45,13 @@ def scatter_chart(facts: RelationFacts) -> go.Figure:
         title += f" — случайная выборка {len(chosen.sample_x):,d} из {pair.rows:,d} точек".replace(",", "\u00a0")
     fig.update_layout(showlegend=True, legend={"orientation": "h", "y": -0.2})
     russian_layout(fig, title=title, x_title=pair.x, y_title=pair.y, height=440)
-    plain_axis(fig, "x")
-    return plain_axis(fig)
+    plain_axis(fig, "x", chosen.sample_x)
+    return plain_axis(fig, "y", chosen.sample_y)
+
+
+def _coefficient(value: float | None) -> str:
+    """`0,95`, `−0,47`; a value that rounds to zero is `0,00`, never `−0,00`."""
+    if value is None:
+        return ""
+    rounded = round(value, 2)
+    return f"{rounded + 0.0:.2f}".replace(".", ",").replace("-", "−")

@@ -38,7 +38,7 @@ def trend_chart(facts: TrendFacts) -> go.Figure:
     russian_layout(fig, title=f"{value_title(facts)} по периодам ({PERIODS[facts.period]})",
                    x_title="Период", y_title=value_title(facts), height=420)
     fig.update_xaxes(type="category")
-    return plain_axis(fig)
+    return plain_axis(fig, "y", [p.value for p in facts.points])
 
 
 def change_chart(facts: TrendFacts) -> go.Figure:
@@ -50,4 +50,4 @@ def change_chart(facts: TrendFacts) -> go.Figure:
     ))
     russian_layout(fig, title="Изменение к предыдущему периоду", x_title="Период", y_title="Изменение")
     fig.update_xaxes(type="category")
-    return plain_axis(fig)
+    return plain_axis(fig, "y", [p.change for p in points])

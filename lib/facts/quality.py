@@ -25,7 +25,7 @@ PROBLEMS: dict[str, str] = {
     "near_constant": "почти постоянное значение",
     "high_cardinality": "много различных значений",
     "mixed_types": "смешанные типы",
-    "outliers": "выбросы (правило IQR)",
+    "outliers": "выбросы по правилу IQR",
 }
 MISSING_HIGH, MISSING_MEDIUM = 0.5, 0.2
 DUPLICATES_MEDIUM = 0.01

@@ -22,8 +22,9 @@ from lib.schema import infer_kinds
 from lib.ui.state import active_filters, current_dataset
 
 EMPTY_FILTERED = "Фильтры не оставили ни одной строки. Ослабьте фильтры на боковой панели."
-# Starting choices of the «Группировки» page where a dataset has an obvious question to ask.
+# Starting choices where a dataset has an obvious question to ask (dataset id prefix → choice).
 GROUP_DEFAULTS = {"embedded:flights": ("carrier", "arr_delay", "mean")}
+COLUMN_DEFAULTS = {"embedded:flights": "arr_delay"}
 
 
 @dataclass(frozen=True)
@@ -34,6 +35,7 @@ class Choices:
     measures: tuple[str, ...]
     datetimes: tuple[str, ...]
     group_defaults: tuple[str | None, str | None, str]  # dimension, measure, aggregation
+    default_column: str | None
 
 
 @st.cache_data(max_entries=16, show_spinner=False)
@@ -46,6 +48,10 @@ def _choices(_frame: pd.DataFrame, dataset_id: str) -> Choices:
     else:
         categorical = [d for d in dimensions if kinds.get(d) in ("category", "bool")]
         group_defaults = ((categorical or dimensions or [None])[0], None, "count")
+    column = next((v for k, v in COLUMN_DEFAULTS.items() if dataset_id.startswith(k)), None)
+    if column not in kinds:
+        distinct = _frame.nunique()
+        column = next((str(c) for c in _frame.columns if distinct[c] > 1), next(iter(kinds), None))
     return Choices(
         columns=tuple(kinds),
         kinds=kinds,
@@ -53,6 +59,7 @@ def _choices(_frame: pd.DataFrame, dataset_id: str) -> Choices:
         measures=tuple(measures),
         datetimes=tuple(c for c, k in kinds.items() if k == "datetime"),
         group_defaults=group_defaults,
+        default_column=column,
     )
 
 

@@ -29,6 +29,8 @@ PAGES = {
 navigation = st.navigation(PAGES)
 dataset_summary()
 dataset_switcher()
-sidebar_filters()
+REPORT_PATHS = {page.url_path for page in PAGES["Отчёт"]}
+if navigation.url_path in REPORT_PATHS:  # filters shape the report; the data and model pages ignore them
+    sidebar_filters()
 model_status()
 navigation.run()

@@ -91,3 +91,13 @@ def test_overview_renders_exact_numbers_in_a_browser(page: Page, tmp_path: Path)
 
 def test_page_shows_no_exception(page: Page) -> None:
     assert page.get_by_test_id("stException").count() == 0
+
+
+def test_filters_are_in_the_sidebar_of_report_pages_only(page: Page) -> None:
+    sidebar = page.get_by_test_id("stSidebar")
+    page.get_by_role("link", name="Модель").click()
+    expect(page.get_by_role("heading", name="Модель", level=1)).to_be_visible()
+    expect(sidebar.get_by_text("Фильтры")).to_have_count(0)
+    page.get_by_role("link", name="Обзор").click()
+    expect(page.get_by_role("heading", name="Обзор", level=1)).to_be_visible()
+    expect(sidebar.get_by_text("Фильтры")).to_be_visible()

@@ -101,3 +101,11 @@ def test_flights_quality_matches_pandas(flights):
     q1, q3 = np.percentile(values, [25, 75])
     outside = ((values < q1 - 1.5 * (q3 - q1)) | (values > q3 + 1.5 * (q3 - q1))).sum()
     assert {o.column: o.count for o in facts.outliers}["dep_delay"] == outside
+
+
+def test_a_column_filtered_to_one_value_is_not_reported_constant(flights):
+    from lib.filters import apply_filters
+
+    spec = {"categories": {"carrier": ["UA"], "origin": ["EWR", "JFK"]}}
+    facts = quality_facts(apply_filters(flights.frame, spec), Scope.of(flights.id, flights.name, spec))
+    assert facts.constant == ("year",)  # carrier is constant only because the filter made it so

@@ -19,7 +19,7 @@ def _share_bars(items: tuple[ColumnShare, ...], title: str, x_title: str, color:
         hovertemplate="%{y}: %{x:.1f} % (%{customdata:,d})<extra></extra>",
     ))
     russian_layout(fig, title=title, x_title=x_title, height=max(240, 24 * len(items) + 100))
-    fig.update_xaxes(ticksuffix=" %", rangemode="tozero")
+    fig.update_xaxes(ticksuffix=" %", rangemode="tozero", tickformat="~f")  # without a format plotly writes 0.5
     fig.update_yaxes(type="category")
     return fig
 

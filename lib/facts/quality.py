@@ -189,8 +189,10 @@ def _alerts(
 
 
 def quality_facts(frame: pd.DataFrame, scope: Scope) -> QualityFacts:
-    """Quality checks over all rows of `frame`; see the module docstring."""
+    """Quality checks over all rows of `frame`; see the module docstring. A column that the filters
+    narrow to one value is constant by the user's choice and gets no constant-value alert."""
     rows, columns = frame.shape
+    pinned = {c for c, values in scope.filters.get("categories", {}).items() if len(values) == 1}
     base = {**scope.sheet_fields(), "rows": int(rows), "columns": int(columns)}
     if rows == 0:
         return QualityFacts(**base)
@@ -212,7 +214,8 @@ def quality_facts(frame: pd.DataFrame, scope: Scope) -> QualityFacts:
         counts = counts[counts > 0]  # a categorical column also lists unused categories
         valid = int(counts.sum())
         if len(counts) == 1:
-            checks["constant"].append((column, str(counts.index[0])))
+            if column not in pinned:
+                checks["constant"].append((column, str(counts.index[0])))
         elif counts.iloc[0] / valid >= NEAR_CONSTANT_SHARE:
             checks["near_constant"].append((column, str(counts.index[0]), counts.iloc[0] / valid))
             checks["top_counts"][column] = int(counts.iloc[0])

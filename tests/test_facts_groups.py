@@ -74,8 +74,15 @@ def test_choices_on_flights(flights):
     assert {"carrier", "origin", "dest", "month", "time_hour@month"} <= set(dimensions)
     assert "tailnum" not in dimensions  # thousands of values
     assert "year" not in dimensions  # a single value
+    assert "time_hour@year" not in dimensions and "time_hour@hour" in dimensions
     assert {"arr_delay", "dep_delay", "distance"} <= set(measures)
     assert "carrier" not in measures
+
+
+def test_plain_dates_offer_no_hour(small_frame):
+    dimensions, _ = group_choices(small_frame)
+    # ten days of one January: weekdays vary, hour, month, quarter and year do not
+    assert [d for d in dimensions if d.startswith("day@")] == ["day@weekday"]
 
 
 def test_flights_per_carrier_sum_to_the_total(flights):

@@ -160,7 +160,8 @@ def dimension_values(frame: pd.DataFrame, dimension: str) -> pd.Series:
 
 def group_choices(frame: pd.DataFrame) -> tuple[list[str], list[str]]:
     """(dimensions, measures) a user may pick: category/bool columns with at most 200 distinct values,
-    other columns with at most 50, then parts of datetime columns; numeric columns as measures."""
+    other columns with at most 50, then the parts of datetime columns that take more than one value;
+    numeric columns as measures."""
     dimensions: list[str] = []
     date_parts: list[str] = []
     measures: list[str] = []
@@ -170,7 +171,8 @@ def group_choices(frame: pd.DataFrame) -> tuple[list[str], list[str]]:
         if kind == "numeric":
             measures.append(str(name))
         if kind == "datetime":
-            date_parts += [f"{name}@{part}" for part in DATE_PARTS]
+            date_parts += [f"{name}@{part}" for part in DATE_PARTS
+                           if _part_labels(series, part).nunique() > 1]  # no «час» for plain dates
             continue
         limit = MAX_CATEGORY_VALUES if kind in ("category", "bool") else MAX_DIMENSION_VALUES
         if kind != "empty" and 1 < series.nunique() <= limit:

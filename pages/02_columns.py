@@ -3,7 +3,14 @@ import streamlit as st
 from lib.charts.columns import box_chart, histogram_chart, timeline_chart, top_values_chart
 from lib.facts.columns import column_facts
 from lib.facts.overview import KIND_LABELS
-from lib.ui.analysis import column_profile_table, dataset_choices, page_header, stop_if_empty, top_values_table
+from lib.ui.analysis import (
+    column_profile_table,
+    dataset_choices,
+    page_defaults,
+    page_header,
+    stop_if_empty,
+    top_values_table,
+)
 from lib.ui.facts import facts_for
 from lib.ui.narrative import narrative_panel
 
@@ -13,7 +20,7 @@ if not choices.columns:
     st.info("В наборе нет столбцов. Откройте другой файл на странице «Данные».")
     st.stop()
 
-st.session_state.setdefault("columns_column", choices.default_column)
+page_defaults("columns", column=choices.default_column)
 column = st.selectbox(
     "Столбец", choices.columns, key="columns_column", format_func=lambda c: f"{c} ({KIND_LABELS[choices.kinds[c]]})"
 )

@@ -3,7 +3,7 @@ import streamlit as st
 from lib.charts.groups import group_bar_chart, group_heatmap
 from lib.facts.groups import AGGREGATIONS, ROW_AGGREGATIONS, ROWS_MEASURE, dimension_label, group_facts
 from lib.fmt import fmt_int
-from lib.ui.analysis import dataset_choices, group_table, group_value, page_header, stop_if_empty
+from lib.ui.analysis import dataset_choices, group_table, group_value, page_defaults, page_header, stop_if_empty
 from lib.ui.facts import facts_for
 from lib.ui.narrative import narrative_panel
 
@@ -15,9 +15,8 @@ if not choices.dimensions:
     st.stop()
 
 default_dimension, default_measure, default_aggregation = choices.group_defaults
-st.session_state.setdefault("groups_dimensions", [default_dimension])
-st.session_state.setdefault("groups_measure", default_measure)
-st.session_state.setdefault("groups_aggregation_measure", default_aggregation if default_measure else "mean")
+page_defaults("groups", dimensions=[default_dimension], measure=default_measure,
+              aggregation_rows="count", aggregation_measure=default_aggregation if default_measure else "mean")
 
 left, middle, right = st.columns(3)
 dimensions = left.multiselect("Группировать по (одно или два)", choices.dimensions, max_selections=2,

@@ -216,3 +216,19 @@ def test_constant_year_column_draws_no_box_and_ungrouped_years():
     assert list(specs) == ["Распределение: year"]
     assert specs["Распределение: year"]["layout"]["xaxis"]["tickformat"] == "~f"  # 2013, not «2 013»
     assert specs["Распределение: year"]["layout"]["yaxis"]["tickformat"] == ",~f"  # 336 776
+
+
+def test_switching_dataset_restarts_the_pickers_from_its_defaults():
+    at = open_page("03_groups")
+    assert at.multiselect(key="groups_dimensions").value == ["carrier"]
+    frame = pd.DataFrame({"регион": ["Север", "Юг", "Юг", "Запад"] * 5, "выручка": [float(i % 7) for i in range(20)]})
+    dataset = Dataset(id="test:regions-small", name="Регионы", source="upload", frame=frame)
+    at.session_state["datasets"] = {dataset.id: dataset}
+    at.session_state["dataset_id"] = dataset.id
+    at.run()
+    assert not at.exception
+    assert at.multiselect(key="groups_dimensions").value == ["регион"]
+    assert at.selectbox(key="groups_measure").value is None
+    table = at.dataframe[0].value
+    assert dict(zip(table["регион"], table["Количество: число строк"], strict=True)) == {
+        "Юг": "10", "Север": "5", "Запад": "5"}

@@ -69,6 +69,19 @@ def dataset_choices() -> Choices:
     return _choices(dataset.frame, dataset.id)
 
 
+def page_defaults(page: str, **defaults: object) -> None:
+    """Start a page's pickers (session keys `<page>_<name>`) from `defaults`: when a key is missing
+    (Streamlit drops a widget's state once its page is left) and whenever the current dataset changes,
+    since another table has other columns and other sensible starting choices."""
+    marker = f"{page}_dataset"
+    dataset_id = current_dataset().id
+    changed = st.session_state.get(marker) != dataset_id
+    for name, value in defaults.items():
+        if changed or f"{page}_{name}" not in st.session_state:
+            st.session_state[f"{page}_{name}"] = value
+    st.session_state[marker] = dataset_id
+
+
 def page_header(title: str) -> None:
     st.title(title)
     caption = current_dataset().name

@@ -232,3 +232,15 @@ def test_switching_dataset_restarts_the_pickers_from_its_defaults():
     table = at.dataframe[0].value
     assert dict(zip(table["регион"], table["Количество: число строк"], strict=True)) == {
         "Юг": "10", "Север": "5", "Запад": "5"}
+
+
+def test_column_without_values_and_too_few_numbers_are_explained():
+    frame = pd.DataFrame({"имя": ["а", "б", "в", "г"], "пусто": [None] * 4, "число": [1.0, 2.0, 3.0, 4.0]})
+    dataset = Dataset(id="test:blank", name="Пустой столбец", source="upload", frame=frame)
+    columns = open_page("02_columns", dataset=dataset)
+    columns.selectbox(key="columns_column").set_value("пусто").run()
+    assert not columns.exception
+    assert [i.value for i in columns.info] == ["В столбце «пусто» нет ни одного значения: все ячейки пусты."]
+    relations = open_page("05_relations", dataset=dataset)
+    assert not relations.exception
+    assert any("хотя бы два числовых столбца" in i.value for i in relations.info)

@@ -63,7 +63,10 @@ def normalize_filters(filters: dict[str, Any] | None) -> dict[str, Any]:
 
 def _day_start(day: str, tz: Any) -> pd.Timestamp:
     stamp = pd.Timestamp(dt.date.fromisoformat(str(day)[:10]))
-    return stamp.tz_localize(tz) if tz is not None else stamp
+    if tz is None:
+        return stamp
+    # Where a DST change skips or repeats midnight, the day starts at the first instant that exists.
+    return stamp.tz_localize(tz, nonexistent="shift_forward", ambiguous=True)
 
 
 def apply_filters(frame: pd.DataFrame, filters: dict[str, Any] | None) -> pd.DataFrame:
@@ -82,7 +85,8 @@ def apply_filters(frame: pd.DataFrame, filters: dict[str, Any] | None) -> pd.Dat
         if date.get("from"):
             mask &= (values >= _day_start(date["from"], tz)).fillna(False)
         if date.get("to"):
-            mask &= (values < _day_start(date["to"], tz) + pd.Timedelta(days=1)).fillna(False)
+            next_day = (dt.date.fromisoformat(str(date["to"])[:10]) + dt.timedelta(days=1)).isoformat()
+            mask &= (values < _day_start(next_day, tz)).fillna(False)
     for column, values in spec.get("categories", {}).items():
         if column in frame.columns:
             mask &= labels(frame[column]).isin(values).fillna(False)

@@ -87,3 +87,11 @@ def test_description_and_payload_are_russian_and_short():
     payload = filters_payload(spec)
     assert payload["период"] == {"столбец": "day", "с": "2024-01-03", "по": "2024-01-05"}
     assert payload["city"] == ["A", "B", "C", "D", "E", "и ещё 2"]
+
+
+def test_a_day_whose_midnight_does_not_exist_is_still_whole():
+    # America/Santiago skipped 2022-09-11 00:00 (clocks jumped to 01:00): that day has 23 hours.
+    hours = pd.Series(pd.date_range("2022-09-10 12:00", periods=48, freq="h", tz="America/Santiago"))
+    frame = pd.DataFrame({"t": hours})
+    kept = apply_filters(frame, {"date": {"column": "t", "from": "2022-09-11", "to": "2022-09-11"}})
+    assert len(kept) == (hours.dt.date == pd.Timestamp("2022-09-11").date()).sum() == 23

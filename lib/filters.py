@@ -40,7 +40,9 @@ class FilterCandidates:
 def labels(series: pd.Series) -> pd.Series:
     """Values as text labels (the form filter specs and widgets use); missing stays missing."""
     if isinstance(series.dtype, pd.CategoricalDtype):
-        return series.cat.rename_categories([str(c) for c in series.cat.categories]).astype("string")
+        names = [str(c) for c in series.cat.categories]
+        if len(set(names)) == len(names):  # relabel the few categories, not every row
+            return series.cat.rename_categories(names).astype("string")
     return series.astype("string")
 
 

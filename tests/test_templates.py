@@ -162,3 +162,15 @@ def test_registered_template_is_dispatched_by_kind(monkeypatch: pytest.MonkeyPat
     template_for("toy")(lambda facts: f"Всего {facts.rows}.")
     assert template_narrative(_ToyFacts("d", "Игрушка", rows=7)) == "Всего 7."
     assert "overview" in templates.TEMPLATES
+
+
+def test_every_page_kind_has_a_template_without_loading_the_ui():
+    """The service and CLI never import lib.ui; the analysis templates must register anyway."""
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    code = "from lib.narration.templates import TEMPLATES; print(','.join(sorted(TEMPLATES)))"
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120,
+                            cwd=Path(__file__).resolve().parent.parent, check=True)
+    assert result.stdout.strip().split(",") == ["columns", "groups", "overview", "quality", "relations", "trends"]

@@ -157,3 +157,8 @@ def generic_template(facts: FactSheet) -> str:
     if not parts:
         return "Подробности — в таблицах и на графиках выше."
     return f"Основные показатели: {'; '.join(parts)}."
+
+
+# The analysis pages' templates register themselves on import; importing them here makes every caller of
+# template_narrative (service, tests, CLI) see them, not only those that happened to load the UI first.
+from lib.narration import templates_analysis  # noqa: E402,F401

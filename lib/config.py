@@ -29,6 +29,8 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("SVODKA_KEEP_ALIVE", "30m", "Сколько держать модель в памяти после запроса (keep_alive)."),
     Setting("SVODKA_MAX_UPLOAD_MB", "200", "Предельный размер загружаемого файла, МБ "
             "(держите равным server.maxUploadSize в .streamlit/config.toml)."),
+    Setting("SVODKA_KAGGLE_TIMEOUT", "60", "Сколько секунд ждать Kaggle (метаданные и скачивание), "
+            "прежде чем сказать «Kaggle недоступен»; загрузка продолжается в фоне."),
     Setting("KAGGLEHUB_CACHE", "", "Кэш kagglehub; по умолчанию <SVODKA_STATE_DIR>/kaggle."),
 )
 
@@ -57,6 +59,7 @@ class Config:
     num_ctx: int
     keep_alive: str
     max_upload_mb: int
+    kaggle_timeout: float
     kagglehub_cache: Path
 
     @property
@@ -82,6 +85,7 @@ def load_config() -> Config:
         num_ctx=int(_positive("SVODKA_NUM_CTX", int)),
         keep_alive=_env("SVODKA_KEEP_ALIVE"),
         max_upload_mb=int(_positive("SVODKA_MAX_UPLOAD_MB", int)),
+        kaggle_timeout=float(_positive("SVODKA_KAGGLE_TIMEOUT", float)),
         kagglehub_cache=Path(kaggle).expanduser() if kaggle else state_dir / "kaggle",
     )
 

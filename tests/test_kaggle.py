@@ -413,3 +413,22 @@ def test_download_without_a_version_is_identified_by_content(cache: Path, monkey
     dataset = open_kaggle_file(download, "a.csv")
     assert dataset.id == f"kaggle:own/shop@{hashlib.sha256(CSV).hexdigest()[:16]}:a.csv"
     assert recent_datasets() == []  # nothing to reopen offline without a version
+
+
+def test_default_deadline_comes_from_the_setting(monkeypatch, tmp_path):
+    """SVODKA_KAGGLE_TIMEOUT bounds the wait when the caller gives no deadline."""
+    import threading
+
+    from lib.errors import SourceUnavailable
+    from lib.sources import kaggle
+
+    monkeypatch.setenv("SVODKA_KAGGLE_TIMEOUT", "0.2")
+    monkeypatch.setenv("KAGGLEHUB_CACHE", str(tmp_path / "cache"))
+    release = threading.Event()
+    monkeypatch.setattr(kaggle, "_kagglehub_download", lambda handle: release.wait(10))
+    try:
+        with pytest.raises(SourceUnavailable) as caught:
+            kaggle.download_dataset("owner/slow-set/versions/1")
+        assert "0,2 с" in caught.value.user_message
+    finally:
+        release.set()

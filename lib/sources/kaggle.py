@@ -29,7 +29,6 @@ from lib.fmt import fmt_bytes, fmt_num
 from lib.reading import FORMATS, ReadOptions, read_table
 from lib.sources import Dataset
 
-DEFAULT_DEADLINE = 60.0
 RECENT_FILE = "kaggle_recent.json"
 RECENT_LIMIT = 10
 
@@ -195,14 +194,17 @@ def _translate(exc: BaseException, h: KaggleHandle, config: Config | None) -> Ex
     return _unavailable(h, f"загрузка не удалась ({type(exc).__name__}).", config, detail)
 
 
-def download_dataset(handle: str | KaggleHandle, *, deadline: float = DEFAULT_DEADLINE,
+def download_dataset(handle: str | KaggleHandle, *, deadline: float | None = None,
                      config: Config | None = None) -> KaggleDownload:
-    """Download (or find in the cache) a Kaggle dataset; waits at most `deadline` seconds.
+    """Download (or find in the cache) a Kaggle dataset; waits at most `deadline` seconds
+    (by default SVODKA_KAGGLE_TIMEOUT).
 
     Raises `DataError` for a bad handle or a dataset without tables, `SourceUnavailable` when Kaggle
     cannot be reached in time or refuses.
     """
     h = _as_handle(handle)
+    if deadline is None:
+        deadline = (config or load_config()).kaggle_timeout
     cache = cache_dir(config)
     future = _start(str(h), cache)
     try:
@@ -302,7 +304,7 @@ def remember_dataset(entry: RecentDataset, config: Config | None = None) -> None
     os.replace(temporary, path)
 
 
-def reopen_recent(entry: RecentDataset, *, deadline: float = DEFAULT_DEADLINE,
+def reopen_recent(entry: RecentDataset, *, deadline: float | None = None,
                   config: Config | None = None) -> Dataset:
     """Open a recent file again: a versioned handle in the cache needs no network."""
     download = download_dataset(entry.handle, deadline=deadline, config=config)

@@ -6,7 +6,7 @@ import pandas as pd
 import pytest
 
 from lib.facts.base import Scope
-from lib.facts.groups import group_choices, group_facts
+from lib.facts.groups import group_choices, group_facts, label_order
 
 SCOPE = Scope.of("test:small", "Малый набор")
 
@@ -120,3 +120,8 @@ def test_flights_by_origin_and_month(flights):
     top = facts.table[0]
     assert top.value == expected.max()
     assert (top.keys[0], int(top.keys[1])) == expected.idxmax()
+
+
+def test_labels_sort_in_calendar_then_numeric_then_text_order():
+    labels = ["март", "10", "январь", "b", "2", "декабрь", "a"]
+    assert sorted(labels, key=label_order) == ["январь", "март", "декабрь", "2", "10", "a", "b"]

@@ -6,7 +6,7 @@ import plotly.graph_objects as go
 
 from lib.charts import russian_layout
 from lib.charts.columns import BAR, OTHER, number_format, plain_axis
-from lib.facts.groups import AGGREGATIONS, GroupFacts
+from lib.facts.groups import AGGREGATIONS, GroupFacts, label_order
 
 HEATMAP_MAX = 30
 
@@ -49,8 +49,8 @@ def group_heatmap(facts: GroupFacts) -> go.Figure | None:
     cols = list(dict.fromkeys(r.keys[1] for r in facts.table))
     if len(rows) > HEATMAP_MAX or len(cols) > HEATMAP_MAX or len(facts.table) < facts.groups:
         return None
-    cols = sorted(cols, key=_natural)
-    rows = sorted(rows, key=_natural)
+    cols = sorted(cols, key=label_order)
+    rows = sorted(rows, key=label_order)
     cell = {r.keys: _shown(facts, r.value) for r in facts.table}
     z = [[cell.get((a, b)) for b in cols] for a in rows]
     fig = go.Figure(
@@ -67,10 +67,3 @@ def group_heatmap(facts: GroupFacts) -> go.Figure | None:
     fig.update_yaxes(type="category", autorange="reversed")
     return fig
 
-
-def _natural(label: str) -> tuple[int, float | str]:
-    """Numbers in numeric order, then text."""
-    try:
-        return (0, float(label))
-    except ValueError:
-        return (1, label)

@@ -131,6 +131,20 @@ class GroupFacts(FactSheet):
         return percent(value) if self.aggregation == "share" else display_round(value)
 
 
+_CALENDAR_ORDER = {label: i for names in (MONTHS, WEEKDAYS, QUARTERS) for i, label in enumerate(names)}
+
+
+def label_order(label: str) -> tuple[int, float | str]:
+    """Sort key for group labels on an axis: calendar names in calendar order, numbers in numeric
+    order, then text."""
+    if label in _CALENDAR_ORDER:
+        return (0, _CALENDAR_ORDER[label])
+    try:
+        return (1, float(label))
+    except ValueError:
+        return (2, label)
+
+
 def dimension_label(dimension: str) -> str:
     column, _, part = dimension.partition("@")
     return f"{column} ({DATE_PARTS[part]})" if part else column

@@ -7,6 +7,7 @@ import plotly.graph_objects as go
 from lib.charts import russian_layout
 from lib.charts.columns import BAR, OUTLIER, plain_axis
 from lib.facts.relations import RelationFacts
+from lib.fmt import fmt_int
 
 METHODS = {"pearson": "Пирсон", "spearman": "Спирмен"}
 
@@ -42,7 +43,7 @@ def scatter_chart(facts: RelationFacts) -> go.Figure:
         ))
     title = f"{pair.y} от {pair.x}"
     if chosen.sampled:
-        title += f" — случайная выборка {len(chosen.sample_x):,d} из {pair.rows:,d} точек".replace(",", "\u00a0")
+        title += f" — случайная выборка {fmt_int(len(chosen.sample_x))} из {fmt_int(pair.rows)} точек"
     fig.update_layout(showlegend=True, legend={"orientation": "h", "y": -0.2})
     russian_layout(fig, title=title, x_title=pair.x, y_title=pair.y, height=440)
     plain_axis(fig, "x", chosen.sample_x)

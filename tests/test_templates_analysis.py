@@ -12,7 +12,6 @@ from lib.facts.quality import quality_facts
 from lib.facts.relations import relation_facts
 from lib.facts.trends import trend_facts
 from lib.filters import apply_filters
-from lib.narration import templates_analysis  # noqa: F401 - registers the templates
 from lib.narration.templates import TEMPLATES, template_narrative
 from lib.verify import verify_numbers
 

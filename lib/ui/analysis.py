@@ -17,7 +17,6 @@ from lib.facts.relations import RelationFacts
 from lib.facts.trends import TrendFacts
 from lib.filters import describe_filters
 from lib.fmt import fmt_date, fmt_int, fmt_num, fmt_pct
-from lib.narration import templates_analysis  # noqa: F401 - registers the templates of these pages
 from lib.schema import infer_kinds
 from lib.ui.state import active_filters, current_dataset
 

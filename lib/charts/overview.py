@@ -37,7 +37,8 @@ def missing_chart(facts: OverviewFacts) -> go.Figure:
         x_title="Доля пропусков, %",
         height=max(260, 22 * len(columns) + 90),
     )
-    fig.update_xaxes(ticksuffix=" %", rangemode="tozero")
+    # plotly applies `separators` (decimal comma) to ticks only when a tick format is set
+    fig.update_xaxes(ticksuffix=" %", tickformat="~f", rangemode="tozero")
     return fig
 
 

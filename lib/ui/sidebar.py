@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import streamlit as st
 
-from lib.fmt import fmt_count, fmt_int
-from lib.ui.state import current_dataset, current_frame, session_datasets
+from lib.fmt import fmt_count
+from lib.ui.state import current_dataset, session_datasets
 
 SOURCE_LABELS = {"embedded": "встроенный", "upload": "загруженный файл", "kaggle": "Kaggle"}
 
@@ -18,9 +18,6 @@ def dataset_summary() -> None:
         f"{SOURCE_LABELS.get(dataset.source, dataset.source)} · "
         f"{fmt_count(rows, 'строка', 'строки', 'строк')} × {fmt_count(columns, 'столбец', 'столбца', 'столбцов')}"
     )
-    shown = len(current_frame())
-    if shown != rows:
-        st.sidebar.caption(f"После фильтров: {fmt_int(shown)} из {fmt_int(rows)}")
 
 
 def dataset_switcher() -> None:

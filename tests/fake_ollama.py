@@ -22,6 +22,7 @@ import collections
 import contextlib
 import json
 import socket
+import sys
 import threading
 import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -40,6 +41,16 @@ MODELS: dict[str, dict[str, Any]] = {
 }
 
 
+class _QuietServer(ThreadingHTTPServer):
+    """A client that hangs up early (a timeout test, a cut stream) is expected here, not an error to print."""
+
+    daemon_threads = True
+
+    def handle_error(self, request, client_address) -> None:  # noqa: ANN001 - socketserver's signature
+        if not isinstance(sys.exc_info()[1], (ConnectionResetError, BrokenPipeError)):
+            super().handle_error(request, client_address)
+
+
 class FakeOllama:
     def __init__(self) -> None:
         self.models: dict[str, dict[str, Any]] = {k: dict(v) for k, v in MODELS.items()}
@@ -53,8 +64,7 @@ class FakeOllama:
         self.requests: list[tuple[str, str, Any]] = []  # (method, path, body)
         self._stop = threading.Event()
         self._lock = threading.Lock()
-        self._server = ThreadingHTTPServer(("127.0.0.1", 0), _handler(self))
-        self._server.daemon_threads = True
+        self._server = _QuietServer(("127.0.0.1", 0), _handler(self))
         self._server.block_on_close = False
         self.port = self._server.server_address[1]
         self.url = f"http://127.0.0.1:{self.port}"

@@ -56,6 +56,7 @@ class FakeOllama:
         self.models: dict[str, dict[str, Any]] = {k: dict(v) for k, v in MODELS.items()}
         self.pullable: set[str] = {*MODELS, "qwen2.5:1.5b", "qwen2.5:7b", "qwen3:4b-instruct-2507-q4_K_M"}
         self.replies: collections.deque[str] = collections.deque()
+        self.default_reply = DEFAULT_REPLY  # answered when `replies` is empty
         self.fault: str | None = None
         self.chat_faults: collections.deque[str | None] = collections.deque()  # per chat call, before `fault`
         self.load_seconds = 5.0
@@ -117,7 +118,7 @@ class FakeOllama:
         with self._lock:
             if self.fault == "cjk":
                 return CJK_REPLY
-            return self.replies.popleft() if self.replies else DEFAULT_REPLY
+            return self.replies.popleft() if self.replies else self.default_reply
 
     def wait(self, seconds: float) -> None:
         self._stop.wait(seconds)

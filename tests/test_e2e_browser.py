@@ -18,6 +18,8 @@ import httpx
 import pytest
 from playwright.sync_api import Page, expect, sync_playwright
 
+from tests.fake_ollama import FakeOllama
+
 ROOT = Path(__file__).resolve().parent.parent
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = [
@@ -35,13 +37,24 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
+NARRATIVE = "В наборе 336 776 строк и 19 столбцов. Повторяющихся строк нет."
+
+
 @pytest.fixture(scope="module")
-def app_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+def ollama() -> Iterator[FakeOllama]:
+    """The fake Ollama server answers every chat with NARRATIVE, whose numbers are all in the overview facts."""
+    with FakeOllama() as server:
+        server.default_reply = NARRATIVE
+        yield server
+
+
+@pytest.fixture(scope="module")
+def app_url(tmp_path_factory: pytest.TempPathFactory, ollama: FakeOllama) -> Iterator[str]:
     port = free_port()
     env = {
         **os.environ,
         "SVODKA_STATE_DIR": str(tmp_path_factory.mktemp("e2e-state")),
-        "OLLAMA_HOST": "http://127.0.0.1:9",
+        "OLLAMA_HOST": ollama.url,
     }
     server = subprocess.Popen(
         [sys.executable, "-m", "streamlit", "run", "streamlit_app.py", "--server.address", "127.0.0.1",
@@ -87,6 +100,14 @@ def test_overview_renders_exact_numbers_in_a_browser(page: Page, tmp_path: Path)
     expect(page.get_by_text("Пропуски по столбцам")).to_be_visible()
     assert charts.count() >= 2
     page.screenshot(path=str(Path(os.environ.get("SVODKA_SCREENSHOT_DIR", tmp_path)) / "overview.png"), full_page=True)
+
+
+def test_overview_narrative_is_streamed_from_ollama_and_checked(page: Page, ollama: FakeOllama) -> None:
+    expect(page.get_by_text("Повторяющихся строк нет.")).to_be_visible()
+    expect(page.get_by_text("Проверено чисел: 2 из 2")).to_be_visible()  # 336 776 and 19
+    chats = ollama.chat_bodies
+    assert chats and chats[0]["options"]["num_ctx"] == 8192
+    assert "336776" in chats[0]["messages"][1]["content"]
 
 
 def test_page_shows_no_exception(page: Page) -> None:

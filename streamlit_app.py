@@ -6,23 +6,23 @@ from lib.ui.filters import sidebar_filters
 from lib.ui.narrative import model_status
 from lib.ui.sidebar import dataset_summary, dataset_switcher
 
-st.set_page_config(page_title="Сводка", page_icon="📊", layout="wide")
+st.set_page_config(page_title="Сводка", page_icon=":material/analytics:", layout="wide")
 
 PAGES = {
     "Отчёт": [
-        st.Page("pages/01_overview.py", title="Обзор", icon="📋", default=True),
-        st.Page("pages/02_columns.py", title="Столбцы", icon="🔎"),
-        st.Page("pages/03_groups.py", title="Группировки", icon="🧮"),
-        st.Page("pages/04_trends.py", title="Динамика", icon="📈"),
-        st.Page("pages/05_relations.py", title="Связи", icon="🔗"),
-        st.Page("pages/06_quality.py", title="Качество данных", icon="🩺"),
+        st.Page("pages/01_overview.py", title="Обзор", icon=":material/summarize:", default=True),
+        st.Page("pages/02_columns.py", title="Столбцы", icon=":material/view_column:"),
+        st.Page("pages/03_groups.py", title="Группировки", icon=":material/bar_chart:"),
+        st.Page("pages/04_trends.py", title="Динамика", icon=":material/show_chart:"),
+        st.Page("pages/05_relations.py", title="Связи", icon=":material/scatter_plot:"),
+        st.Page("pages/06_quality.py", title="Качество данных", icon=":material/fact_check:"),
     ],
     "Данные": [
-        st.Page("pages/07_data.py", title="Данные", icon="📂"),
+        st.Page("pages/07_data.py", title="Данные", icon=":material/upload_file:"),
     ],
     "Модель": [
-        st.Page("pages/08_model.py", title="Модель", icon="🤖"),
-        st.Page("pages/09_journal.py", title="Журнал", icon="🧾"),
+        st.Page("pages/08_model.py", title="Модель", icon=":material/smart_toy:"),
+        st.Page("pages/09_journal.py", title="Журнал", icon=":material/receipt_long:"),
     ],
 }
 

@@ -270,3 +270,19 @@ def test_all_pages_on_an_uploaded_russian_csv_with_filters():
             table = at.dataframe[0].value
             assert dict(zip(table["Город"], table["Количество: число строк"], strict=True)) == {
                 city: str(n) for city, n in kept["Город"].value_counts().items()}
+
+
+def test_groups_page_leaves_small_groups_out_of_the_ranking(flights):
+    at = open_page("03_groups")
+    at.number_input(key="groups_min_rows").set_value(1000).run()
+    assert not at.exception
+    sizes = flights.frame["carrier"].value_counts()
+    small = int((sizes < 1000).sum())
+    assert small > 0
+    caption = next(c.value for c in at.caption if c.value.startswith("Ещё групп меньше"))
+    assert caption.startswith(f"Ещё групп меньше 1000 строк: {small} ")
+    ranked_means = (flights.frame[flights.frame["carrier"].isin(sizes[sizes >= 1000].index)]
+                    .groupby("carrier", observed=True)["arr_delay"].mean())
+    leader = ranked_means.idxmax()
+    table = at.dataframe[0].value
+    assert table.iloc[0, 0] == leader

@@ -125,3 +125,26 @@ def test_flights_by_origin_and_month(flights):
 def test_labels_sort_in_calendar_then_numeric_then_text_order():
     labels = ["март", "10", "январь", "b", "2", "декабрь", "a"]
     assert sorted(labels, key=label_order) == ["январь", "март", "декабрь", "2", "10", "a", "b"]
+
+
+def test_small_groups_stay_out_of_the_ranking_and_count_in_other(small_frame):
+    # mean sales by city: Омск 90 (1 valued row of 2), (пусто) 60 (1 row), Москва 54 (5), Казань 45 (2)
+    facts = group_facts(small_frame, SCOPE, dimensions=("city",), measure="sales", aggregation="mean", min_rows=2)
+    assert facts.small_groups == 1 and facts.groups == 3
+    assert [r.keys[0] for r in facts.table] == ["Омск", "Москва", "Казань", "(пусто)"]
+    assert facts.leaders[0].keys == ("Омск",) and facts.outsiders[0].keys == ("Казань",)
+    assert facts.payload()["не в рейтинге"] == {"групп": 1, "меньше строк, чем": 2}
+
+
+def test_small_groups_fall_into_other_with_their_rows():
+    frame = pd.DataFrame({"g": list("aaabbbcd"), "v": [1.0, 2.0, 3.0, 4.0, 5.0, 6.0, 100.0, 200.0]})
+    facts = group_facts(frame, SCOPE, dimensions=("g",), measure="v", aggregation="mean", top_n=1, min_rows=2)
+    assert [r.keys[0] for r in facts.top] == ["b"]
+    # «прочее» = a's rows and the small groups c and d: mean of 1, 2, 3, 100, 200
+    assert facts.other.value == pytest.approx(306 / 5)
+    assert (facts.other.rows, facts.other_groups, facts.small_groups) == (5, 3, 2)
+
+
+def test_only_small_groups_is_empty_but_says_how_many(small_frame):
+    facts = group_facts(small_frame, SCOPE, dimensions=("city",), min_rows=50)
+    assert facts.is_empty and facts.small_groups == 4

@@ -74,6 +74,8 @@ class GroupFacts(FactSheet):
     top: tuple[GroupRow, ...] = ()  # the chart's bars
     other: GroupRow | None = None  # all groups outside `top` together
     other_groups: int = 0
+    min_rows: int = 1  # groups with fewer rows are not ranked; they count in «прочее»
+    small_groups: int = 0
     leaders: tuple[GroupRow, ...] = ()
     outsiders: tuple[GroupRow, ...] = ()  # smallest value first
     gap: float | None = None  # best leader − worst outsider
@@ -120,6 +122,8 @@ class GroupFacts(FactSheet):
         if self.other is not None:
             payload["прочее"] = {"групп": self.other_groups, **item(self.other)}
             del payload["прочее"]["группа"]
+        if self.small_groups:
+            payload["не в рейтинге"] = {"групп": self.small_groups, "меньше строк, чем": self.min_rows}
         return payload
 
     @property
@@ -223,17 +227,23 @@ def group_facts(
     measure: str | None = None,
     aggregation: str = "count",
     top_n: int = TOP_N,
+    min_rows: int = 1,
 ) -> GroupFacts:
-    """`aggregation` of `measure` (rows when None) per value of one or two `dimensions`, over all rows."""
+    """`aggregation` of `measure` (rows when None) per value of one or two `dimensions`, over all rows.
+
+    Groups with fewer than `min_rows` rows are left out of the ranking (a one-row group would otherwise
+    lead by chance) and counted in «прочее»; the table lists them after the ranked ones."""
+    min_rows = max(1, int(min_rows))
     dimensions = tuple(d for d in dimensions if d.partition("@")[0] in frame.columns)[:2]
     if measure is not None and measure not in frame.columns:
         measure = None
     rows_measure = measure is None
     if aggregation not in AGGREGATIONS or (rows_measure and aggregation not in ROW_AGGREGATIONS):
         aggregation = "count"
-    options = {"dimensions": list(dimensions), "measure": measure, "aggregation": aggregation, "top_n": top_n}
+    options = {"dimensions": list(dimensions), "measure": measure, "aggregation": aggregation, "top_n": top_n,
+               "min_rows": min_rows}
     base = {**scope.sheet_fields(), "options": options, "dimensions": dimensions, "measure": measure,
-            "aggregation": aggregation, "rows": len(frame)}
+            "aggregation": aggregation, "rows": len(frame), "min_rows": min_rows}
     if not dimensions or frame.empty:
         return GroupFacts(**base)
     keys = [dimension_values(frame, d).rename(f"k{i}") for i, d in enumerate(dimensions)]
@@ -253,9 +263,11 @@ def group_facts(
         GroupRow(tuple(str(k) for k in (key if isinstance(key, tuple) else (key,))), float(v), int(n))
         for key, v, n in zip(table.index, table["value"], table["rows"], strict=True)
     ]
-    if not groups:
-        return GroupFacts(**base, total=total)
-    top, rest = groups[:top_n], groups[top_n:]
+    ranked = [g for g in groups if g.rows >= min_rows]
+    small = [g for g in groups if g.rows < min_rows]
+    if not ranked:
+        return GroupFacts(**base, total=total, small_groups=len(small))
+    top, rest = ranked[:top_n], ranked[top_n:] + small
     other = None
     if rest:
         combined = keys[0] if len(keys) == 1 else keys[0] + "\x1f" + keys[1]
@@ -265,9 +277,9 @@ def group_facts(
         if aggregation == "share" and value is not None and total:
             value = value / _overall(values, aggregation, rows_measure)
         other = GroupRow((OTHER_LABEL,), value, int(len(rest_values)))
-    k = min(3, len(groups) // 2)
-    leaders = tuple(groups[: max(k, 1)])
-    outsiders = tuple(reversed(groups[-k:])) if k else ()
+    k = min(3, len(ranked) // 2)
+    leaders = tuple(ranked[: max(k, 1)])
+    outsiders = tuple(reversed(ranked[-k:])) if k else ()
     gap = ratio = None
     if outsiders:
         gap = leaders[0].value - outsiders[0].value
@@ -276,11 +288,12 @@ def group_facts(
     return GroupFacts(
         **base,
         total=total,
-        groups=len(groups),
-        table=tuple(groups[:TABLE_ROWS]),
+        groups=len(ranked),
+        table=tuple((ranked + small)[:TABLE_ROWS]),
         top=tuple(top),
         other=other,
         other_groups=len(rest),
+        small_groups=len(small),
         leaders=leaders,
         outsiders=outsiders,
         gap=gap,

@@ -21,6 +21,7 @@ from pathlib import Path, PurePath
 from typing import IO
 from xml.etree import ElementTree
 
+import numpy as np
 import pandas as pd
 from charset_normalizer import from_bytes
 
@@ -618,6 +619,7 @@ def _read_parquet(data: bytes, filename: str, options: ReadOptions) -> tuple[pd.
         raise DataError(f"Файл «{filename}» не читается как Parquet: он повреждён или это другой формат. "
                         "Выгрузите таблицу заново.", detail=f"{type(exc).__name__}: {exc}") from exc
     frame = _checked_frame(frame, filename)
+    frame = pd.DataFrame({name: _json_column(frame[name]) for name in frame.columns})
     return frame, Detected("parquet", notes=_single_column_notes(frame))
 
 
@@ -678,14 +680,27 @@ def _json_records(payload: object, filename: str) -> list[dict] | dict[str, list
 
 
 def _json_column(series: pd.Series) -> pd.Series:
-    """Nested lists and objects stay as their JSON text (every cell hashable); text mixed with numbers → text."""
+    """Nested lists and objects stay as their JSON text (every cell hashable); text mixed with numbers → text.
+
+    Parquet list and struct columns arrive as numpy arrays and dicts: they become JSON text the same way.
+    """
     if series.dtype != object:
         return series
-    if series.map(lambda v: isinstance(v, list | dict)).any():
-        series = series.map(lambda v: json.dumps(v, ensure_ascii=False) if isinstance(v, list | dict) else v)
+    if series.map(lambda v: isinstance(v, list | dict | tuple | np.ndarray)).any():
+        series = series.map(lambda v: json.dumps(v, ensure_ascii=False, default=_json_default)
+                            if isinstance(v, list | dict | tuple | np.ndarray) else v)
     if series.dropna().map(lambda v: isinstance(v, str)).any():
         return _as_text(series)
     return series
+
+
+def _json_default(value: object) -> object:
+    """numpy arrays and scalars inside nested cells (Parquet) → plain Python values for `json.dumps`."""
+    if isinstance(value, np.ndarray | np.generic):
+        return value.tolist()
+    if isinstance(value, dt.date | dt.datetime | pd.Timestamp):
+        return value.isoformat()
+    return str(value)
 
 
 def _convert_dates_only(frame: pd.DataFrame) -> tuple[pd.DataFrame, tuple[str, ...]]:

@@ -234,6 +234,26 @@ def test_parquet_round_trip_keeps_types():
     pd.testing.assert_frame_equal(table.frame, frame)
 
 
+def test_parquet_list_and_struct_cells_become_json_text_and_facts_work():
+    from lib.facts.base import Scope
+    from lib.facts.overview import overview_facts
+    from lib.facts.quality import quality_facts
+    from lib.facts.relations import relation_facts
+
+    frame = pd.DataFrame({"tags": [[1, 2], [3], None, [1]], "v": [1.0, 2.0, 3.0, 4.0],
+                          "obj": [{"k": "a"}, {"k": "b"}, {"k": "a"}, None]})
+    buffer = io.BytesIO()
+    frame.to_parquet(buffer)
+    table = read_table(buffer.getvalue(), "t.parquet")
+    expected = pd.DataFrame({"tags": text("[1, 2]", "[3]", None, "[1]"), "v": [1.0, 2.0, 3.0, 4.0],
+                             "obj": text('{"k": "a"}', '{"k": "b"}', '{"k": "a"}', None)})
+    pd.testing.assert_frame_equal(table.frame, expected)
+    scope = Scope.of("t", "t")
+    overview_facts(table.frame, scope)
+    relation_facts(table.frame, scope)
+    assert quality_facts(table.frame, scope).duplicate_rows == 0
+
+
 def test_json_records_with_iso_dates_and_nested_values():
     payload = [{"city": "Пермь", "n": 3, "when": "2024-05-01", "tags": ["a", "b"]},
                {"city": "Уфа", "n": 4, "when": "2024-05-02", "tags": []}]

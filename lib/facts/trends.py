@@ -1,9 +1,16 @@
 """Time series of a measure per period (day, week, month, quarter): rolling mean, period-over-period
 change, best and worst periods, trend direction (least-squares slope) and gaps (periods without rows).
-Exact on all rows. Time-zone-aware columns are bucketed by their local wall time."""
+Exact on all rows. Time-zone-aware columns are bucketed by their local wall time.
+
+A period the data covers only in part (the rows start or end inside it, or the date filter cuts it) is
+marked partial. A partial period's count or sum is small only because days are missing, so for count and
+sum it is left out of the slope, the direction, the best/worst lists, the rolling mean and the
+period-over-period change; a mean or median of the days present is still comparable, so those keep it
+(marked). Infinite measure values count as missing."""
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 from typing import Any
 
@@ -12,7 +19,7 @@ import pandas as pd
 from pandas.api import types as ptypes
 
 from lib.facts.base import FactSheet, Scope, display_round, percent
-from lib.filters import filters_payload
+from lib.filters import filters_payload, normalize_filters
 from lib.fmt import fmt_month
 
 PERIODS: dict[str, str] = {"day": "день", "week": "неделя", "month": "месяц", "quarter": "квартал"}
@@ -35,6 +42,7 @@ class PeriodValue:
     rolling: float | None = None
     change: float | None = None  # vs the previous period
     change_share: float | None = None
+    partial: bool = False  # the data or the date filter covers only part of the period
 
 
 @dataclass(frozen=True)
@@ -52,7 +60,7 @@ class TrendFacts(FactSheet):
     best: tuple[PeriodValue, ...] = ()  # largest values first
     worst: tuple[PeriodValue, ...] = ()  # smallest values first
     gaps: tuple[str, ...] = ()  # labels of periods without rows
-    slope: float | None = None  # change of the value per period (least squares over periods with values)
+    slope: float | None = None  # change per period (least squares over periods with values; full ones for count/sum)
     slope_share: float | None = None  # slope / mean value
     direction: str = "нет данных"
 
@@ -64,9 +72,21 @@ class TrendFacts(FactSheet):
     def measure_label(self) -> str:
         return self.measure or ROWS_MEASURE
 
+    @property
+    def partial_periods(self) -> tuple[str, ...]:
+        return tuple(p.label for p in self.points if p.partial)
+
+    @property
+    def partial_excluded(self) -> bool:
+        """Whether partial periods are left out of the trend, the extremes and the changes."""
+        return excludes_partial(self.aggregation)
+
     def payload(self) -> dict[str, Any]:
         def item(p: PeriodValue) -> dict[str, Any]:
-            return {"период": p.label, "значение": display_round(p.value)}
+            entry: dict[str, Any] = {"период": p.label, "значение": display_round(p.value)}
+            if p.partial:
+                entry["неполный период"] = True
+            return entry
 
         payload: dict[str, Any] = {
             "набор": self.dataset_name,
@@ -89,6 +109,16 @@ class TrendFacts(FactSheet):
             payload["изменение к предыдущему"] = display_round(last.change)
             if last.change_share is not None:
                 payload["изменение к предыдущему, %"] = percent(last.change_share)
+        if self.partial_periods:
+            payload["неполные периоды"] = list(self.partial_periods)
+            payload["неполные периоды в тренде и сравнениях"] = "не учтены" if self.partial_excluded else "учтены"
+            full = [p for p in self.points if not p.partial]
+            if self.partial_excluded and last.partial and full and full[-1].change is not None:
+                last_full = item(full[-1])
+                last_full["изменение к предыдущему"] = display_round(full[-1].change)
+                if full[-1].change_share is not None:
+                    last_full["изменение к предыдущему, %"] = percent(full[-1].change_share)
+                payload["последний полный период"] = last_full
         payload["наибольшие"] = [item(p) for p in self.best]
         if self.worst:
             payload["наименьшие"] = [item(p) for p in self.worst]
@@ -114,8 +144,12 @@ def period_label(period: pd.Period, kind: str) -> str:
     return f"{QUARTERS[period.quarter - 1]} квартал {period.year}"
 
 
+def excludes_partial(aggregation: str) -> bool:
+    return aggregation in ("count", "sum")
+
+
 def trend_direction(slope: float | None, slope_share: float | None) -> str:
-    if slope is None:
+    if slope is None or not math.isfinite(slope):
         return "нет данных"
     if slope_share is not None and abs(slope_share) < FLAT_SLOPE_SHARE or slope == 0:
         return "без выраженного тренда"
@@ -158,6 +192,7 @@ def trend_facts(
         values = pd.Series(1.0, index=periods.index)
     else:
         values = pd.to_numeric(frame.loc[valid, measure], errors="coerce").astype("float64")
+        values = values.where(np.isfinite(values))  # ±inf is not a measurement: count it as missing
     grouped = values.groupby(periods, sort=True)
     sizes = grouped.size()
     if measure is None:
@@ -171,9 +206,12 @@ def trend_facts(
     series = series.reindex(full)
     if aggregation in ("count", "sum"):
         series = series.fillna(0.0)  # a period without rows counts and sums to zero
-    rolling = series.rolling(window, min_periods=window).mean()
-    previous = series.shift(1)
-    change = series - previous
+    first_day, last_day = _covered_days(dates[valid], periods, date_column, scope.filters)
+    partial = np.array([p.start_time < first_day or p.end_time.normalize() > last_day for p in full])
+    comparable = series.where(~partial) if excludes_partial(aggregation) else series
+    rolling = comparable.rolling(window, min_periods=window).mean()
+    previous = comparable.shift(1)
+    change = comparable - previous
     change_share = change / previous.abs().where(previous != 0)
     points = tuple(
         PeriodValue(
@@ -184,21 +222,25 @@ def trend_facts(
             rolling=_float(r),
             change=_float(c),
             change_share=_float(s),
+            partial=bool(cut),
         )
-        for p, v, n, r, c, s in zip(full, series, sizes, rolling, change, change_share, strict=True)
+        for p, v, n, r, c, s, cut in zip(full, series, sizes, rolling, change, change_share, partial, strict=True)
     )
-    with_values = [p for p in points if p.value is not None]
-    ordered = sorted(with_values, key=lambda p: p.value, reverse=True)
+    ranked = [(i, p) for i, p in enumerate(points)
+              if p.value is not None and not (p.partial and excludes_partial(aggregation))]
+    ordered = sorted((p for _, p in ranked), key=lambda p: p.value, reverse=True)
     k = min(EXTREMES, len(ordered) // 2)
     best = tuple(ordered[: max(k, 1)])
     worst = tuple(reversed(ordered[-k:])) if k else ()
     slope = slope_share = None
-    if len(with_values) >= 2:
-        x = np.array([i for i, p in enumerate(points) if p.value is not None], dtype="float64")
-        y = np.array([p.value for p in with_values], dtype="float64")
-        slope = float(np.polyfit(x, y, 1)[0])
-        level = float(np.mean(y))
-        slope_share = slope / abs(level) if level else None
+    if len(ranked) >= 2:
+        x = np.array([i for i, _ in ranked], dtype="float64")
+        y = np.array([p.value for _, p in ranked], dtype="float64")
+        fitted = float(np.polyfit(x, y, 1)[0])
+        if math.isfinite(fitted):
+            slope = fitted
+            level = float(np.mean(y))
+            slope_share = slope / abs(level) if level else None
     return TrendFacts(
         **base,
         dated_rows=int(valid.sum()),
@@ -212,5 +254,25 @@ def trend_facts(
     )
 
 
+def _covered_days(
+    dates: pd.Series, periods: pd.Series, date_column: str, filters: dict[str, Any]
+) -> tuple[pd.Timestamp, pd.Timestamp]:
+    """First and last day (midnight) the rows cover, narrowed by the date filter on this column.
+
+    Data already recorded per period (every date is its period's first instant, e.g. monthly figures
+    dated the 1st) covers its periods whole, and a filter keeps or drops such a row entirely."""
+    starts = periods.dt.start_time
+    if bool((dates.to_numpy() == starts.to_numpy()).all()):
+        return starts.min(), periods.max().end_time.normalize()
+    first, last = dates.min().normalize(), dates.max().normalize()
+    bounds = normalize_filters(filters).get("date")
+    if bounds and bounds["column"] == date_column:
+        if bounds.get("from"):
+            first = max(first, pd.Timestamp(bounds["from"][:10]))
+        if bounds.get("to"):
+            last = min(last, pd.Timestamp(bounds["to"][:10]))
+    return first, last
+
+
 def _float(value: Any) -> float | None:
-    return None if value is None or pd.isna(value) else float(value)
+    return None if value is None or pd.isna(value) or not math.isfinite(value) else float(value)

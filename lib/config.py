@@ -26,7 +26,8 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("OLLAMA_MODEL", "qwen2.5:3b", "Модель Ollama для текстов."),
     Setting("SVODKA_OLLAMA_TIMEOUT", "120", "Сколько секунд ждать ответа Ollama (включая загрузку модели)."),
     Setting("SVODKA_NUM_CTX", "8192", "Размер контекста модели (options.num_ctx), в токенах."),
-    Setting("SVODKA_KEEP_ALIVE", "30m", "Сколько держать модель в памяти после запроса (keep_alive)."),
+    Setting("SVODKA_KEEP_ALIVE", "30m", "Сколько держать модель в памяти после запроса (keep_alive): "
+            "30m, 24h, число секунд (3600) или -1 — всегда."),
     Setting("SVODKA_MAX_UPLOAD_MB", "200", "Предельный размер загружаемого файла, МБ "
             "(держите равным server.maxUploadSize в .streamlit/config.toml)."),
     Setting("SVODKA_KAGGLE_TIMEOUT", "60", "Сколько секунд ждать Kaggle (метаданные и скачивание), "

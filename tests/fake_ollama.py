@@ -11,6 +11,8 @@ Enough of the API for Svodka: /api/chat (NDJSON stream with a final metrics line
 - "cut_stream":    a few chunks, then the connection closes without `done: true`
 - "cjk":           the answer drifts into Chinese
 
+Like the real server, a `keep_alive` string that Go's `time.ParseDuration` rejects ("3600", "-1") is a 400.
+
 `chat_faults` scripts faults per chat call (None for a normal answer) before `fault` applies.
 `down()` closes the listening socket, so the next connection is refused. Every request body is kept in
 `requests` for assertions; `replies` is a queue of scripted answers (the default answer when empty).
@@ -21,6 +23,7 @@ from __future__ import annotations
 import collections
 import contextlib
 import json
+import re
 import socket
 import sys
 import threading
@@ -30,6 +33,7 @@ from typing import Any
 
 DEFAULT_REPLY = "Таблица заполнена почти полностью. Повторяющихся строк нет. Самые важные столбцы описаны ниже."
 CJK_REPLY = "В таблице 10 строк. 数据质量很好，没有重复。"
+GO_DURATION = re.compile(r"0|[-+]?(\d+(\.\d*)?|\.\d+)(ns|us|µs|ms|s|m|h)((\d+(\.\d*)?|\.\d+)(ns|us|µs|ms|s|m|h))*")
 
 MODELS: dict[str, dict[str, Any]] = {
     "qwen2.5:3b": {"family": "qwen2", "parameter_size": "3.1B", "size": 1_929_912_432,
@@ -255,6 +259,11 @@ def _handler(fake: FakeOllama) -> type[BaseHTTPRequestHandler]:
                 return
             if "think" in body and "thinking" not in info["capabilities"]:
                 self._error(400, f'"{body["model"]}" does not support thinking')
+                return
+            keep_alive = body.get("keep_alive")
+            if isinstance(keep_alive, str) and not GO_DURATION.fullmatch(keep_alive):
+                # api.Duration: a number is seconds, a string goes through Go's time.ParseDuration
+                self._error(400, f'time: missing unit in duration "{keep_alive}"')
                 return
             fault = fake.next_fault()
             if fault == "slow_load":

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import httpx
+import ollama
 import pytest
 
 from lib.errors import NarrationError
 from lib.narration.ollama import OllamaGateway, base_url
 from lib.narration.settings import NarrationSettings
+from tests.fake_ollama import DEFAULT_REPLY
 
 MESSAGES = [{"role": "system", "content": "Отвечай по-русски."}, {"role": "user", "content": "Привет"}]
 
@@ -193,3 +195,46 @@ def test_malformed_host_becomes_a_russian_bad_host_error(host):
         OllamaGateway(host, 1.0)
     assert caught.value.kind == "bad_host"
     assert "не похоже на адрес сервера Ollama" in caught.value.user_message
+
+
+@pytest.mark.parametrize(("keep_alive", "sent"), [("-1", -1), ("3600", 3600), (" 0 ", 0), ("1.5", 1.5),
+                                                   ("30m", "30m"), ("-1m", "-1m")])
+def test_keep_alive_without_unit_is_sent_as_a_number_of_seconds(fake_ollama, keep_alive, sent):
+    """Ollama reads a JSON number as seconds but parses a string as a Go duration, which needs a unit."""
+    stream = OllamaGateway(fake_ollama.url, 10).chat_stream("qwen2.5:3b", MESSAGES, options={}, keep_alive=keep_alive)
+    assert "".join(stream) == DEFAULT_REPLY
+    (body,) = fake_ollama.chat_bodies
+    # a JSON number (the client's pydantic model writes -1 as -1.0, which Ollama reads the same)
+    assert body["keep_alive"] == sent and isinstance(body["keep_alive"], str) == isinstance(sent, str)
+
+
+def test_keep_alive_from_the_environment_reaches_the_server_as_seconds(fake_ollama, monkeypatch):
+    monkeypatch.setenv("SVODKA_KEEP_ALIVE", "-1")
+    settings = NarrationSettings.from_config()
+    gateway = OllamaGateway(fake_ollama.url, 10)
+    stream = gateway.chat_stream(settings.model, MESSAGES, options=settings.options(), keep_alive=settings.keep_alive)
+    assert "".join(stream) == DEFAULT_REPLY
+    assert fake_ollama.chat_bodies[0]["keep_alive"] == -1  # a number: the string "-1" would not compare equal
+
+
+def test_fake_server_rejects_a_keep_alive_string_without_unit_like_ollama(fake_ollama):
+    """Pins the fake's behaviour the two tests above rely on: the bare string is what used to go out."""
+    gateway = OllamaGateway(fake_ollama.url, 10)
+    request = gateway.chat_request("qwen2.5:3b", MESSAGES, options={}, keep_alive="30m", think=None)
+    request["keep_alive"] = "3600"
+    with pytest.raises(ollama.ResponseError) as caught:
+        list(gateway.client.chat(model="qwen2.5:3b", stream=True, **request))
+    assert caught.value.status_code == 400 and "missing unit" in caught.value.error
+
+
+@pytest.mark.parametrize("variable", ["HTTP_PROXY", "http_proxy", "ALL_PROXY"])
+def test_calls_ignore_proxy_variables(fake_ollama, monkeypatch, variable):
+    """Local-first: with a proxy in the environment, chat and the model list still go straight to Ollama,
+    like the status probe (a proxy that refuses connections would make them fail)."""
+    monkeypatch.delenv("NO_PROXY", raising=False)
+    monkeypatch.delenv("no_proxy", raising=False)
+    monkeypatch.setenv(variable, "http://127.0.0.1:9")
+    gateway = OllamaGateway(fake_ollama.url, 10)
+    assert "".join(gateway.chat_stream("qwen2.5:3b", MESSAGES, options={}, keep_alive="5m")) == DEFAULT_REPLY
+    assert "qwen2.5:3b" in {m.name for m in gateway.list_models()}
+    assert gateway.version(timeout=1) == "0.33.0"

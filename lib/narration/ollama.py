@@ -10,6 +10,7 @@ with status -1; a stream that simply stops ends the iterator without a `done` li
 from __future__ import annotations
 
 import json
+import re
 import threading
 import time
 from collections.abc import Iterator
@@ -24,6 +25,7 @@ from lib.errors import NarrationError
 from lib.fmt import fmt_num
 
 DEFAULT_PORT = 11434
+BARE_NUMBER = re.compile(r"-?\d+(\.\d+)?")
 
 MESSAGES: dict[str, str] = {
     "bad_host": (
@@ -94,6 +96,17 @@ def narration_error(kind: str, *, host: str = "", model: str = "", timeout: floa
                     detail: str = "") -> NarrationError:
     message = MESSAGES[kind].format(host=host, model=model, timeout=fmt_num(timeout), error=error or "нет подробностей")
     return NarrationError(message, kind=kind, detail=detail or error)
+
+
+def keep_alive_value(value: str | float | None) -> str | float | None:
+    """`keep_alive` as Ollama parses it: a JSON number means seconds (negative: forever), a string must carry a
+    unit ("30m", "1h"). SVODKA_KEEP_ALIVE=-1 or 3600 arrives as text and would be rejected (400, missing unit)."""
+    if not isinstance(value, str):
+        return value
+    text = value.strip()
+    if BARE_NUMBER.fullmatch(text):
+        return int(text) if text.lstrip("-").isdigit() else float(text)
+    return text
 
 
 @dataclass(frozen=True)
@@ -207,7 +220,9 @@ class OllamaGateway:
             parsed = httpx.URL(self.url)
             if parsed.scheme not in ("http", "https") or not parsed.host:
                 raise ValueError(self.url)
-            self.client = ollama.Client(host=self.url, timeout=self.http_timeout(self.timeout))
+            # local-first: Ollama is never reached through a proxy (HTTP_PROXY & co. are ignored), the same
+            # way as the status probe in `version()`, so the sidebar and the calls see the same server
+            self.client = ollama.Client(host=self.url, timeout=self.http_timeout(self.timeout), trust_env=False)
         except Exception as exc:  # noqa: BLE001 - httpx and the client raise several types for malformed addresses
             raise narration_error("bad_host", host=host, detail=repr(exc)) from exc
         self._capabilities: dict[str, frozenset[str]] = {}
@@ -253,7 +268,7 @@ class OllamaGateway:
         """GET /api/version (the client has no method for it). A short `timeout` makes a cheap liveness probe."""
         limit = self.http_timeout(timeout or self.timeout)
         try:
-            with httpx.Client(base_url=self.url, timeout=limit, trust_env=False) as http:
+            with httpx.Client(base_url=self.url, timeout=limit) as http:
                 response = http.get("/api/version")
                 response.raise_for_status()
                 return str(response.json().get("version", ""))
@@ -300,16 +315,17 @@ class OllamaGateway:
         return self._context[model]
 
     def chat_request(self, model: str, messages: list[dict[str, Any]], *, options: dict[str, Any],
-                     keep_alive: str | int | None, think: bool | None) -> dict[str, Any]:
+                     keep_alive: str | float | None, think: bool | None) -> dict[str, Any]:
         """The keyword arguments of `Client.chat` besides model/stream. `think` is sent only to models that
         can think: Ollama answers 400 to `think` on a model without the capability."""
-        request: dict[str, Any] = {"messages": messages, "options": dict(options), "keep_alive": keep_alive}
+        request: dict[str, Any] = {"messages": messages, "options": dict(options),
+                                   "keep_alive": keep_alive_value(keep_alive)}
         if think is not None and "thinking" in self.capabilities(model):
             request["think"] = think
         return request
 
     def chat_stream(self, model: str, messages: list[dict[str, Any]], *, options: dict[str, Any],
-                    keep_alive: str | int | None, think: bool | None = False) -> ChatStream:
+                    keep_alive: str | float | None, think: bool | None = False) -> ChatStream:
         request = self.chat_request(model, messages, options=options, keep_alive=keep_alive, think=think)
         return ChatStream(self, model, request)
 

@@ -110,3 +110,24 @@ def test_flights_time_hour_is_counted_by_month(flights):
     assert facts.period == "month"
     by_month = flights.frame["month"].value_counts().sort_index()
     assert [p.count for p in facts.timeline] == by_month.tolist()
+
+
+def test_infinite_values_are_left_out_of_the_profile_and_histogram():
+    frame = pd.DataFrame({"a": [1.0, np.inf, 3.0, -np.inf, 5.0]})
+    facts = column_facts(frame, SCOPE, column="a")
+    # by hand, finite values 1, 3, 5: mean 3, median 3, min 1, max 5; five one-wide bars from 0.5 to 5.5
+    n = facts.numeric
+    assert (n.count, n.mean, n.median, n.min, n.max) == (3, 3, 3, 1, 5)
+    assert [(b.left, b.right, b.count) for b in facts.histogram] == [
+        (0.5, 1.5, 1), (1.5, 2.5, 0), (2.5, 3.5, 1), (3.5, 4.5, 0), (4.5, 5.5, 1)]
+    assert (facts.rows, facts.missing) == (5, 0)
+    assert facts.outliers.count == 0
+
+
+def test_infinite_json_values_do_not_break_the_profile():
+    from lib.reading import read_table
+
+    table = read_table(b'[{"a":1,"b":2},{"a":Infinity,"b":3},{"a":3,"b":5},{"a":-Infinity,"b":1}]', "x.json")
+    facts = column_facts(table.frame, SCOPE, column="a")
+    assert (facts.numeric.count, facts.numeric.mean, facts.numeric.max) == (2, 2, 3)
+    assert sum(b.count for b in facts.histogram) == 2

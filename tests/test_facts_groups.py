@@ -148,3 +148,13 @@ def test_small_groups_fall_into_other_with_their_rows():
 def test_only_small_groups_is_empty_but_says_how_many(small_frame):
     facts = group_facts(small_frame, SCOPE, dimensions=("city",), min_rows=50)
     assert facts.is_empty and facts.small_groups == 4
+
+
+def test_infinite_measure_values_are_left_out_of_group_statistics():
+    frame = pd.DataFrame({"g": ["A", "A", "A", "B", "B"], "v": [1.0, float("inf"), 3.0, float("-inf"), 6.0]})
+    facts = group_facts(frame, SCOPE, dimensions=("g",), measure="v", aggregation="mean")
+    # by hand: A has finite 1, 3 → 2; B has finite 6 → 6; overall finite 1, 3, 6 → 10/3
+    assert {row.keys[0]: row.value for row in facts.table} == {"A": 2, "B": 6}
+    assert facts.total == pytest.approx(10 / 3)
+    sums = group_facts(frame, SCOPE, dimensions=("g",), measure="v", aggregation="sum")
+    assert {row.keys[0]: row.value for row in sums.table} == {"A": 4, "B": 6}

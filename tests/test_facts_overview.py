@@ -112,3 +112,10 @@ def test_flights_overview_is_exact(flights):
     assert carrier.unique == 16
     counts = frame["carrier"].value_counts()
     assert (carrier.top[0].value, carrier.top[0].count) == (counts.index[0], int(counts.iloc[0]))
+
+
+def test_infinite_values_are_left_out_of_the_numeric_summary():
+    frame = pd.DataFrame({"a": [2.0, float("inf"), 4.0, float("-inf"), 9.0]})
+    summary = by_name(overview_facts(frame, SCOPE), "a").numeric
+    # by hand, finite values 2, 4, 9: mean 5, median 4, min 2, max 9
+    assert (summary.count, summary.mean, summary.median, summary.min, summary.max) == (3, 5, 4, 2, 9)

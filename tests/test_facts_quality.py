@@ -109,3 +109,27 @@ def test_a_column_filtered_to_one_value_is_not_reported_constant(flights):
     spec = {"categories": {"carrier": ["UA"], "origin": ["EWR", "JFK"]}}
     facts = quality_facts(apply_filters(flights.frame, spec), Scope.of(flights.id, flights.name, spec))
     assert facts.constant == ("year",)  # carrier is constant only because the filter made it so
+
+
+def test_infinite_values_get_an_alert_with_their_count():
+    frame = pd.DataFrame({"a": [1.0, np.inf, 3.0, -np.inf, None, 5.0], "b": [1.0, 2.0, 3.0, 4.0, 5.0, 6.0]})
+    facts = quality_facts(frame, SCOPE)
+    # by hand: two infinite values among five filled ones in «a», none in «b»
+    infinite = [a for a in facts.alerts if a.code == "infinite"]
+    assert [(a.column, a.count, a.share, a.severity) for a in infinite] == [("a", 2, 0.4, "medium")]
+    assert infinite[0].problem == "бесконечные значения"
+    assert [(c.column, c.count) for c in facts.infinite] == [("a", 2)]
+    listed = facts.payload()["предупреждения"]
+    assert {"важность": "средняя", "проблема": "бесконечные значения", "столбец": "a", "число": 2,
+            "доля, %": 40.0, "подробно": "в статистике не учитываются"} in listed
+
+
+def test_quality_template_with_infinite_values_passes_the_verifier():
+    from lib.narration.templates import template_narrative
+    from lib.verify import verify_numbers
+
+    frame = pd.DataFrame({"a": [1.0, np.inf, 3.0, -np.inf, 5.0, 7.0], "b": list("xyzxyz")})
+    facts = quality_facts(frame, SCOPE)
+    text = template_narrative(facts)
+    assert "бесконечные значения (2, 33,3\u00a0%)" in text
+    assert verify_numbers(text, facts.payload()).ok, text

@@ -99,3 +99,16 @@ def test_flights_scatter_is_a_labelled_sample_but_the_line_uses_all_rows(flights
     slope = both["dep_delay"].cov(both["arr_delay"]) / both["dep_delay"].var()
     assert chosen.slope == pytest.approx(slope)
     assert chosen.pair.pearson == pytest.approx(both.corr().iloc[0, 1])
+
+
+def test_infinite_values_are_left_out_of_correlations_and_the_line():
+    frame = pd.DataFrame({"a": [1.0, np.inf, 3.0, -np.inf, 5.0, 7.0], "b": [2.0, 3.0, 5.0, 1.0, 9.0, 15.0]})
+    facts = relation_facts(frame, SCOPE)
+    finite = frame[np.isfinite(frame["a"])]  # rows (1, 2), (3, 5), (5, 9), (7, 15): b = 2a - 1 except the last
+    assert facts.columns == ("a", "b")
+    assert facts.pearson[0][1] == pytest.approx(finite["a"].corr(finite["b"]))
+    assert facts.spearman[0][1] == pytest.approx(1.0)
+    assert facts.strongest[0].rows == 4
+    slope, intercept = np.polyfit(finite["a"], finite["b"], 1)
+    assert (facts.chosen.slope, facts.chosen.intercept) == (pytest.approx(slope), pytest.approx(intercept))
+    assert sorted(facts.chosen.sample_x) == [1.0, 3.0, 5.0, 7.0]

@@ -10,7 +10,7 @@ import numpy as np
 import pandas as pd
 
 from lib.facts.base import FactSheet, Scope, display_round, percent
-from lib.facts.overview import KIND_LABELS, NumericSummary, TopValue, numeric_summary
+from lib.facts.overview import KIND_LABELS, NumericSummary, TopValue, finite_numbers, numeric_summary
 from lib.filters import filters_payload, labels
 from lib.schema import Kind, column_kind
 
@@ -150,8 +150,8 @@ def iqr_outliers(values: pd.Series) -> Outliers | None:
 
 
 def numeric_values(series: pd.Series) -> pd.Series:
-    """Valid numeric values as float64 (booleans and nullable ints included)."""
-    return pd.to_numeric(series, errors="coerce").dropna().astype("float64")
+    """Valid finite numeric values as float64 (booleans and nullable ints included, ±inf left out)."""
+    return finite_numbers(series).dropna()
 
 
 def _histogram(values: pd.Series, unique: int) -> tuple[HistogramBin, ...]:

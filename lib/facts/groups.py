@@ -14,6 +14,7 @@ import pandas as pd
 from pandas.api import types as ptypes
 
 from lib.facts.base import FactSheet, Scope, clean, display_round, percent
+from lib.facts.overview import finite_numbers
 from lib.filters import filters_payload, labels
 from lib.schema import column_kind
 
@@ -250,7 +251,7 @@ def group_facts(
     if rows_measure:
         values = pd.Series(1.0, index=frame.index)
     else:
-        values = pd.to_numeric(frame[measure], errors="coerce").astype("float64")
+        values = finite_numbers(frame[measure])
         if ptypes.is_bool_dtype(frame[measure].dtype):
             values = frame[measure].astype("float64")
     table = _aggregate(values, keys, aggregation, rows_measure)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+import numpy as np
 import pandas as pd
 
 from lib.facts.base import FactSheet, Scope, clean, display_round, percent
@@ -122,8 +123,15 @@ def _column_payload(column: ColumnSummary) -> dict[str, Any]:
     return item
 
 
+def finite_numbers(series: pd.Series) -> pd.Series:
+    """`series` as float64 on the same index; text, missing and ±inf (Parquet, JSON `Infinity`) become NaN,
+    so no statistic is infinite and no histogram or fit breaks on an infinite value."""
+    values = pd.to_numeric(series, errors="coerce").astype("float64")
+    return values.where(np.isfinite(values))
+
+
 def numeric_summary(series: pd.Series) -> NumericSummary:
-    values = pd.to_numeric(series, errors="coerce").dropna().astype("float64")
+    values = finite_numbers(series).dropna()
     if values.empty:
         return NumericSummary(0, None, None, None, None, None, None, None)
     q25, median, q75 = values.quantile([0.25, 0.5, 0.75]).tolist()

@@ -1,5 +1,5 @@
 """Data quality: missing values by column, duplicate rows, constant and near-constant columns,
-high-cardinality columns, mixed-type columns and IQR outliers, summed up as alerts with a severity.
+high-cardinality columns, mixed-type columns, infinite values and IQR outliers, summed up as alerts with a severity.
 Exact on all rows."""
 
 from __future__ import annotations
@@ -7,6 +7,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+import numpy as np
 import pandas as pd
 from pandas.api import types as ptypes
 
@@ -25,6 +26,7 @@ PROBLEMS: dict[str, str] = {
     "near_constant": "почти постоянное значение",
     "high_cardinality": "много различных значений",
     "mixed_types": "смешанные типы",
+    "infinite": "бесконечные значения",
     "outliers": "выбросы по правилу IQR",
 }
 MISSING_HIGH, MISSING_MEDIUM = 0.5, 0.2
@@ -32,6 +34,7 @@ DUPLICATES_MEDIUM = 0.01
 NEAR_CONSTANT_SHARE = 0.95
 HIGH_CARDINALITY = 50  # distinct values in a category/text column (ydata-profiling's threshold)
 OUTLIERS_MEDIUM, OUTLIERS_LOW = 0.05, 0.01
+INFINITE_DETAIL = "в статистике не учитываются"
 PAYLOAD_MISSING = 8
 PAYLOAD_ALERTS = 12
 
@@ -72,6 +75,7 @@ class QualityFacts(FactSheet):
     near_constant: tuple[str, ...] = ()
     high_cardinality: tuple[str, ...] = ()
     mixed_types: tuple[str, ...] = ()
+    infinite: tuple[ColumnShare, ...] = ()  # numeric columns with ±inf, most first (share of non-missing values)
     outliers: tuple[ColumnShare, ...] = ()  # numeric columns with IQR outliers, most first (share of values)
     alerts: tuple[Alert, ...] = ()  # most severe first
 
@@ -180,6 +184,8 @@ def _alerts(
         alerts.append(Alert("low", "high_cardinality", column, unique))
     for column, detail in checks["mixed"]:
         alerts.append(Alert("high", "mixed_types", column, int(frame[column].notna().sum()), None, detail))
+    for c in checks["infinite"]:
+        alerts.append(Alert("medium", "infinite", c.column, c.count, c.share, INFINITE_DETAIL))
     for o in checks["outliers"]:
         if o.share >= OUTLIERS_LOW:
             alerts.append(Alert("medium" if o.share >= OUTLIERS_MEDIUM else "low", "outliers", o.column, o.count,
@@ -203,7 +209,7 @@ def quality_facts(frame: pd.DataFrame, scope: Scope) -> QualityFacts:
     )
     duplicates = int(frame.duplicated().sum()) if columns else 0
     checks: dict[str, Any] = {"constant": [], "near_constant": [], "high_cardinality": [], "mixed": [],
-                              "outliers": [], "top_counts": {}}
+                              "outliers": [], "infinite": [], "top_counts": {}}
     for name in frame.columns:
         series = frame[name]
         column = str(name)
@@ -225,12 +231,17 @@ def quality_facts(frame: pd.DataFrame, scope: Scope) -> QualityFacts:
             detail = mixed_type_detail(series)
             if detail:
                 checks["mixed"].append((column, detail))
+        if kind == "numeric":
+            infinite = int(np.isinf(pd.to_numeric(series, errors="coerce").astype("float64")).sum())
+            if infinite:
+                checks["infinite"].append(ColumnShare(column, infinite, infinite / valid))
         if kind == "numeric" and len(counts) > 1:
             outliers = iqr_outliers(numeric_values(series))
             if outliers is not None and outliers.count:
                 checks["outliers"].append(ColumnShare(column, outliers.count, outliers.share))
     outliers = sorted(checks["outliers"], key=lambda o: (-o.share, o.column))
     checks["outliers"] = outliers
+    checks["infinite"] = sorted(checks["infinite"], key=lambda c: (-c.count, c.column))
     missing_cells = int(missing_counts.sum())
     return QualityFacts(
         **base,
@@ -243,6 +254,7 @@ def quality_facts(frame: pd.DataFrame, scope: Scope) -> QualityFacts:
         near_constant=tuple(c for c, _, _ in checks["near_constant"]),
         high_cardinality=tuple(c for c, _ in checks["high_cardinality"]),
         mixed_types=tuple(c for c, _ in checks["mixed"]),
+        infinite=tuple(checks["infinite"]),
         outliers=tuple(outliers),
         alerts=tuple(_alerts(frame, rows, duplicates, missing, checks)),
     )

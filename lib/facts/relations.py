@@ -12,6 +12,7 @@ import numpy as np
 import pandas as pd
 
 from lib.facts.base import FactSheet, Scope, display_round
+from lib.facts.overview import finite_numbers
 from lib.filters import filters_payload
 from lib.schema import column_kind
 
@@ -122,7 +123,8 @@ def relation_columns(frame: pd.DataFrame) -> tuple[list[str], list[str]]:
         series = frame[name]
         if column_kind(series) != "numeric":
             continue
-        if series.count() < MIN_ROWS or series.nunique() < 2 or len(used) >= MAX_COLUMNS:
+        values = finite_numbers(series)
+        if values.count() < MIN_ROWS or values.nunique() < 2 or len(used) >= MAX_COLUMNS:
             skipped.append(str(name))
         else:
             used.append(str(name))
@@ -166,7 +168,7 @@ def pairwise_correlations(data: pd.DataFrame) -> tuple[np.ndarray, np.ndarray, n
     as one matrix product, so a table with few missing-value patterns costs a few passes, not one per pair."""
     names = list(data.columns)
     k = len(names)
-    values = [data[c].to_numpy(dtype="float64", na_value=np.nan) for c in names]
+    values = [finite_numbers(data[c]).to_numpy() for c in names]
     present = [~np.isnan(v) for v in values]
     rankers = [_Ranker(v) for v in values]
     pearson = np.full((k, k), np.nan)
@@ -236,7 +238,7 @@ def relation_facts(
 
 
 def _chosen(frame: pd.DataFrame, pair: Pair) -> ChosenPair:
-    both = frame[[pair.x, pair.y]].apply(pd.to_numeric, errors="coerce").astype("float64").dropna()
+    both = frame[[pair.x, pair.y]].apply(finite_numbers).dropna()
     slope = intercept = None
     if len(both) >= 2 and both[pair.x].nunique() > 1:
         slope, intercept = (float(v) for v in np.polyfit(both[pair.x].to_numpy(), both[pair.y].to_numpy(), 1))

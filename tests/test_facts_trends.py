@@ -2,11 +2,17 @@
 
 from __future__ import annotations
 
+import calendar
+import datetime as dt
+import json
+
+import numpy as np
 import pandas as pd
 import pytest
 
 from lib.facts.base import Scope
-from lib.facts.trends import trend_facts
+from lib.facts.trends import trend_direction, trend_facts
+from lib.filters import apply_filters
 from lib.fmt import fmt_month
 
 SCOPE = Scope.of("test:small", "Малый набор")
@@ -91,3 +97,127 @@ def test_flights_daily_mean_delay_has_365_days_and_no_gaps(flights):
     assert len(facts.points) == len(days) == 365
     assert facts.gaps == ()
     assert facts.best[0].value == pytest.approx(days.max())
+
+
+MARCH_10_TO_NOVEMBER_3 = {"date": {"column": "time_hour", "from": "2013-03-10", "to": "2013-11-03"}}
+
+
+def test_flights_months_cut_by_the_date_filter_are_partial_and_left_out_of_the_trend(flights):
+    scope = Scope.of(flights.id, flights.name, MARCH_10_TO_NOVEMBER_3)
+    frame = apply_filters(flights.frame, scope.filters)
+    facts = trend_facts(frame, scope, "time_hour", None, "count", "month")
+    counts = frame["month"].value_counts().sort_index()
+    assert [p.value for p in facts.points] == counts.tolist()
+    first, last = dt.date(2013, 3, 10), dt.date(2013, 11, 3)
+    partial = [dt.date(2013, m, 1) < first or dt.date(2013, m, calendar.monthrange(2013, m)[1]) > last
+               for m in counts.index]
+    assert [p.partial for p in facts.points] == partial == [True] + [False] * 7 + [True]
+    full = counts[[not cut for cut in partial]]
+    slope = np.polyfit(np.arange(len(full)), full.to_numpy(dtype="float64"), 1)[0]
+    assert facts.slope == pytest.approx(slope)
+    assert facts.slope_share == pytest.approx(slope / full.mean())
+    assert abs(slope / full.mean()) < 0.01 and facts.direction == "без выраженного тренда"
+    # November (3 days) is no longer the «collapse» nor the smallest month
+    assert facts.worst[0].label == fmt_month(f"2013-{full.idxmin():02d}")
+    assert facts.best[0].label == fmt_month(f"2013-{full.idxmax():02d}")
+    assert not any(p.partial for p in facts.best + facts.worst)
+    assert facts.points[-1].change is None and facts.points[1].change is None  # November; April vs March
+    assert facts.points[2].change == counts.loc[5] - counts.loc[4]
+    assert facts.points[-1].rolling is None and facts.points[2].rolling is None  # windows with a partial month
+    assert facts.points[3].rolling == pytest.approx(counts.loc[[4, 5, 6]].mean())
+    assert facts.points[4].rolling == pytest.approx(counts.loc[[5, 6, 7]].mean())
+    payload = facts.payload()
+    assert payload["первый период"]["неполный период"] is True
+    assert payload["последний период"] == {"период": "ноябрь 2013", "значение": counts.loc[11], "неполный период": True}
+    assert payload["неполные периоды"] == ["март 2013", "ноябрь 2013"]
+    assert "изменение к предыдущему" not in payload
+    assert payload["последний полный период"]["период"] == "октябрь 2013"
+    assert payload["последний полный период"]["изменение к предыдущему"] == counts.loc[10] - counts.loc[9]
+    assert "ноябрь 2013" not in [item["период"] for item in payload["наименьшие"]]
+
+
+def test_the_same_flights_without_a_filter_have_no_partial_month(flights):
+    facts = trend_facts(flights.frame, SCOPE, "time_hour", None, "count", "month")
+    assert facts.partial_periods == ()
+    assert "неполные периоды" not in facts.payload()
+
+
+def test_a_mean_keeps_partial_months_in_the_trend_but_marks_them(flights):
+    scope = Scope.of(flights.id, flights.name, MARCH_10_TO_NOVEMBER_3)
+    frame = apply_filters(flights.frame, scope.filters)
+    facts = trend_facts(frame, scope, "time_hour", "arr_delay", "mean", "month")
+    means = frame.groupby("month")["arr_delay"].mean()
+    assert facts.partial_periods == ("март 2013", "ноябрь 2013")
+    assert facts.slope == pytest.approx(np.polyfit(np.arange(len(means)), means.to_numpy(), 1)[0])
+    assert facts.points[-1].change == pytest.approx(means.loc[11] - means.loc[10])
+    assert facts.payload()["неполные периоды в тренде и сравнениях"] == "учтены"
+
+
+def month_rows(per_day: dict[str, int], until: dict[str, int]) -> pd.DataFrame:
+    """`per_day[month]` rows on each day of the month up to day `until[month]`, valued per_day[month]."""
+    days, values = [], []
+    for month, n in per_day.items():
+        for day in pd.date_range(f"{month}-01", periods=until[month], freq="D"):
+            days += [day] * n
+            values += [float(n)] * n
+    return pd.DataFrame({"d": days, "v": values})
+
+
+def test_a_frame_ending_mid_month_leaves_the_last_month_out_of_count_and_sum():
+    # 3 rows a day in January (31 days), 4 in February (29 days, 2024), 5 on 1–10 March: the data stop on 10 March
+    frame = month_rows({"2024-01": 3, "2024-02": 4, "2024-03": 5}, {"2024-01": 31, "2024-02": 29, "2024-03": 10})
+    count = trend_facts(frame, SCOPE, date_column="d", period="month")
+    assert [p.value for p in count.points] == [93, 116, 50]
+    assert [p.partial for p in count.points] == [False, False, True]
+    assert count.slope == pytest.approx(116 - 93) and count.direction == "рост"  # not a fall to 50
+    assert [p.label for p in count.worst] == ["январь 2024"] and count.points[-1].change is None
+    total = trend_facts(frame, SCOPE, date_column="d", measure="v", aggregation="sum", period="month")
+    assert [p.value for p in total.points] == [93 * 3, 116 * 4, 50 * 5]
+    assert total.slope == pytest.approx(116 * 4 - 93 * 3) and total.direction == "рост"
+    mean = trend_facts(frame, SCOPE, date_column="d", measure="v", aggregation="mean", period="month")
+    assert [p.value for p in mean.points] == [3, 4, 5] and mean.points[-1].partial
+    assert mean.slope == pytest.approx(1.0) and mean.best[0].label == "март 2024"
+
+
+def test_a_frame_starting_mid_week_marks_the_first_week():
+    frame = pd.DataFrame({"d": pd.date_range("2024-01-03", "2024-01-21", freq="D")})  # Wednesday … Sunday
+    facts = trend_facts(frame, SCOPE, date_column="d", period="week")
+    assert [(p.label, p.value, p.partial) for p in facts.points] == [
+        ("неделя с 01.01.2024", 5, True), ("неделя с 08.01.2024", 7, False), ("неделя с 15.01.2024", 7, False)]
+
+
+def test_monthly_figures_dated_the_first_cover_their_months():
+    frame = pd.DataFrame({"d": pd.to_datetime(["2024-01-01", "2024-02-01", "2024-03-01"]), "v": [5.0, 7.0, 9.0]})
+    facts = trend_facts(frame, SCOPE, date_column="d", measure="v", aggregation="sum", period="month")
+    assert facts.partial_periods == ()
+    assert facts.slope == pytest.approx(2.0)
+
+
+def test_infinite_measure_values_count_as_missing():
+    frame = pd.DataFrame({
+        "d": pd.to_datetime(["2024-01-01"] * 2 + ["2024-01-02"] * 2 + ["2024-01-03"] * 2 + ["2024-01-04"] * 2),
+        "v": [1.0, 3.0, np.inf, 4.0, 6.0, -np.inf, 8.0, 8.0],
+    })
+    mean = trend_facts(frame, SCOPE, date_column="d", measure="v", aggregation="mean", period="day")
+    assert [p.value for p in mean.points] == [2, 4, 6, 8]
+    assert mean.slope == pytest.approx(2.0) and mean.direction == "рост"
+    count = trend_facts(frame, SCOPE, date_column="d", measure="v", aggregation="count", period="day")
+    assert [p.value for p in count.points] == [2, 1, 1, 2]
+    total = trend_facts(frame, SCOPE, date_column="d", measure="v", aggregation="sum", period="day")
+    assert [p.value for p in total.points] == [4, 4, 6, 16]
+    json.dumps(total.payload(), allow_nan=False)
+
+
+def test_only_infinite_values_give_no_trend():
+    frame = pd.DataFrame({"d": pd.to_datetime(["2024-01-01", "2024-01-02", "2024-01-03"]),
+                          "v": [np.inf, -np.inf, np.inf]})
+    facts = trend_facts(frame, SCOPE, date_column="d", measure="v", aggregation="mean", period="day")
+    assert [p.value for p in facts.points] == [None, None, None]
+    assert facts.slope is None and facts.direction == "нет данных"
+    json.dumps(facts.payload(), allow_nan=False)
+
+
+@pytest.mark.parametrize("slope", [float("nan"), float("inf"), float("-inf")])
+def test_a_non_finite_slope_has_no_direction(slope):
+    assert trend_direction(slope, None) == "нет данных"
+    assert trend_direction(slope, -0.5) == "нет данных"

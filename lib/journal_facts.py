@@ -25,6 +25,7 @@ STATUS_LABELS: dict[str, str] = {
     "bad_request": "неверный запрос (400)",
     "stream_error": "ошибка в потоке",
     "stream_cut": "ответ оборван",
+    "empty": "пустой ответ",
     "unknown": "неизвестная ошибка",
 }
 

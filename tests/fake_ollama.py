@@ -15,7 +15,8 @@ Like the real server, a `keep_alive` string that Go's `time.ParseDuration` rejec
 
 `chat_faults` scripts faults per chat call (None for a normal answer) before `fault` applies.
 `down()` closes the listening socket, so the next connection is refused. Every request body is kept in
-`requests` for assertions; `replies` is a queue of scripted answers (the default answer when empty).
+`requests` for assertions; `replies` is a queue of scripted answers (the default answer when empty; an
+empty string scripts an empty answer); `done_reason` is what the final line reports.
 """
 
 from __future__ import annotations
@@ -66,6 +67,7 @@ class FakeOllama:
         self.load_seconds = 5.0
         self.chunk_delay = 0.0
         self.prompt_eval_count: int | None = None  # None: about one token per 3 characters of the messages
+        self.done_reason = "stop"  # "length": the answer hit num_predict (with an empty reply: all spent thinking)
         self.requests: list[tuple[str, str, Any]] = []  # (method, path, body)
         self._stop = threading.Event()
         self._lock = threading.Lock()
@@ -281,7 +283,8 @@ def _handler(fake: FakeOllama) -> type[BaseHTTPRequestHandler]:
             prompt_tokens = fake.prompt_eval_count if fake.prompt_eval_count is not None else prompt_chars // 3
             final = {
                 "model": body["model"], "created_at": _now(), "message": {"role": "assistant", "content": ""},
-                "done": True, "done_reason": "stop", "total_duration": 2_500_000_000, "load_duration": 500_000_000,
+                "done": True, "done_reason": fake.done_reason, "total_duration": 2_500_000_000,
+                "load_duration": 500_000_000,
                 "prompt_eval_count": prompt_tokens, "prompt_eval_duration": 1_000_000_000,
                 "eval_count": len(pieces), "eval_duration": 1_000_000_000,
             }

@@ -10,6 +10,7 @@ import pytest
 from lib.facts.base import Scope
 from lib.facts.overview import overview_facts
 from lib.journal import calls
+from lib.journal_facts import status_label
 from lib.narration.cache import NarrativeCache
 from lib.narration.service import NarrationService, template_text
 from lib.narration.settings import NarrationSettings
@@ -177,3 +178,29 @@ def test_retry_failing_keeps_the_first_text_folded_with_the_error(fake_ollama, f
     assert narrative.source == "template" and narrative.error.kind == "server"
     assert narrative.model_text == BAD and narrative.failed_check
     assert len(NarrativeCache()) == 0
+
+
+@pytest.mark.parametrize("reply", ["", " \n "])
+def test_empty_answer_is_an_error_with_the_template_and_is_not_cached(fake_ollama, facts, settings, reply):
+    fake_ollama.replies.extend([reply, GOOD])
+    narrative = narrate(facts, settings)
+    assert narrative.source == "template" and narrative.text == template_text(facts)
+    assert narrative.error.kind == "empty" and "пустой ответ" in narrative.error.user_message
+    assert "Сгенерировать заново" in narrative.error.user_message
+    assert not narrative.failed_check  # nothing to fold: there is no model text
+    row = calls().to_dict("records")[0]
+    assert row["status"] == "empty" and status_label(row["status"]) == "пустой ответ"
+    assert len(NarrativeCache()) == 0
+    assert len(fake_ollama.chat_bodies) == 1  # an empty answer is not retried with a stricter prompt
+    assert narrate(facts, settings).text == GOOD  # the next request asks the model again
+
+
+def test_empty_answer_cut_by_num_predict_suggests_a_longer_answer_or_an_instruct_model(fake_ollama, facts):
+    fake_ollama.replies.append("")
+    fake_ollama.done_reason = "length"
+    settings = NarrationSettings(host=fake_ollama.url, model="qwen3:4b", timeout=10, num_predict=128)
+    narrative = narrate(facts, settings)
+    assert narrative.error.kind == "empty"
+    message = narrative.error.user_message
+    assert "num_predict = 128" in message and "«Модель»" in message and "-instruct" in message
+    assert "done_reason=length" in calls().to_dict("records")[0]["error"]

@@ -196,3 +196,17 @@ def test_malformed_ollama_host_in_environment_keeps_the_app_running(monkeypatch)
     assert not at.exception
     assert {m.label: m.value for m in at.metric}["Строк"] == "336\u00a0776"
     assert any("Ollama недоступна" in c.value for c in at.sidebar.caption)
+
+
+def test_empty_answer_shows_the_template_with_a_warning_not_a_blank_panel(fake_ollama, flights, flights_facts):
+    fake_ollama.replies.extend(["", good_reply(flights)])
+    at = run_app()
+    assert not at.exception
+    assert any("пустой ответ" in w for w in texts(at, "warning"))
+    assert escape_markdown(template_text(flights_facts)) in texts(at, "markdown")
+    assert "Проверено чисел: 0 из 0" not in texts(at, "caption")
+    at.run()
+    assert len(fake_ollama.chat_bodies) == 1  # the session keeps what it showed until asked
+    at.button(key="overview_regenerate_button").click().run()
+    assert escape_markdown(good_reply(flights)) in texts(at, "markdown")
+    assert len(fake_ollama.chat_bodies) == 2

@@ -49,6 +49,18 @@ WARNINGS = {
         "Увеличьте предел на странице «Модель»."
     ),
 }
+EMPTY_ANSWER = {
+    "stop": (
+        "Модель вернула пустой ответ, поэтому ниже текст по шаблону. Нажмите «Сгенерировать заново»; "
+        "если так повторяется, выберите другую модель на странице «Модель»."
+    ),
+    "length": (
+        "Модель не написала ни слова: ответ упёрся в предел длины (num_predict = {num_predict}) раньше, "
+        "чем начался текст. Так бывает с «думающими» моделями, которые тратят весь предел на рассуждения. "
+        "Увеличьте num_predict (наибольшую длину ответа) на странице «Модель» или выберите там модель "
+        "с тегом -instruct: она отвечает без рассуждений."
+    ),
+}
 FALLBACK_TEMPLATE = "Текст по сводке сейчас недоступен; все показатели выше посчитаны точно по данным."
 
 
@@ -145,6 +157,14 @@ def answer_warnings(text: str, metrics: CallMetrics | None, settings: NarrationS
     if cjk_present(text):
         warnings.append(WARNINGS["cjk"])
     return warnings
+
+
+def empty_answer_error(metrics: CallMetrics | None, settings: NarrationSettings) -> NarrationError:
+    """A blank answer is a failure, not a text with «0 из 0» numbers checked: it is never cached or shown."""
+    reason = metrics.done_reason if metrics else None
+    message = EMPTY_ANSWER["length" if reason == "length" else "stop"].format(num_predict=settings.num_predict)
+    eval_count = metrics.eval_count if metrics else None
+    return NarrationError(message, kind="empty", detail=f"empty answer: done_reason={reason}, eval_count={eval_count}")
 
 
 def verify(text: str, payload: dict[str, Any]) -> Verdict:
@@ -321,6 +341,8 @@ class NarrationService:
             flight.publish(Event("end", number))
         if stream is not None:
             attempt.text, attempt.metrics = stream.text, stream.metrics
+        if attempt.error is None and not attempt.text.strip():
+            attempt.error = empty_answer_error(attempt.metrics, settings)
         if attempt.error is None:
             attempt.warnings = answer_warnings(attempt.text, attempt.metrics, settings)
             try:

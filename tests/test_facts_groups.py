@@ -6,7 +6,7 @@ import pandas as pd
 import pytest
 
 from lib.facts.base import Scope
-from lib.facts.groups import group_choices, group_facts, label_order
+from lib.facts.groups import dimension_label, group_choices, group_facts, label_order
 
 SCOPE = Scope.of("test:small", "Малый набор")
 
@@ -158,3 +158,21 @@ def test_infinite_measure_values_are_left_out_of_group_statistics():
     assert facts.total == pytest.approx(10 / 3)
     sums = group_facts(frame, SCOPE, dimensions=("g",), measure="v", aggregation="sum")
     assert {row.keys[0]: row.value for row in sums.table} == {"A": 4, "B": 6}
+
+
+def test_column_names_with_at_signs_are_plain_columns_or_split_at_a_date_part():
+    frame = pd.DataFrame({"e@mail": ["a", "b", "a"], "x@month": ["p", "q", "p"],
+                          "d@t": pd.to_datetime(["2024-01-01", "2024-02-01", "2024-02-03"]), "v": [1.0, 2.0, 3.0]})
+    dimensions, _ = group_choices(frame)
+    assert {"e@mail", "x@month", "d@t@month"} <= set(dimensions)
+    # by hand: a → 1 + 3, b → 2; «x@month» is a text column, not a month of «x»; p → 1 + 3, q → 2
+    for name in ("e@mail", "x@month"):
+        facts = group_facts(frame, SCOPE, dimensions=(name,), measure="v", aggregation="sum")
+        assert facts.dimensions == (name,)
+        assert [(row.keys[0], row.value) for row in facts.table] in ([("a", 4), ("b", 2)], [("p", 4), ("q", 2)])
+    by_month = group_facts(frame, SCOPE, dimensions=("d@t@month",), measure="v", aggregation="sum")
+    assert [(row.keys[0], row.value) for row in by_month.table] == [("февраль", 5), ("январь", 1)]
+    assert dimension_label("d@t@month") == "d@t (месяц)"
+    assert dimension_label("e@mail") == "e@mail"
+    assert dimension_label("x@month", frame.columns) == "x@month"
+    assert group_facts(frame, SCOPE, dimensions=("e@mail@month",), measure="v").dimensions == ()

@@ -7,6 +7,7 @@ Exact on all rows; «прочее» is the same aggregation over the rows of eve
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
@@ -150,8 +151,17 @@ def label_order(label: str) -> tuple[int, float | str]:
         return (2, label)
 
 
-def dimension_label(dimension: str) -> str:
-    column, _, part = dimension.partition("@")
+def split_dimension(dimension: str, columns: Iterable[object] = ()) -> tuple[str, str | None]:
+    """(column, date part or None). A column of the frame is always plain, whatever its name holds; else
+    `column@part` is split at the last «@» only when `part` is a known date part."""
+    if dimension in set(columns):
+        return dimension, None
+    column, _, part = dimension.rpartition("@")
+    return (column, part) if column and part in DATE_PARTS else (dimension, None)
+
+
+def dimension_label(dimension: str, columns: Iterable[object] = ()) -> str:
+    column, part = split_dimension(dimension, columns)
     return f"{column} ({DATE_PARTS[part]})" if part else column
 
 
@@ -171,10 +181,17 @@ def _part_labels(values: pd.Series, part: str) -> pd.Series:
 
 def dimension_values(frame: pd.DataFrame, dimension: str) -> pd.Series:
     """Text labels of a dimension for every row; missing becomes «(пусто)»."""
-    column, _, part = dimension.partition("@")
+    column, part = split_dimension(dimension, frame.columns)
     series = frame[column]
     values = _part_labels(series, part) if part else labels(series)
     return values.fillna(EMPTY_LABEL)
+
+
+def _known_dimension(frame: pd.DataFrame, dimension: str) -> bool:
+    column, part = split_dimension(dimension, frame.columns)
+    if column not in frame.columns:
+        return False
+    return part is None or ptypes.is_datetime64_any_dtype(frame[column].dtype)
 
 
 def group_choices(frame: pd.DataFrame) -> tuple[list[str], list[str]]:
@@ -235,7 +252,7 @@ def group_facts(
     Groups with fewer than `min_rows` rows are left out of the ranking (a one-row group would otherwise
     lead by chance) and counted in «прочее»; the table lists them after the ranked ones."""
     min_rows = max(1, int(min_rows))
-    dimensions = tuple(d for d in dimensions if d.partition("@")[0] in frame.columns)[:2]
+    dimensions = tuple(d for d in dimensions if _known_dimension(frame, d))[:2]
     if measure is not None and measure not in frame.columns:
         measure = None
     rows_measure = measure is None

@@ -14,6 +14,8 @@ from lib.facts.base import Scope
 from lib.facts.trends import trend_direction, trend_facts
 from lib.filters import apply_filters
 from lib.fmt import fmt_month
+from lib.narration.templates import template_narrative
+from lib.verify import verify_numbers
 
 SCOPE = Scope.of("test:small", "Малый набор")
 
@@ -221,3 +223,17 @@ def test_only_infinite_values_give_no_trend():
 def test_a_non_finite_slope_has_no_direction(slope):
     assert trend_direction(slope, None) == "нет данных"
     assert trend_direction(slope, -0.5) == "нет данных"
+
+
+def test_the_trend_template_names_partial_months_and_passes_the_verifier(flights):
+    scope = Scope.of(flights.id, flights.name, MARCH_10_TO_NOVEMBER_3)
+    frame = apply_filters(flights.frame, scope.filters)
+    for measure, aggregation in [(None, "count"), ("distance", "sum"), ("arr_delay", "mean")]:
+        facts = trend_facts(frame, scope, "time_hour", measure, aggregation, "month")
+        text = template_narrative(facts)
+        verdict = verify_numbers(text, facts.payload())
+        assert verdict.ok, (text, verdict.summary())
+        assert "(март 2013, неполный)" in text and "(ноябрь 2013, неполный)" in text
+        assert "Неполные периоды (данные или фильтр по дате охватывают их не целиком): март 2013 и ноябрь 2013" in text
+    assert "последний полный период — октябрь 2013" in template_narrative(
+        trend_facts(frame, scope, "time_hour", None, "count", "month"))

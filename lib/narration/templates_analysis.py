@@ -120,6 +120,10 @@ def groups_template(facts: FactSheet) -> str:
     return " ".join(sentences[:6])
 
 
+def _period(item: dict[str, Any]) -> str:
+    return f"{item['период']}, неполный" if item.get("неполный период") else item["период"]
+
+
 @template_for("trends")
 def trends_template(facts: FactSheet) -> str:
     p = facts.payload()
@@ -128,23 +132,35 @@ def trends_template(facts: FactSheet) -> str:
         f"Динамика показателя {quoted(p['показатель'])} ({p['агрегат']}) по столбцу {quoted(p['дата'])}"
         f"{_filtered(p)}, период — {p['период']}: "
         f"{fmt_count(p['периодов'], 'период', 'периода', 'периодов')}.",
-        f"В первом периоде ({first['период']}) значение — {number(first['значение'])}, "
-        f"в последнем ({last['период']}) — {number(last['значение'])}"
+        f"В первом периоде ({_period(first)}) значение — {number(first['значение'])}, "
+        f"в последнем ({_period(last)}) — {number(last['значение'])}"
         if first["значение"] is not None and last["значение"] is not None
-        else f"Ряд начинается периодом {first['период']} и заканчивается периодом {last['период']}",
+        else f"Ряд начинается периодом {_period(first)} и заканчивается периодом {_period(last)}",
     ]
     change = p.get("изменение к предыдущему")
     if change is not None:
         share = p.get("изменение к предыдущему, %")
         sentences[-1] += (f"; изменение к предыдущему периоду — {_signed(change)}"
                           + (f" ({_signed_percent(share)})" if share is not None else ""))
+    last_full = p.get("последний полный период")
+    if last_full:
+        share = last_full.get("изменение к предыдущему, %")
+        sentences[-1] += (f"; последний полный период — {last_full['период']}: {number(last_full['значение'])}, "
+                          f"изменение к предыдущему — {_signed(last_full['изменение к предыдущему'])}"
+                          + (f" ({_signed_percent(share)})" if share is not None else ""))
     sentences[-1] += "."
+    partial = p.get("неполные периоды") or []
+    if partial:
+        counted = p.get("неполные периоды в тренде и сравнениях") == "учтены"
+        sentences.append(f"Неполные периоды (данные или фильтр по дате охватывают их не целиком): {joined(partial)}"
+                         + ("; они учтены в расчёте, но сравнивать их с остальными стоит осторожно."
+                            if counted else "; в тренд, наибольшие и наименьшие значения и изменения они не вошли."))
     best = p.get("наибольшие") or []
     worst = p.get("наименьшие") or []
     if best:
-        text = f"Наибольшее значение — {best[0]['период']}: {number(best[0]['значение'])}"
+        text = f"Наибольшее значение — {_period(best[0])}: {number(best[0]['значение'])}"
         if worst:
-            text += f"; наименьшее — {worst[0]['период']}: {number(worst[0]['значение'])}"
+            text += f"; наименьшее — {_period(worst[0])}: {number(worst[0]['значение'])}"
         sentences.append(text + ".")
     direction = p.get("тренд")
     if p.get("наклон за период") is not None:

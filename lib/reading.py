@@ -55,6 +55,7 @@ _SAMPLE_ROWS = 1000
 _HEADER_SEARCH_ROWS = 30
 _SPACES = "[ \u00a0\u202f]"
 _MISSING_DASHES = frozenset({"-", "—", "–"})
+_FLOAT_DIGITS = 15  # every integer of up to 15 digits is exact in float64
 
 # Numbers: optional minus (ASCII or U+2212), digits grouped by spaces/NBSP, decimal part, exponent.
 # A leading zero before more digits (`007`, `01.02`) marks a code, not a number.
@@ -476,11 +477,14 @@ def _as_number(series: pd.Series, decimal: str) -> pd.Series | None:
         return None
     cleaned = values.str.replace(_SPACES, "", regex=True).str.replace("−", "-", regex=False)
     cleaned = cleaned.str.replace(",", "." if decimal == "," else "", regex=False)
-    if len(values) == len(series) and cleaned.str.fullmatch(r"-?\d+").all():
-        try:
-            return cleaned.astype("int64").reindex(series.index)
-        except (OverflowError, ValueError):
-            pass  # beyond int64: keep as float like pandas does
+    if cleaned.str.fullmatch(r"-?\d+").all():
+        if len(values) == len(series):
+            try:
+                return cleaned.astype("int64").reindex(series.index)
+            except (OverflowError, ValueError):
+                return None  # beyond int64 (20-digit account numbers): float would merge them, keep text
+        if cleaned.str.lstrip("-").str.len().gt(_FLOAT_DIGITS).any():
+            return None  # with gaps the column would be float, which cannot tell such integers apart
     return cleaned.astype("float64").reindex(series.index)
 
 

@@ -213,6 +213,24 @@ def test_xlsx_integers_beyond_int64_become_floats_and_times_text():
     pd.testing.assert_frame_equal(table.frame, expected)
 
 
+def test_twenty_digit_account_numbers_stay_text_and_distinct():
+    data = "Клиент;Счёт\nА;40702810000000000001\nБ;40702810000000000002\n".encode("cp1251")
+    table = read_table(data, "a.csv")
+    expected = pd.DataFrame({"Клиент": text("А", "Б"), "Счёт": text("40702810000000000001", "40702810000000000002")})
+    pd.testing.assert_frame_equal(table.frame, expected)
+    assert table.detected.numeric_columns == ()
+
+
+def test_long_integers_with_gaps_stay_text_but_int64_ones_stay_numbers():
+    gapped = read_table(b"a;b\nx;1234567890123456\ny;\nz;7\n", "g.csv")
+    pd.testing.assert_series_equal(gapped.frame["b"], text("1234567890123456", None, "7"), check_names=False)
+    exact = read_table(b"a;b\nx;4070281000000000001\ny;2\n", "e.csv")
+    pd.testing.assert_series_equal(exact.frame["b"], pd.Series([4070281000000000001, 2], dtype="int64"),
+                                   check_names=False)
+    short = read_table(b"a;b\nx;123456789012345\ny;\n", "s.csv")
+    pd.testing.assert_series_equal(short.frame["b"], pd.Series([123456789012345.0, np.nan]), check_names=False)
+
+
 def test_old_mac_line_endings():
     table = read_table(b"a;b\r1;2\r3;4\r", "mac.csv")
     expected = pd.DataFrame({"a": pd.Series([1, 3], dtype="int64"), "b": pd.Series([2, 4], dtype="int64")})

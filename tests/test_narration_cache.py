@@ -8,6 +8,7 @@ import pytest
 
 from lib.facts.base import Scope
 from lib.facts.overview import overview_facts
+from lib.journal import calls
 from lib.narration.cache import NarrativeCache, SingleFlight, cache_key
 from lib.narration.service import NarrationService
 from lib.narration.settings import NarrationSettings
@@ -117,6 +118,33 @@ def test_force_regenerates_and_replaces_the_cached_text(fake_ollama, small_frame
     assert forced.text == "Второй вариант без чисел."
     assert service.narrate(overview(small_frame), TASK, "overview", settings).text == "Второй вариант без чисел."
     assert len(fake_ollama.chat_bodies) == 2
+
+
+def test_force_sends_another_seed_so_the_model_can_write_another_text(fake_ollama, small_frame):
+    """A real Ollama answers a byte-identical request (same prompt, options and seed 42) with the same text."""
+    settings = NarrationSettings(host=fake_ollama.url, model="qwen2.5:3b", seed=42)
+    service = NarrationService()
+    service.narrate(overview(small_frame), TASK, "overview", settings)
+    service.narrate(overview(small_frame), TASK, "overview", settings, force=True)
+    service.narrate(overview(small_frame), TASK, "overview", settings, force=True)
+    first, forced, again = fake_ollama.chat_bodies
+    assert first["options"]["seed"] == 42
+    assert forced["options"]["seed"] != 42 and again["options"]["seed"] != forced["options"]["seed"]
+    assert 0 <= forced["options"]["seed"] < 2**31
+    others = {k: v for k, v in first["options"].items() if k != "seed"}
+    assert {k: v for k, v in forced["options"].items() if k != "seed"} == others
+    assert forced["messages"] == first["messages"]
+    journalled = [row["options"]["seed"] for row in calls().sort_values("id").to_dict("records")]
+    assert journalled == [42, forced["options"]["seed"], again["options"]["seed"]]  # the seed actually sent
+
+
+def test_force_on_a_random_seed_setting_still_sends_a_seed(fake_ollama, small_frame):
+    settings = NarrationSettings(host=fake_ollama.url, model="qwen2.5:3b", seed=None)
+    service = NarrationService()
+    service.narrate(overview(small_frame), TASK, "overview", settings)
+    service.narrate(overview(small_frame), TASK, "overview", settings, force=True)
+    first, forced = fake_ollama.chat_bodies
+    assert "seed" not in first["options"] and isinstance(forced["options"]["seed"], int)
 
 
 def test_concurrent_sessions_asking_the_same_key_make_one_call(fake_ollama, small_frame):

@@ -16,6 +16,7 @@ from __future__ import annotations
 import hashlib
 import logging
 import re
+import secrets
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
@@ -34,6 +35,7 @@ log = logging.getLogger(__name__)
 
 CJK = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af\uf900-\ufaff\uff00-\uffef]")
 TRUNCATION_SHARE = 0.9  # prompt_eval_count at or above this share of num_ctx: the sheet may have been cut
+SEED_LIMIT = 2**31 - 1  # the «Модель» page offers seeds 0 … 2**31 - 1
 
 WARNINGS = {
     "truncated": (
@@ -81,6 +83,7 @@ class Attempt:
     verdict: Verdict | None = None
     error: NarrationError | None = None
     warnings: list[str] = field(default_factory=list)
+    options: dict[str, Any] | None = None  # as sent, when they differ from the settings' (a regenerate's seed)
 
     @property
     def verified(self) -> bool:
@@ -165,6 +168,21 @@ def empty_answer_error(metrics: CallMetrics | None, settings: NarrationSettings)
     message = EMPTY_ANSWER["length" if reason == "length" else "stop"].format(num_predict=settings.num_predict)
     eval_count = metrics.eval_count if metrics else None
     return NarrationError(message, kind="empty", detail=f"empty answer: done_reason={reason}, eval_count={eval_count}")
+
+
+def fresh_seed(previous: int | None) -> int:
+    """A seed for «Сгенерировать заново»: with the same prompt, options and seed Ollama writes the same text."""
+    seed = secrets.randbelow(SEED_LIMIT)
+    return (seed + 1) % SEED_LIMIT if seed == previous else seed
+
+
+def request_options(settings: NarrationSettings, *, force: bool) -> dict[str, Any]:
+    """The options sent: the settings' own, with a new seed when the user asked for a new text. The result is
+    still cached under the settings' key, so the page shows it until the next regenerate."""
+    options = settings.options()
+    if force:
+        options["seed"] = fresh_seed(settings.seed)
+    return options
 
 
 def verify(text: str, payload: dict[str, Any]) -> Verdict:
@@ -299,14 +317,15 @@ class NarrationService:
             self._record(Attempt(1, Prompt(messages=[], payload={}, task=task), error=error), facts, page, settings)
             return Narrative(template_text(facts), "template", settings.model, error=error)
 
-        first = self._attempt(flight, gateway, prompt, 1, facts, page, settings)
+        options = request_options(settings, force=force)
+        first = self._attempt(flight, gateway, prompt, 1, facts, page, settings, options)
         attempts = [first]
         final = first
         if first.error is None and first.verdict is not None and not first.verdict.ok:
             bad = list(dict.fromkeys(check.claim.raw for check in first.verdict.unsupported))
             stricter = build_prompt(facts, task, settings.system_prompt, num_ctx=settings.num_ctx,
                                     num_predict=settings.num_predict, bad_numbers=bad, payload=prompt.payload)
-            final = self._attempt(flight, gateway, stricter, 2, facts, page, settings)
+            final = self._attempt(flight, gateway, stricter, 2, facts, page, settings, options)
             attempts.append(final)
 
         if final.verified:
@@ -324,12 +343,12 @@ class NarrationService:
         return narrative
 
     def _attempt(self, flight: Flight, gateway: OllamaGateway, prompt: Prompt, number: int, facts: FactSheet,
-                 page: str, settings: NarrationSettings) -> Attempt:
-        attempt = Attempt(number, prompt)
+                 page: str, settings: NarrationSettings, options: dict[str, Any]) -> Attempt:
+        attempt = Attempt(number, prompt, options=options)
         flight.publish(Event("attempt", number))
         stream = None
         try:
-            stream = gateway.chat_stream(settings.model, prompt.messages, options=settings.options(),
+            stream = gateway.chat_stream(settings.model, prompt.messages, options=options,
                                          keep_alive=settings.keep_alive, think=False)
             for chunk in stream:
                 flight.publish(Event("chunk", chunk))
@@ -358,7 +377,7 @@ class NarrationService:
         metrics = attempt.metrics or CallMetrics()
         prompt = attempt.prompt
         return record(
-            page=page, model=settings.model, options=settings.options(),
+            page=page, model=settings.model, options=attempt.options or settings.options(),
             system_prompt_hash=_hash(settings.system_prompt), prompt_hash=prompt.hash(),
             prompt_chars=prompt.chars, prompt_tokens=metrics.prompt_eval_count, messages=prompt.messages,
             response=attempt.text, status="ok" if attempt.error is None else attempt.error.kind,

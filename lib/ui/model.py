@@ -353,7 +353,8 @@ def settings_form(settings: NarrationSettings) -> None:
         right.number_input("num_predict", 16, 8192, step=16, key=key("num_predict"),
                            help="Наибольшая длина ответа в токенах.")
         left.checkbox("Фиксированный seed", key=key("fixed_seed"),
-                      help="Одинаковые факты и настройки дают одинаковый текст.")
+                      help="Одинаковые факты и настройки дают одинаковый текст; "
+                           "«Сгенерировать заново» пробует другой seed.")
         middle.number_input("seed", 0, 2**31 - 1, step=1, key=key("seed"))
         saved = st.form_submit_button("Сохранить настройки", type="primary")
     state = st.session_state

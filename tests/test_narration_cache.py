@@ -184,3 +184,34 @@ def test_a_changed_payload_of_the_same_sheet_misses_the_cache(fake_ollama, small
     original = OverviewFacts.payload
     monkeypatch.setattr(OverviewFacts, "payload", lambda self: {**original(self), "новый ключ": 1})
     assert service.key(overview(small_frame), TASK, settings) != before
+
+
+def test_sessions_arriving_at_once_share_one_service(monkeypatch):
+    """Two services would mean two single-flight registries, and two model calls for one key."""
+    import time
+
+    from lib.narration import service as module
+
+    built = []
+
+    class SlowService(NarrationService):
+        def __init__(self) -> None:
+            built.append(self)
+            time.sleep(0.05)  # widen the window between the check and the assignment
+            super().__init__()
+
+    monkeypatch.setattr(module, "_service", None)
+    monkeypatch.setattr(module, "NarrationService", SlowService)
+    barrier = threading.Barrier(4)
+    got = []
+
+    def session():
+        barrier.wait()
+        got.append(module.narration_service())
+
+    threads = [threading.Thread(target=session) for _ in range(4)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(10)
+    assert len(built) == 1 and len(got) == 4 and all(s is built[0] for s in got)

@@ -17,6 +17,7 @@ import hashlib
 import logging
 import re
 import secrets
+import threading
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
@@ -408,11 +409,14 @@ class NarrationService:
 
 
 _service: NarrationService | None = None
+_service_lock = threading.Lock()
 
 
 def narration_service() -> NarrationService:
-    """The process-wide service: one single-flight registry shared by every session."""
+    """The process-wide service: one single-flight registry shared by every session. Created under a lock:
+    two sessions arriving at once must not get two registries (and call the model twice for one key)."""
     global _service
-    if _service is None:
-        _service = NarrationService()
-    return _service
+    with _service_lock:
+        if _service is None:
+            _service = NarrationService()
+        return _service

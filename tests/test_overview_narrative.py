@@ -108,6 +108,7 @@ def test_failed_check_shows_template_and_folds_the_model_text(fake_ollama, fligh
     folded_text = " ".join(m.value for m in folded.markdown)
     assert ":red-background[123 457]" in folded_text
     assert "ближайший факт" in folded_text
+    assert any("Модель дважды написала числа" in c.value for c in folded.caption)
     assert any(c.startswith("Проверено чисел:") and "текст по шаблону" in c for c in texts(at, "caption"))
     assert len(fake_ollama.chat_bodies) == 2
 
@@ -210,3 +211,16 @@ def test_empty_answer_shows_the_template_with_a_warning_not_a_blank_panel(fake_o
     at.button(key="overview_regenerate_button").click().run()
     assert escape_markdown(good_reply(flights)) in texts(at, "markdown")
     assert len(fake_ollama.chat_bodies) == 2
+
+
+def test_failed_check_with_a_failing_retry_does_not_say_twice(fake_ollama, flights, flights_facts):
+    fake_ollama.replies.append("В наборе 123 457 строк.")
+    fake_ollama.chat_faults.extend([None, "http_500"])  # the stricter retry meets a server error
+    at = run_app()
+    assert not at.exception
+    assert any("внутренней ошибке" in w for w in texts(at, "warning"))
+    assert escape_markdown(template_text(flights_facts)) in texts(at, "markdown")
+    (folded,) = [e for e in at.expander if e.label == "Текст модели не прошёл проверку"]
+    notes = " ".join(c.value for c in folded.caption)
+    assert "повторная попытка не удалась" in notes and "дважды" not in notes
+    assert ":red-background[123 457]" in " ".join(m.value for m in folded.markdown)

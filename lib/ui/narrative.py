@@ -31,10 +31,16 @@ UNAVAILABLE = (
 )
 RETRYING = "В тексте нашлись числа, которых нет в сводке. Пишу текст заново, со строгим указанием…"
 FAILED_CHECK = "Текст модели не прошёл проверку"
-FAILED_CHECK_NOTE = (
-    "Модель дважды написала числа, которых нет в сводке, поэтому выше показан текст по шаблону. "
-    "Числа, не найденные в сводке, выделены."
-)
+FAILED_CHECK_NOTES = {
+    "twice": (
+        "Модель дважды написала числа, которых нет в сводке, поэтому выше показан текст по шаблону. "
+        "Числа, не найденные в сводке, выделены."
+    ),
+    "retry_failed": (
+        "Модель написала числа, которых нет в сводке, а повторная попытка не удалась (причина — в сообщении "
+        "выше), поэтому выше показан текст по шаблону. Числа, не найденные в сводке, выделены."
+    ),
+}
 
 
 def current_settings() -> NarrationSettings:
@@ -128,6 +134,12 @@ def _unsupported_list(verdict) -> str:
     return "\n".join(lines)
 
 
+def failed_check_note(narrative: Narrative) -> str:
+    """«дважды» only when both attempts were checked: a retry that ended in an error has no verdict."""
+    checked = sum(1 for attempt in narrative.attempts if attempt.verdict is not None)
+    return FAILED_CHECK_NOTES["twice" if checked >= 2 else "retry_failed"]
+
+
 def _what_the_model_saw(narrative: Narrative) -> None:
     if not narrative.messages:
         return
@@ -165,7 +177,7 @@ def _render(narrative: Narrative, facts: FactSheet, settings: NarrationSettings,
             st.caption("Текст по шаблону")
         if narrative.failed_check:
             with st.expander(FAILED_CHECK):
-                st.caption(FAILED_CHECK_NOTE)
+                st.caption(failed_check_note(narrative))
                 st.markdown(narrative.verdict.highlighted_markdown())
                 st.caption(narrative.verdict.summary())
                 st.markdown(_unsupported_list(narrative.verdict))

@@ -27,8 +27,9 @@ aggregations = ROW_AGGREGATIONS if measure is None else tuple(AGGREGATIONS)
 aggregation = right.selectbox("Агрегат", aggregations, format_func=AGGREGATIONS.get,
                               key="groups_aggregation_rows" if measure is None else "groups_aggregation_measure")
 min_rows = st.number_input("Не меньше строк в группе", min_value=1, value=1, step=1, key="groups_min_rows",
-                           help="Группы, где строк меньше, не попадают в рейтинг лидеров и аутсайдеров "
-                                "и учитываются в «прочем»: одна-две строки могут случайно оказаться первыми.")
+                           help="Группы, где строк меньше (а для показателя — заполненных значений его), "
+                                "не попадают в рейтинг лидеров и аутсайдеров и учитываются в «прочем»: "
+                                "одно-два значения могут случайно оказаться первыми.")
 if not dimensions:
     st.info("Выберите хотя бы один столбец для группировки.")
     st.stop()
@@ -36,7 +37,8 @@ if not dimensions:
 facts = facts_for(group_facts, dimensions=tuple(dimensions), measure=measure, aggregation=aggregation,
                   min_rows=int(min_rows))
 if facts.small_groups and facts.is_empty:
-    st.info(f"Во всех группах меньше {fmt_int(facts.min_rows)} строк. Уменьшите порог «Не меньше строк в группе».")
+    st.info(f"Во всех группах меньше {fmt_int(facts.min_rows)} {facts.size_unit}. "
+            "Уменьшите порог «Не меньше строк в группе».")
     st.stop()
 stop_if_empty(facts, "Ни в одной группе нет значений показателя: выберите другой показатель.")
 
@@ -45,7 +47,7 @@ if (heatmap := group_heatmap(facts)) is not None:
     st.plotly_chart(heatmap, width="stretch")
 st.caption(f"Групп: {fmt_int(facts.groups)}; по всем строкам — {group_value(facts, facts.total)}.")
 if facts.small_groups:
-    st.caption(f"Ещё групп меньше {fmt_int(facts.min_rows)} строк: {fmt_int(facts.small_groups)} — "
+    st.caption(f"Ещё групп меньше {fmt_int(facts.min_rows)} {facts.size_unit}: {fmt_int(facts.small_groups)} — "
                "они не в рейтинге, в таблице стоят в конце и учтены в «прочем».")
 st.dataframe(group_table(facts), hide_index=True, width="stretch")
 if facts.groups > len(facts.table):

@@ -128,12 +128,34 @@ def test_labels_sort_in_calendar_then_numeric_then_text_order():
 
 
 def test_small_groups_stay_out_of_the_ranking_and_count_in_other(small_frame):
-    # mean sales by city: Омск 90 (1 valued row of 2), (пусто) 60 (1 row), Москва 54 (5), Казань 45 (2)
+    # mean sales by city: Омск 90 (1 filled value in 2 rows), (пусто) 60 (1), Москва 54 (5), Казань 45 (2)
     facts = group_facts(small_frame, SCOPE, dimensions=("city",), measure="sales", aggregation="mean", min_rows=2)
+    assert facts.small_groups == 2 and facts.groups == 2
+    assert [r.keys[0] for r in facts.table] == ["Москва", "Казань", "Омск", "(пусто)"]
+    assert [(r.rows, r.values) for r in facts.table] == [(5, 5), (2, 2), (2, 1), (1, 1)]
+    assert facts.leaders[0].keys == ("Москва",) and facts.outsiders[0].keys == ("Казань",)
+    assert facts.payload()["не в рейтинге"] == {"групп": 2, "меньше значений показателя, чем": 2}
+
+
+def test_row_count_groups_are_sized_by_rows(small_frame):
+    # rows by city: Москва 5, Казань 2, Омск 2 (one without sales), (пусто) 1
+    facts = group_facts(small_frame, SCOPE, dimensions=("city",), min_rows=2)
     assert facts.small_groups == 1 and facts.groups == 3
-    assert [r.keys[0] for r in facts.table] == ["Омск", "Москва", "Казань", "(пусто)"]
-    assert facts.leaders[0].keys == ("Омск",) and facts.outsiders[0].keys == ("Казань",)
+    assert [(r.keys[0], r.rows, r.values) for r in facts.table] == [
+        ("Москва", 5, None), ("Казань", 2, None), ("Омск", 2, None), ("(пусто)", 1, None)]
     assert facts.payload()["не в рейтинге"] == {"групп": 1, "меньше строк, чем": 2}
+
+
+def test_a_group_of_many_rows_but_one_value_does_not_lead():
+    frame = pd.DataFrame({"g": ["A"] * 50 + ["B"] * 50, "v": [1000.0] + [float("nan")] * 49 + [10.0] * 50})
+    facts = group_facts(frame, SCOPE, dimensions=("g",), measure="v", aggregation="mean", min_rows=20)
+    # A has 50 rows but one value (1000); B has 50 values of 10
+    assert [r.keys for r in facts.leaders] == [("B",)]
+    assert (facts.groups, facts.small_groups) == (1, 1)
+    assert (facts.other.keys, facts.other.value, facts.other.rows, facts.other.values) == (("прочее",), 1000, 50, 1)
+    payload = facts.payload()
+    assert payload["прочее"]["строк"] == 50 and payload["прочее"]["значений показателя"] == 1
+    assert payload["наибольшие"] == [{"группа": "B", "значение": 10, "строк": 50}]
 
 
 def test_small_groups_fall_into_other_with_their_rows():

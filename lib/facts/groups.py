@@ -56,10 +56,16 @@ class GroupRow:
     keys: tuple[str, ...]
     value: float | None
     rows: int
+    values: int | None = None  # filled values of the measure; None when the measure is the row count
 
     @property
     def label(self) -> str:
         return " · ".join(self.keys)
+
+    @property
+    def size(self) -> int:
+        """What the minimum group size is checked against: filled measure values, else rows."""
+        return self.rows if self.values is None else self.values
 
 
 @dataclass(frozen=True)
@@ -76,7 +82,7 @@ class GroupFacts(FactSheet):
     top: tuple[GroupRow, ...] = ()  # the chart's bars
     other: GroupRow | None = None  # all groups outside `top` together
     other_groups: int = 0
-    min_rows: int = 1  # groups with fewer rows are not ranked; they count in «прочее»
+    min_rows: int = 1  # groups with fewer rows (filled measure values) are not ranked; they count in «прочее»
     small_groups: int = 0
     leaders: tuple[GroupRow, ...] = ()
     outsiders: tuple[GroupRow, ...] = ()  # smallest value first
@@ -95,11 +101,19 @@ class GroupFacts(FactSheet):
     def measure_label(self) -> str:
         return self.measure or ROWS_MEASURE
 
+    @property
+    def size_unit(self) -> str:
+        """What `min_rows` counts, in the genitive plural: rows, or filled values of the measure."""
+        return "строк" if self.measure is None else "значений показателя"
+
     def payload(self) -> dict[str, Any]:
         value_key = self.value_key
 
         def item(row: GroupRow) -> dict[str, Any]:
-            return {"группа": row.label, value_key: self._shown(row.value), "строк": row.rows}
+            shown = {"группа": row.label, value_key: self._shown(row.value), "строк": row.rows}
+            if row.values is not None and row.values != row.rows:
+                shown["значений показателя"] = row.values
+            return shown
 
         payload: dict[str, Any] = {
             "набор": self.dataset_name,
@@ -125,7 +139,7 @@ class GroupFacts(FactSheet):
             payload["прочее"] = {"групп": self.other_groups, **item(self.other)}
             del payload["прочее"]["группа"]
         if self.small_groups:
-            payload["не в рейтинге"] = {"групп": self.small_groups, "меньше строк, чем": self.min_rows}
+            payload["не в рейтинге"] = {"групп": self.small_groups, f"меньше {self.size_unit}, чем": self.min_rows}
         return payload
 
     @property
@@ -225,7 +239,8 @@ def _aggregate(values: pd.Series, keys: list[pd.Series], aggregation: str, rows_
         result = grouped.sum()
     else:
         result = grouped.agg(aggregation)
-    return pd.DataFrame({"value": result.astype("float64"), "rows": sizes})
+    filled = sizes if rows_measure else grouped.count()
+    return pd.DataFrame({"value": result.astype("float64"), "rows": sizes, "values": filled})
 
 
 def _overall(values: pd.Series, aggregation: str, rows_measure: bool) -> float | None:
@@ -249,8 +264,9 @@ def group_facts(
 ) -> GroupFacts:
     """`aggregation` of `measure` (rows when None) per value of one or two `dimensions`, over all rows.
 
-    Groups with fewer than `min_rows` rows are left out of the ranking (a one-row group would otherwise
-    lead by chance) and counted in «прочее»; the table lists them after the ranked ones."""
+    Groups with fewer than `min_rows` rows — for a measure, filled values of it — are left out of the ranking
+    (a one-value group would otherwise lead by chance) and counted in «прочее»; the table lists them after
+    the ranked ones."""
     min_rows = max(1, int(min_rows))
     dimensions = tuple(d for d in dimensions if _known_dimension(frame, d))[:2]
     if measure is not None and measure not in frame.columns:
@@ -278,11 +294,12 @@ def group_facts(
         total = 1.0 if total else None
     table = table.dropna(subset=["value"]).sort_values(["value", "rows"], ascending=[False, False], kind="stable")
     groups = [
-        GroupRow(tuple(str(k) for k in (key if isinstance(key, tuple) else (key,))), float(v), int(n))
-        for key, v, n in zip(table.index, table["value"], table["rows"], strict=True)
+        GroupRow(tuple(str(k) for k in (key if isinstance(key, tuple) else (key,))), float(v), int(n),
+                 None if rows_measure else int(m))
+        for key, v, n, m in zip(table.index, table["value"], table["rows"], table["values"], strict=True)
     ]
-    ranked = [g for g in groups if g.rows >= min_rows]
-    small = [g for g in groups if g.rows < min_rows]
+    ranked = [g for g in groups if g.size >= min_rows]
+    small = [g for g in groups if g.size < min_rows]
     if not ranked:
         return GroupFacts(**base, total=total, small_groups=len(small))
     top, rest = ranked[:top_n], ranked[top_n:] + small
@@ -294,7 +311,8 @@ def group_facts(
         value = _overall(rest_values, aggregation, rows_measure)
         if aggregation == "share" and value is not None and total:
             value = value / _overall(values, aggregation, rows_measure)
-        other = GroupRow((OTHER_LABEL,), value, int(len(rest_values)))
+        other = GroupRow((OTHER_LABEL,), value, int(len(rest_values)),
+                         None if rows_measure else int(rest_values.count()))
     k = min(3, len(ranked) // 2)
     leaders = tuple(ranked[: max(k, 1)])
     outsiders = tuple(reversed(ranked[-k:])) if k else ()

@@ -318,6 +318,22 @@ def distinct_values(path: Path | None = None) -> dict[str, list[str]]:
         }
 
 
+def load_choices(path: Path | None = None) -> tuple[dict[str, list[str]] | None, str | None]:
+    """`distinct_values` for the «Журнал» page: the values, or None and the Russian message to show."""
+    try:
+        return distinct_values(path), None
+    except JournalError as exc:
+        return None, exc.user_message
+
+
+def load_calls(path: Path | None = None, **filters: Any) -> tuple[pd.DataFrame | None, str | None]:
+    """`calls(**filters)` for the «Журнал» page: the frame, or None and the Russian message to show."""
+    try:
+        return calls(path, **filters), None
+    except JournalError as exc:
+        return None, exc.user_message
+
+
 def calls_csv(frame: pd.DataFrame) -> bytes:
     """The frame as CSV in UTF-8 with a BOM (so Excel in a Russian locale opens it right); JSON columns as JSON."""
     out = frame.copy()

@@ -1,9 +1,8 @@
 import streamlit as st
 
 from lib.charts.journal import latency_chart, speed_chart, status_chart
-from lib.errors import SvodkaError
 from lib.fmt import fmt_int, fmt_num
-from lib.journal import calls, calls_csv, distinct_values
+from lib.journal import calls_csv, load_calls, load_choices
 from lib.journal_facts import (
     PERIODS,
     fmt_seconds,
@@ -20,10 +19,9 @@ LIMIT = 5000
 st.title("Журнал")
 st.caption("Каждое обращение к модели: когда, с какой страницы, сколько ждали и чем закончилось.")
 
-try:
-    choices = distinct_values()
-except SvodkaError as exc:
-    st.error(exc.user_message)
+choices, problem = load_choices()
+if problem:
+    st.error(problem)
     st.stop()
 
 if not choices["status"]:
@@ -42,7 +40,10 @@ model = model_col.selectbox("Модель", [None, *choices["model"]], format_fu
 status = status_col.selectbox("Статус", [None, *choices["status"]], format_func=lambda s: status_label(s or "Все"),
                               key="journal_status")
 
-frame = calls(since=period_start(period), page=page, model=model, status=status, limit=LIMIT)
+frame, problem = load_calls(since=period_start(period), page=page, model=model, status=status, limit=LIMIT)
+if problem:
+    st.error(problem)
+    st.stop()
 if frame.empty:
     st.info("Под выбранные фильтры не попал ни один вызов. Расширьте период или выберите «Все».")
     st.stop()

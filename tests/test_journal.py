@@ -270,6 +270,25 @@ def test_unwritable_journal_raises_russian_journal_error(tmp_path: Path) -> None
     assert "SVODKA_STATE_DIR" in caught.value.user_message
 
 
+def test_page_readers_return_the_russian_message_instead_of_raising(tmp_path: Path) -> None:
+    blocker = tmp_path / "file"
+    blocker.write_text("not a directory")
+    for value, message in (journal.load_choices(blocker / "journal.sqlite"),
+                           journal.load_calls(blocker / "journal.sqlite", status="ok", limit=10)):
+        assert value is None
+        assert "Журнал вызовов недоступен" in message and "SVODKA_STATE_DIR" in message
+
+
+def test_page_readers_pass_filters_through_and_give_no_message(tmp_path: Path) -> None:
+    path = tmp_path / "journal.sqlite"
+    record_call(make_record(), path)
+    record_call(make_record(status="timeout"), path)
+    choices, message = journal.load_choices(path)
+    assert message is None and choices["status"] == ["ok", "timeout"]
+    frame, message = journal.load_calls(path, status="timeout")
+    assert message is None and list(frame["status"]) == ["timeout"]
+
+
 def test_corrupt_journal_file_raises_journal_error(tmp_path: Path) -> None:
     path = tmp_path / "journal.sqlite"
     path.write_bytes(b"this is not a database" * 100)

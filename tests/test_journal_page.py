@@ -96,3 +96,18 @@ def test_broken_journal_shows_russian_error_not_traceback(state_dir: Path) -> No
     (state_dir / "journal.sqlite").write_bytes(b"garbage" * 200)
     at = run_page()
     assert "Журнал вызовов недоступен" in at.error[0].value
+
+
+def test_journal_failing_after_the_filters_shows_russian_error_not_traceback(monkeypatch) -> None:
+    """The filter values were read, then the calls query meets a broken journal (another process, a full disk)."""
+    from lib import journal
+
+    record()
+
+    def broken(*args, **kwargs):
+        raise journal.JournalError(journal.JOURNAL_UNAVAILABLE.format(path="journal.sqlite"), detail="disk I/O error")
+
+    monkeypatch.setattr(journal, "calls", broken)
+    at = run_page()
+    assert "Журнал вызовов недоступен" in at.error[0].value
+    assert not at.dataframe and not at.get("plotly_chart")

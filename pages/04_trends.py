@@ -28,6 +28,13 @@ facts = facts_for(trend_facts, date_column=date_column, measure=measure, aggrega
 stop_if_empty(facts, f"В столбце «{date_column}» нет ни одной даты.")
 
 st.plotly_chart(trend_chart(facts), width="stretch")
+if facts.partial_periods:
+    st.caption(
+        f"Неполные периоды: {', '.join(facts.partial_periods)} — данные или фильтр по дате охватывают их "
+        "не целиком (на графике — полые точки). "
+        + ("В тренд, наибольшие и наименьшие значения и изменения к предыдущему периоду они не входят."
+           if facts.partial_excluded else "Значения за них посчитаны по имеющимся строкам и в тренде учтены.")
+    )
 if facts.gaps:
     st.warning(f"Периодов без строк: {fmt_int(len(facts.gaps))} — например, {', '.join(facts.gaps[:5])}.")
 st.plotly_chart(change_chart(facts), width="stretch")

@@ -5,11 +5,14 @@ from __future__ import annotations
 import calendar
 import datetime as dt
 import json
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
 import pytest
+from streamlit.testing.v1 import AppTest
 
+from lib.charts.trends import trend_chart
 from lib.facts.base import Scope
 from lib.facts.trends import trend_direction, trend_facts
 from lib.filters import apply_filters
@@ -237,3 +240,25 @@ def test_the_trend_template_names_partial_months_and_passes_the_verifier(flights
         assert "Неполные периоды (данные или фильтр по дате охватывают их не целиком): март 2013 и ноябрь 2013" in text
     assert "последний полный период — октябрь 2013" in template_narrative(
         trend_facts(frame, scope, "time_hour", None, "count", "month"))
+
+
+def test_the_chart_draws_partial_months_hollow(flights):
+    scope = Scope.of(flights.id, flights.name, MARCH_10_TO_NOVEMBER_3)
+    facts = trend_facts(apply_filters(flights.frame, scope.filters), scope, "time_hour", None, "count", "month")
+    figure = trend_chart(facts)
+    line = figure.data[0]
+    assert list(line.marker.symbol) == ["circle-open"] + ["circle"] * 7 + ["circle-open"]
+    marked = next(trace for trace in figure.data if trace.name == "неполный период")
+    assert list(marked.x) == ["март 2013", "ноябрь 2013"]
+    assert list(marked.y) == [facts.points[0].value, facts.points[-1].value]
+    assert "не входит в тренд" in marked.hovertemplate
+
+
+def test_the_page_caption_names_the_partial_months():
+    at = AppTest.from_file(str(Path(__file__).resolve().parent.parent / "streamlit_app.py"), default_timeout=120)
+    at.run()
+    at.session_state["filters"] = MARCH_10_TO_NOVEMBER_3
+    at.switch_page("pages/04_trends.py").run()
+    assert not at.exception
+    captions = [c.value for c in at.caption]
+    assert any(c.startswith("Неполные периоды: март 2013, ноябрь 2013 — ") and "не входят" in c for c in captions)

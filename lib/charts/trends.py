@@ -1,4 +1,5 @@
-"""Charts of the «Динамика» page: the series with its rolling mean and gaps, and period changes."""
+"""Charts of the «Динамика» page: the series with its rolling mean, gaps and partial periods (hollow
+markers), and period changes."""
 
 from __future__ import annotations
 
@@ -22,6 +23,7 @@ def trend_chart(facts: TrendFacts) -> go.Figure:
     fig.add_trace(go.Scatter(
         x=x, y=[p.value for p in facts.points], mode="lines+markers", name=value_title(facts),
         line={"color": BAR}, customdata=[p.rows for p in facts.points],
+        marker={"symbol": ["circle-open" if p.partial else "circle" for p in facts.points]},
         hovertemplate="%{x}: %{y:,.2~f} (строк: %{customdata:,d})<extra></extra>",
     ))
     fig.add_trace(go.Scatter(
@@ -33,6 +35,14 @@ def trend_chart(facts: TrendFacts) -> go.Figure:
         fig.add_trace(go.Scatter(
             x=[p.label for p in gaps], y=[0] * len(gaps), mode="markers", name="нет строк",
             marker={"color": OUTLIER, "symbol": "x", "size": 9}, hovertemplate="%{x}: нет строк<extra></extra>",
+        ))
+    partial = [p for p in facts.points if p.partial and p.value is not None]
+    if partial:
+        note = "не входит в тренд" if facts.partial_excluded else "данные не за весь период"
+        fig.add_trace(go.Scatter(
+            x=[p.label for p in partial], y=[p.value for p in partial], mode="markers", name="неполный период",
+            marker={"color": "white", "symbol": "circle", "size": 11, "line": {"color": BAR, "width": 2}},
+            hovertemplate=f"%{{x}}: %{{y:,.2~f}} — неполный период, {note}<extra></extra>",
         ))
     fig.update_layout(showlegend=True, legend={"orientation": "h", "y": -0.2})
     russian_layout(fig, title=f"{value_title(facts)} по периодам ({PERIODS[facts.period]})",

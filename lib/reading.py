@@ -66,6 +66,7 @@ _NUMBER = {
 }
 _COMMA_FRACTION = re.compile(r"[-−]?\d[\d \u00a0\u202f]*,\d+")
 _DOT_FRACTION = re.compile(r"[-−]?\d[\d \u00a0\u202f,]*\.\d+")
+_COMMA_THOUSANDS = re.compile(r"[-−]?[1-9]\d{0,2}(?:,\d{3})+")
 _DATE_FORMATS = (
     (re.compile(r"\d{1,2}\.\d{1,2}\.\d{4}"), "%d.%m.%Y"),
     (re.compile(r"\d{1,2}\.\d{1,2}\.\d{4} \d{1,2}:\d{2}"), "%d.%m.%Y %H:%M"),
@@ -426,15 +427,20 @@ def _text_values(series: pd.Series) -> pd.Series:
 
 
 def _detect_decimal(frame: pd.DataFrame, delimiter: str) -> str:
-    if delimiter == ",":
-        return "."
-    comma = dot = 0
+    """The decimal mark the parsed values use. With a «,» delimiter a decimal comma can only sit in quoted
+    fields (Google Sheets and LibreOffice in Russian write `"1,5"`): «,» is chosen there only when such
+    fractions occur, no dot fractions do, and not all of them look like thousands (`"1,234"`)."""
+    comma = dot = grouped = 0
     for name in frame.columns:
         if not _only_strings(frame[name]):
             continue
         values = _text_values(frame[name].head(_SAMPLE_ROWS))
-        comma += int(values.str.fullmatch(_COMMA_FRACTION).sum())
+        commas = values[values.str.fullmatch(_COMMA_FRACTION)]
+        comma += len(commas)
+        grouped += int(commas.str.fullmatch(_COMMA_THOUSANDS).sum())
         dot += int(values.str.fullmatch(_DOT_FRACTION).sum())
+    if delimiter == ",":
+        return "," if comma and not dot and comma > grouped else "."
     return "." if dot > comma else ","
 
 

@@ -86,6 +86,23 @@ def test_utf8_bom_comma_file_reads_exact_values():
     assert table.detected.summary() == "Кодировка: utf-8 с BOM, разделитель: ,, десятичный: ."
 
 
+def test_comma_delimited_file_with_quoted_decimal_commas_reads_numbers():
+    # Google Sheets (ru) / LibreOffice export: «,» delimits, decimals are quoted «"1,5"»
+    data = 'Город,Сумма,Штук\nМосква,"1,5",3\nКазань,"2 345,25",4\nОмск,7,5\n'.encode()
+    table = read_table(data, "a.csv")
+    expected = pd.DataFrame({"Город": text("Москва", "Казань", "Омск"), "Сумма": [1.5, 2345.25, 7.0],
+                             "Штук": pd.Series([3, 4, 5], dtype="int64")})
+    pd.testing.assert_frame_equal(table.frame, expected)
+    assert (table.detected.delimiter, table.detected.decimal) == (",", ",")
+
+
+def test_comma_delimited_file_with_quoted_thousands_keeps_the_dot_decimal():
+    data = b'city,amount\nA,"1,234"\nB,"12,500"\nC,3.5\n'
+    table = read_table(data, "us.csv")
+    pd.testing.assert_series_equal(table.frame["amount"], pd.Series([1234.0, 12500.0, 3.5]), check_names=False)
+    assert table.detected.decimal == "."
+
+
 def test_tab_separated_tsv_reads_exact_values():
     data = "Регион\tНаселение\tПлощадь\nТатарстан\t4 001 625\t67,8\nЧувашия\t1 186 909\t18,3\n".encode()
     table = read_table(data, "regions.tsv")

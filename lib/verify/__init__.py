@@ -66,9 +66,19 @@ Matching (supported when some fact agrees)
 - Lengths of payload lists support plain claims («три самых частых значения»); places in a list
   (1…length) support only ordinals («3-е место»).
 - Entity binding catches swapped values: a fact inside a list item belongs to that item's names
-  (column name, category value). When the claim's clause (or else its sentence) names payload
-  entities and every fact the value matches belongs to other entities, the claim is unsupported
-  with reason «other_entity». Facts outside list items (totals) are never bound.
+  (column name, category value). So does a fact inside a dict under a key when the dict has a name
+  key («первый период»: {"период": "январь 2013", …} belongs to January 2013); «прочее» and «прочие
+  значения» belong to the rest, which a text names «остальные», «прочие» (only inside the claim's
+  clause: «сильнее остальных» compares more than it names). Filters are never bound. When the
+  claim's clause (or else its sentence) names payload entities and every fact the value matches
+  belongs to other entities, the claim is unsupported with reason «other_entity». Other facts
+  (totals) are never bound.
+- What a text names: entity names verbatim; periods through dates («в июле 2013 года») and through a
+  month name without a year («в августе», «июль», «5 января») when only one payload period has that
+  month (and day). A claim is about the entities named in its clause and the last one named before
+  it in its sentence. Coordinated numbers after coordinated names («F9 и FL … 21,92 и 20,12 минуты
+  соответственно», «UA, B6 и EV — 17,4 %, 16,2 % и 16,1 %») pair in order, so a swap inside the list
+  is caught; when the counts differ, each number may be about any name of the group.
 - Label check for totals: when a plain number matches only unbound facts and the noun right after
   it names another total's key («19 строк» while 19 is «столбцов» and «строк» is 336 776; «46 595
   строках» while 46 595 is «пустых ячеек»), the claim is unsupported with reason «other_label».
@@ -83,7 +93,10 @@ Matching (supported when some fact agrees)
 from lib.verify.matching import ClaimCheck, FactNumber, Verdict, escape_markdown, fact_numbers, verify_numbers
 from lib.verify.numbers import NumberClaim, extract_numbers
 
+VERIFIER_VERSION = "2026-11-23.2"  # bump whenever matching rules change: cached narratives passed the old ones
+
 __all__ = [
+    "VERIFIER_VERSION",
     "ClaimCheck",
     "FactNumber",
     "NumberClaim",

@@ -13,7 +13,7 @@ from typing import Any, Literal
 import snowballstemmer
 
 from lib.fmt import NBSP, fmt_date, fmt_int, fmt_month, fmt_num
-from lib.verify.numbers import NumberClaim, extract_numbers
+from lib.verify.numbers import NumberClaim, extract_numbers, month_words
 
 FactKind = Literal["value", "count", "rank", "year", "date"]
 Status = Literal["supported", "unsupported"]
@@ -24,6 +24,19 @@ _SHARE_LABEL = re.compile(r"дол[яиюе]|share|ratio", re.IGNORECASE)
 _LINKING_WORDS = frozenset({"и", "или", "а", "но", "из", "от", "до", "в", "на", "по", "против", "чем"})
 _NEXT_WORD = re.compile(r"[\s\u00a0\u202f\u2009]*([A-Za-zА-Яа-яЁё]+)")
 _NAME_KEYS = ("имя", "название", "значение", "столбец", "группа", "период", "пара", "name", "value")
+_REST_KEYS = frozenset({"прочее", "прочие значения"})  # the groups or values outside the shown lists
+_REST = "*прочее"  # their entity: a text names it «остальные», «прочие», never verbatim
+_REST_WORDS = re.compile(r"(?<![а-яё])(?:остальн[а-яё]*|проч(?:ее|его|ему|ем|ие|их|им|ими))(?![а-яё])",
+                         re.IGNORECASE)
+_SCOPE_KEYS = frozenset({"фильтры"})  # filters describe the scope, not an entity: never bound
+_SP = r"[\s\u00a0\u202f\u2009]"
+# between coordinated numbers («21,92 и 20,12», «17,4 %, 16,2 % и 16,1 %»): a separator, perhaps after a
+# unit word that the next number repeats («21,92 минуты и 20,12 минуты»)
+_NUMBER_JOINT = re.compile(rf"^{_SP}*(?:(?P<unit>[а-яёa-z]+\.?){_SP}*)?(?:,{_SP}*(?:и{_SP}+)?|и{_SP}+)$",
+                           re.IGNORECASE)
+# between coordinated entity names («F9 и FL», «UA, B6 и EV», «в июле и в августе»)
+_NAME_JOINT = re.compile(rf"^{_SP}*(?:,{_SP}*(?:и{_SP}+|а{_SP}+также{_SP}+)?|и{_SP}+|а{_SP}+также{_SP}+)"
+                         rf"(?:(?:в|во|у|на|для|из|от){_SP}+)?$", re.IGNORECASE)
 _LETTER = re.compile(r"[A-Za-zА-Яа-яЁё]")
 _SENTENCE_END = re.compile(r"[.!?…]+(?=\s+[A-ZА-ЯЁ\d«\"(])|\n+")
 _CLAUSE_END = re.compile(r"[;:]|,(?!\d)|[.!?…]+(?=\s+[A-ZА-ЯЁ\d«\"(])|\n+")
@@ -34,7 +47,8 @@ _MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>$~:=])")
 @dataclass(frozen=True)
 class FactNumber:
     """One number of the payload. `label` is a readable path («столбцы › dep_delay › пропусков, %»),
-    `entities` the names of the list items it lies in, outermost first («dep_delay», or «carrier», «UA»)."""
+    `entities` the names of the list items (and named dicts) it lies in, outermost first («dep_delay», or
+    «carrier», «UA»; a period as `@2013-07`); `owner` the innermost one as the payload writes it («июль 2013»)."""
 
     label: str
     value: float | None
@@ -43,6 +57,7 @@ class FactNumber:
     share: bool = False
     date: tuple[int, int | None, int | None] | None = None
     entities: tuple[str, ...] = ()
+    owner: str = ""
 
     def shown(self) -> str:
         """The fact in Russian notation, for the «closest fact» hint: `336 776`, `17,4 %`, `1 января 2013 г.`"""
@@ -56,7 +71,7 @@ class FactNumber:
     def to_dict(self) -> dict[str, Any]:
         return {"label": self.label, "value": self.value, "kind": self.kind, "percent": self.percent,
                 "date": list(self.date) if self.date else None, "shown": self.shown(),
-                "entities": list(self.entities)}
+                "entities": list(self.entities), "owner": self.owner}
 
 
 def _is_percent_label(key: str) -> bool:
@@ -98,26 +113,43 @@ def _date_key(claim: NumberClaim) -> str | None:
     return f"@{year:04d}-{month:02d}" + (f"-{day:02d}" if day else "")
 
 
-def _string_facts(text: str, label: str, entities: tuple[str, ...], percent: bool) -> list[FactNumber]:
+def _dict_entity(key: str, node: dict[str, Any]) -> tuple[str, str] | None:
+    """(entity, name as written) of a dict under a key, not in a list: its name key («первый период»:
+    {"период": "январь 2013", …} is January's), or the rest («прочее»: the groups not listed)."""
+    if key in _REST_KEYS:
+        return _REST, key
+    for name_key in _NAME_KEYS:
+        value = node.get(name_key)
+        entity = _item_entity({name_key: value}) if isinstance(value, str) else None
+        if entity:
+            return entity, value
+    return None
+
+
+def _string_facts(text: str, label: str, entities: tuple[str, ...], percent: bool,
+                  owner: str = "") -> list[FactNumber]:
     facts: list[FactNumber] = []
     for claim in extract_numbers(text):
         if claim.kind == "date" and claim.date and claim.date[0] is not None:
             year, month, day = claim.date
-            facts.append(FactNumber(label, float(year), "date", date=(year, month, day), entities=entities))
-            facts.append(FactNumber(label, float(year), "year", entities=entities))
+            facts.append(FactNumber(label, float(year), "date", date=(year, month, day), entities=entities,
+                                    owner=owner))
+            facts.append(FactNumber(label, float(year), "year", entities=entities, owner=owner))
         elif claim.kind == "date" and claim.date:
             continue  # a day and month without a year says too little to support anything
         elif claim.kind == "year":
-            facts.append(FactNumber(label, claim.value, "year", entities=entities))
+            facts.append(FactNumber(label, claim.value, "year", entities=entities, owner=owner))
         else:
             facts.append(FactNumber(label, claim.value, "value", percent=percent or claim.kind in ("percent", "pp"),
-                                    entities=entities))
+                                    entities=entities, owner=owner))
     return facts
 
 
 def _walk(node: Any, path: tuple[str, ...], entities: tuple[str, ...], percent: bool,
-          out: list[FactNumber]) -> None:
-    """Collect the numbers under `node`; `percent` is set under a key that names a percent."""
+          out: list[FactNumber], owner: str = "", bind: bool = True) -> None:
+    """Collect the numbers under `node`; `percent` is set under a key that names a percent. List items
+    and named dicts below the root bind what they hold to their name (`entities`, `owner`), except
+    under the filters (`bind` False)."""
     label = " › ".join(path) or "—"
     if isinstance(node, bool) or node is None:
         return
@@ -125,20 +157,27 @@ def _walk(node: Any, path: tuple[str, ...], entities: tuple[str, ...], percent: 
         if isinstance(node, float) and not math.isfinite(node):
             return
         share = bool(path) and bool(_SHARE_LABEL.search(path[-1]))
-        out.append(FactNumber(label, float(node), "value", percent=percent, share=share, entities=entities))
+        out.append(FactNumber(label, float(node), "value", percent=percent, share=share, entities=entities,
+                              owner=owner))
     elif isinstance(node, str):
-        out.extend(_string_facts(node, label, entities, percent))
+        out.extend(_string_facts(node, label, entities, percent, owner))
     elif isinstance(node, dict):
         for key, value in node.items():
             key = str(key)
-            out.extend(_string_facts(key, label, entities, percent))
-            _walk(value, (*path, key), entities, percent or _is_percent_label(key), out)
+            out.extend(_string_facts(key, label, entities, percent, owner))
+            named = _dict_entity(key, value) if bind and isinstance(value, dict) else None
+            inner, inner_owner = ((*entities, named[0]), named[1]) if named else (entities, owner)
+            _walk(value, (*path, key), inner, percent or _is_percent_label(key), out, inner_owner,
+                  bind and key not in _SCOPE_KEYS)
     elif isinstance(node, (list, tuple)):
-        out.append(FactNumber(f"{label} (число элементов)", float(len(node)), "count", entities=entities))
+        out.append(FactNumber(f"{label} (число элементов)", float(len(node)), "count", entities=entities,
+                              owner=owner))
         for index, item in enumerate(node):
-            out.append(FactNumber(f"{label} (место)", float(index + 1), "rank", entities=entities))
-            name = _item_entity(item)
-            _walk(item, (*path, _item_name(item, index)), (*entities, name) if name else entities, percent, out)
+            out.append(FactNumber(f"{label} (место)", float(index + 1), "rank", entities=entities, owner=owner))
+            name = _item_entity(item) if bind else None
+            item_name = _item_name(item, index)
+            _walk(item, (*path, item_name), (*entities, name) if name else entities, percent, out,
+                  item_name if name else owner, bind)
 
 
 def fact_numbers(payload: dict[str, Any]) -> list[FactNumber]:
@@ -223,20 +262,51 @@ def _around(spans: list[tuple[int, int]], position: int) -> tuple[int, int]:
     return 0, 0
 
 
-def _mentions(text: str, entities: set[str], claims: list[NumberClaim]) -> list[tuple[int, str]]:
-    """Where the text names payload entities: names verbatim, periods through its date claims."""
-    found: list[tuple[int, str]] = []
+@dataclass(frozen=True, order=True)
+class Mention:
+    """A place where the text names a payload entity. `weak` for «остальные»/«прочие» (the rest): it
+    counts in the claim's own clause only, since «сильнее остальных» compares more than it names."""
+
+    start: int
+    end: int
+    name: str
+    weak: bool = False
+
+
+def _month_periods(periods: list[str], month: int, day: int | None) -> list[str]:
+    """The one period with this month (and day) in any year, or none when several have it."""
+    suffix = f"-{month:02d}" + (f"-{day:02d}" if day else "")
+    found = [name for name in periods if name[5:].startswith(suffix)]
+    return found if len(found) == 1 else []
+
+
+def _mentions(text: str, entities: set[str], claims: list[NumberClaim]) -> list[Mention]:
+    """Where the text names payload entities: names verbatim, periods through its date claims and
+    month names («в августе» names August 2013 when no other August is in the payload), the rest
+    through «остальные», «прочие»."""
+    found: list[Mention] = []
     for name in entities:
-        if name.startswith("@"):
+        if name.startswith(("@", "*")):
             continue
         pattern = re.compile(rf"(?<![\w-]){re.escape(name)}(?![\w-])")
-        found.extend((m.start(), name) for m in pattern.finditer(text))
+        found.extend(Mention(m.start(), m.end(), name) for m in pattern.finditer(text))
+    if _REST in entities:
+        found.extend(Mention(m.start(), m.end(), _REST, weak=True) for m in _REST_WORDS.finditer(text))
     periods = [name for name in entities if name.startswith("@")]
-    for claim in claims:
-        key = _date_key(claim) if claim.kind == "date" else None
+    if not periods:
+        return found
+    dates = [claim for claim in claims if claim.kind == "date" and claim.date]
+    for claim in dates:
+        key = _date_key(claim)
         if key:
-            found.extend((claim.start, name) for name in periods
+            found.extend(Mention(claim.start, claim.end, name) for name in periods
                          if name == key or name.startswith(key + "-") or key.startswith(name + "-"))
+        elif claim.date and claim.date[0] is None and claim.date[1]:  # «5 января»
+            found.extend(Mention(claim.start, claim.end, name)
+                         for name in _month_periods(periods, claim.date[1], claim.date[2]))
+    for start, end, month in month_words(text):
+        if not any(claim.start <= start < claim.end for claim in dates):
+            found.extend(Mention(start, end, name) for name in _month_periods(periods, month, None))
     return found
 
 
@@ -335,34 +405,86 @@ def escape_markdown(text: str) -> str:
 
 
 def _named_near(claim: NumberClaim, clauses: list[tuple[int, int]], sentences: list[tuple[int, int]],
-                mentions: list[tuple[int, str]]) -> set[str]:
+                mentions: list[Mention]) -> set[str]:
     """Entities the claim is about: those named in its clause plus the last one named before it in
-    its sentence; if there are none, all named in its sentence."""
+    its sentence (not a weak mention); if there are none, all named in its sentence."""
     clause_start, clause_end = _around(clauses, claim.start)
     sentence_start, sentence_end = _around(sentences, claim.start)
-    named = {name for position, name in mentions if clause_start <= position < clause_end}
-    before = [(position, name) for position, name in mentions if sentence_start <= position < claim.start]
+    named = {m.name for m in mentions if clause_start <= m.start < clause_end}
+    before = [m for m in mentions if sentence_start <= m.start < claim.start and not m.weak]
     if before:
-        named.add(max(before)[1])
+        last = max(m.start for m in before)
+        named.update(m.name for m in before if m.start == last)
     if not named:
-        named = {name for position, name in mentions if sentence_start <= position < sentence_end}
+        named = {m.name for m in mentions if sentence_start <= m.start < sentence_end}
     return named
 
 
-def _check(claim: NumberClaim, text: str, facts: list[FactNumber], clauses: list[tuple[int, int]],
-           sentences: list[tuple[int, int]], mentions: list[tuple[int, str]],
-           related: dict[str, set[str]]) -> ClaimCheck:
-    check = _check_reading(claim, text, facts, clauses, sentences, mentions, related)
+def _number_runs(text: str, claims: list[NumberClaim]) -> list[list[int]]:
+    """Indexes of coordinated numbers («21,92 и 20,12 минуты», «17,4 %, 16,2 % и 16,1 %»), two or more."""
+    runs: list[list[int]] = []
+    for index, claim in enumerate(claims):
+        if claim.kind in ("date", "time", "year", "ordinal"):
+            continue
+        if runs and _joined(text, claims[runs[-1][-1]], claim):
+            runs[-1].append(index)
+        else:
+            runs.append([index])
+    return [run for run in runs if len(run) > 1]
+
+
+def _joined(text: str, previous: NumberClaim, claim: NumberClaim) -> bool:
+    joint = _NUMBER_JOINT.match(text[previous.end:claim.start])
+    if not joint or not joint.group("unit"):
+        return bool(joint)
+    following = _NEXT_WORD.match(text, claim.end)  # «21,92 минуты и 20,12 минуты», not «685 рейсов, 21,92»
+    return bool(following) and _stem(following.group(1)) == _stem(joint.group("unit").rstrip("."))
+
+
+def _coordinated(text: str, claims: list[NumberClaim], sentences: list[tuple[int, int]],
+                 mentions: list[Mention]) -> dict[int, set[str]]:
+    """Entities for coordinated numbers after coordinated names: «F9 и FL … 21,92 и 20,12 минуты
+    (соответственно)» pairs them in order; when the counts differ, each number is about the group."""
+    slots: dict[tuple[int, int], set[str]] = {}
+    for m in mentions:
+        if not m.weak:
+            slots.setdefault((m.start, m.end), set()).add(m.name)
+    spans = sorted(slots)
+    paired: dict[int, set[str]] = {}
+    for run in _number_runs(text, claims):
+        first = claims[run[0]]
+        sentence_start, _ = _around(sentences, first.start)
+        if _around(sentences, claims[run[-1]].start)[0] != sentence_start:
+            continue
+        before = [span for span in spans if sentence_start <= span[0] and span[1] <= first.start]
+        if len(before) < 2:
+            continue
+        group = [before[-1]]
+        for span in reversed(before[:-1]):
+            if not _NAME_JOINT.match(text[span[1]:group[0][0]]):
+                break
+            group.insert(0, span)
+        if len(group) < 2:
+            continue
+        if len(group) == len(run):
+            paired.update((index, slots[span]) for index, span in zip(run, group, strict=True))
+        else:
+            whole = set().union(*(slots[span] for span in group))
+            paired.update((index, whole) for index in run)
+    return paired
+
+
+def _check(claim: NumberClaim, text: str, facts: list[FactNumber], named: set[str]) -> ClaimCheck:
+    check = _check_reading(claim, text, facts, named)
     other = claim.as_thousands()
     if check.supported or other is None:
         return check
-    grouped = _check_reading(other, text, facts, clauses, sentences, mentions, related)
+    grouped = _check_reading(other, text, facts, named)
     return replace(grouped, claim=claim) if grouped.supported else check
 
 
-def _check_reading(claim: NumberClaim, text: str, facts: list[FactNumber], clauses: list[tuple[int, int]],
-                   sentences: list[tuple[int, int]], mentions: list[tuple[int, str]],
-                   related: dict[str, set[str]]) -> ClaimCheck:
+def _check_reading(claim: NumberClaim, text: str, facts: list[FactNumber], named: set[str]) -> ClaimCheck:
+    """`named`: the entities the text says the claim is about, with their ancestors and descendants."""
     if claim.kind == "date":
         supports = tuple(f for f in facts if _date_matches(claim, f))
     else:
@@ -376,8 +498,6 @@ def _check_reading(claim: NumberClaim, text: str, facts: list[FactNumber], claus
         return ClaimCheck(claim, closest=closest, reason="not_in_facts")
     if any(not f.entities for f in supports):
         return _check_label(claim, text, facts, supports)
-    named = _named_near(claim, clauses, sentences, mentions)
-    named = set().union(*(related.get(name, {name}) for name in named)) if named else set()
     if named and not any(f.entities[-1] in named for f in supports):
         return ClaimCheck(claim, closest=supports[0], reason="other_entity", belongs_to=supports[0])
     return _check_label(claim, text, facts, supports)
@@ -428,5 +548,10 @@ def verify_numbers(text: str, payload: dict[str, Any]) -> Verdict:
     claims = extract_numbers(text)
     mentions = _mentions(text, set(related), claims)
     clauses, sentences = _spans(_CLAUSE_END, text), _spans(_SENTENCE_END, text)
-    checks = tuple(_check(claim, text, facts, clauses, sentences, mentions, related) for claim in claims)
-    return Verdict(text, checks)
+    coordinated = _coordinated(text, claims, sentences, mentions)
+    checks = []
+    for index, claim in enumerate(claims):
+        named = coordinated.get(index) or _named_near(claim, clauses, sentences, mentions)
+        named = set().union(*(related.get(name, {name}) for name in named)) if named else set()
+        checks.append(_check(claim, text, facts, named))
+    return Verdict(text, tuple(checks))

@@ -35,9 +35,10 @@ _MONTHS = (
     ("январ", 1), ("феврал", 2), ("март", 3), ("апрел", 4), ("ма", 5), ("июн", 6),
     ("июл", 7), ("август", 8), ("сентябр", 9), ("октябр", 10), ("ноябр", 11), ("декабр", 12),
 )
-_MONTH_WORD = (
-    r"(?:январ[ьяеюи]|феврал[ьяеюи]|март[аеу]?|апрел[ьяеюи]|ма[йяею]|июн[ьяеюи]|июл[ьяеюи]"
-    r"|август[аеу]?|сентябр[ьяеюи]|октябр[ьяеюи]|ноябр[ьяеюи]|декабр[ьяеюи])"
+_MONTH_WORD = (  # every case form, instrumental too («по сравнению с ноябрём»)
+    r"(?:январ(?:[её]м|[ьяеюи])|феврал(?:[её]м|[ьяеюи])|март(?:ом|[аеу])?|апрел(?:ем|[ьяеюи])|ма(?:ем|[йяею])"
+    r"|июн(?:ем|[ьяеюи])|июл(?:ем|[ьяеюи])|август(?:ом|[аеу])?|сентябр(?:[её]м|[ьяеюи])"
+    r"|октябр(?:[её]м|[ьяеюи])|ноябр(?:[её]м|[ьяеюи])|декабр(?:[её]м|[ьяеюи]))"
 )
 _YEAR_WORD = r"(?:год(?:а|у|ом|е|ы|ах|ов)?|гг?\.)"
 _RU_DATE = re.compile(
@@ -138,6 +139,15 @@ def _month_number(word: str) -> int:
         if word.startswith(stem):
             return number
     raise ValueError(word)
+
+
+_MONTH_ALONE = re.compile(rf"(?<![{_LETTER}\d])(?:{_MONTH_WORD})(?![{_LETTER}])", re.IGNORECASE)
+
+
+def month_words(text: str) -> list[tuple[int, int, int]]:
+    """Every month name in `text`, in any case form, as (start, end, month): «в августе» states no
+    number, yet it names a period."""
+    return [(m.start(), m.end(), _month_number(m.group())) for m in _MONTH_ALONE.finditer(text)]
 
 
 def _parse_digits(int_part: str, frac: str | None) -> tuple[Decimal, int]:

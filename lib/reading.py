@@ -313,8 +313,10 @@ def _read_delimited(data: bytes, filename: str, options: ReadOptions) -> tuple[p
     if not text.strip():
         raise DataError(f"Файл «{filename}» пустой. Выберите файл, в котором есть таблица.")
     hint = re.match(r"sep=(.)\r?\n", text)  # Excel's «sep=;» first line
+    dropped = 0  # lines cut off above what pandas parses, so its line numbers can be told as the file's
     if hint:
         text = text[hint.end():]
+        dropped = 1
     delimiter = options.delimiter or (hint.group(1) if hint else None)
     if delimiter is not None and delimiter not in DELIMITERS:
         raise DataError(f"Разделитель «{delimiter}» не поддерживается. Выберите «;», табуляцию, «|» или «,».")
@@ -325,7 +327,9 @@ def _read_delimited(data: bytes, filename: str, options: ReadOptions) -> tuple[p
                             "один столбец. Если в таблице несколько столбцов, выберите разделитель в "
                             "настройках чтения; таблица из одного столбца для сводки не подходит.")
     titles = _title_lines(text, delimiter)
-    raw = _parse_csv(_drop_lines(text, titles), delimiter, filename)
+    body = _drop_lines(text, titles)
+    dropped += len(_LINE.findall(text[:len(text) - len(body)]))
+    raw = _parse_csv(body, delimiter, filename, dropped)
     header_row = _header_row(raw)
     frame, frame_notes = _frame_with_header(raw, filename, header_row)
     if titles + header_row:
@@ -341,7 +345,8 @@ def _read_delimited(data: bytes, filename: str, options: ReadOptions) -> tuple[p
     return frame, detected
 
 
-def _parse_csv(text: str, delimiter: str, filename: str) -> pd.DataFrame:
+def _parse_csv(text: str, delimiter: str, filename: str, dropped: int = 0) -> pd.DataFrame:
+    """`text` parsed as strings; `dropped` lines were cut off above it (for line numbers in messages)."""
     try:
         return pd.read_csv(io.StringIO(text), sep=delimiter, header=None, dtype=str, engine="c",
                            skip_blank_lines=True, skipinitialspace=False)
@@ -351,7 +356,9 @@ def _parse_csv(text: str, delimiter: str, filename: str) -> pd.DataFrame:
         found = _PARSER_LINE.search(str(exc))
         if found:
             expected, line, seen = found.groups()
-            raise DataError(f"В строке {line} файла «{filename}» {seen} значений, а в первой строке {expected}. "
+            header = dropped + _leading_blank_lines(text) + 1
+            raise DataError(f"В строке {dropped + int(line)} файла «{filename}» {seen} значений, а в строке "
+                            f"заголовка ({header}) {expected}. "
                             "Проверьте разделитель (его можно выбрать в настройках чтения) и кавычки "
                             "в этой строке.", detail=str(exc)) from exc
         if "EOF inside string" in str(exc):
@@ -360,6 +367,15 @@ def _parse_csv(text: str, delimiter: str, filename: str) -> pd.DataFrame:
                             detail=str(exc)) from exc
         raise DataError(f"Файл «{filename}» не удалось разобрать как таблицу. Проверьте разделитель и "
                         "кодировку в настройках чтения.", detail=str(exc)) from exc
+
+
+def _leading_blank_lines(text: str) -> int:
+    count = 0
+    for line in _LINE.finditer(text):
+        if line.group().strip():
+            break
+        count += 1
+    return count
 
 
 # --- header and shape -----------------------------------------------------------------------------------

@@ -386,7 +386,16 @@ def test_single_column_without_delimiter():
 
 def test_row_with_extra_values():
     text_ = message(b"a;b;c\n1;2;3\n4;5;6;7\n", "ragged.csv")
-    assert "В строке 3" in text_ and "4 значений, а в первой строке 3" in text_
+    assert "В строке 3 файла «ragged.csv» 4 значений, а в строке заголовка (1) 3." in text_
+
+
+def test_ragged_row_is_reported_at_its_line_in_the_file_after_dropped_lines():
+    # line 1 «sep=;», 2 title, 3 blank, 4 title, 5 header, 6 data, 7 blank, 8 the row with an extra value
+    data = "sep=;\nОтчёт\n\nза 2024\nа;б\n1;2\n\n1;2;3\n".encode()
+    text_ = message(data, "titled.csv")
+    assert "В строке 8 файла «titled.csv» 3 значений, а в строке заголовка (5) 2." in text_
+    crlf = message(b"\r\n\r\na;b\r\n1;2\r\n1;2;3\r\n", "blank.csv")  # header on line 3, the row on 5
+    assert "В строке 5 файла «blank.csv» 3 значений, а в строке заголовка (3) 2." in crlf
 
 
 def test_unclosed_quote():

@@ -16,7 +16,7 @@ from tests.fake_ollama import DEFAULT_REPLY
 
 TASK = "Опиши набор данных."
 KEY_PARTS = {"fingerprint": "f" * 64, "task": TASK, "model": "qwen2.5:3b", "options": {"num_ctx": 8192},
-             "system_prompt": "Правила.", "prompt_version": "1"}
+             "system_prompt": "Правила.", "prompt_version": "1", "verifier_version": "1"}
 
 
 def test_entry_survives_a_new_cache_object(state_dir):
@@ -38,7 +38,8 @@ def test_put_replaces_the_entry_of_a_key():
 @pytest.mark.parametrize(
     ("part", "value"),
     [("fingerprint", "e" * 64), ("task", "Другое задание."), ("model", "qwen2.5:7b"),
-     ("options", {"num_ctx": 4096}), ("system_prompt", "Другие правила."), ("prompt_version", "2")],
+     ("options", {"num_ctx": 4096}), ("system_prompt", "Другие правила."), ("prompt_version", "2"),
+     ("verifier_version", "2")],
 )
 def test_every_part_of_the_key_changes_it(part, value):
     assert cache_key(**{**KEY_PARTS, part: value}) != cache_key(**KEY_PARTS)
@@ -215,3 +216,14 @@ def test_sessions_arriving_at_once_share_one_service(monkeypatch):
     for thread in threads:
         thread.join(10)
     assert len(built) == 1 and len(got) == 4 and all(s is built[0] for s in got)
+
+
+def test_a_new_verifier_version_misses_the_cache(fake_ollama, small_frame, monkeypatch):
+    """An entry stores what the old rules decided (passed, retried, template): new rules must ask again."""
+    from lib.narration import service as module
+
+    settings = NarrationSettings(host=fake_ollama.url, model="qwen2.5:3b")
+    NarrationService().narrate(overview(small_frame), TASK, "overview", settings)
+    monkeypatch.setattr(module, "VERIFIER_VERSION", module.VERIFIER_VERSION + "-next")
+    again = NarrationService().narrate(overview(small_frame), TASK, "overview", settings)
+    assert not again.cached and len(fake_ollama.chat_bodies) == 2

@@ -33,10 +33,11 @@ CREATE TABLE IF NOT EXISTS narratives (
 
 
 def cache_key(*, fingerprint: str, task: str, model: str, options: dict[str, Any], system_prompt: str,
-              prompt_version: str) -> str:
-    """Everything that changes the answer: the facts, the task, the model, its options, the prompts."""
+              prompt_version: str, verifier_version: str) -> str:
+    """Everything that changes the answer: the facts, the task, the model, its options, the prompts, and the
+    verifier (it decided whether the text passed, was retried or gave way to the template)."""
     parts = {"facts": fingerprint, "task": task, "model": model, "options": options,
-             "system": system_prompt, "version": prompt_version}
+             "system": system_prompt, "version": prompt_version, "verifier": verifier_version}
     return hashlib.sha256(json.dumps(parts, ensure_ascii=False, sort_keys=True).encode("utf-8")).hexdigest()
 
 

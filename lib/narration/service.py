@@ -30,7 +30,7 @@ from lib.narration.ollama import CallMetrics, OllamaGateway, base_url, gateway_f
 from lib.narration.prompt import PROMPT_VERSION, Prompt, build_prompt, facts_json
 from lib.narration.settings import NarrationSettings
 from lib.narration.templates import template_narrative
-from lib.verify import Verdict, verify_numbers
+from lib.verify import VERIFIER_VERSION, Verdict, verify_numbers
 
 log = logging.getLogger(__name__)
 
@@ -263,11 +263,12 @@ class NarrationService:
 
     def key(self, facts: FactSheet, task: str, settings: NarrationSettings) -> str:
         """The sheet's fingerprint and its payload both count: a change in what `payload()` shows the model
-        (a new key, another rounding) must not serve a text written from the old payload."""
+        (a new key, another rounding) must not serve a text written from the old payload. So does the verifier's
+        version: a cached entry holds the outcome (model text or template) the old rules decided."""
         sheet = hashlib.sha256((facts.fingerprint() + facts_json(facts.payload())).encode("utf-8")).hexdigest()
         return cache_key(fingerprint=sheet, task=task, model=settings.model,
                          options=settings.options(), system_prompt=settings.system_prompt,
-                         prompt_version=PROMPT_VERSION)
+                         prompt_version=PROMPT_VERSION, verifier_version=VERIFIER_VERSION)
 
     def cached(self, facts: FactSheet, task: str, settings: NarrationSettings) -> Narrative | None:
         try:

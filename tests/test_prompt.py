@@ -18,8 +18,10 @@ from lib.narration.prompt import (
     build_prompt,
     count_tokens,
     estimate_tokens,
+    strict_instruction,
 )
 from lib.narration.settings import DEFAULT_SYSTEM_PROMPT
+from lib.verify import ClaimCheck, FactNumber, NumberClaim, verify_numbers
 
 TASK = "Опиши набор данных: размер, пропуски, дубликаты и самые заметные столбцы."
 PLANTED_TEXT = "ZQX-уникум-7781"
@@ -91,6 +93,39 @@ def test_stricter_prompt_names_the_bad_numbers(small_frame):
     assert "12,5; 340" in prompt.user
     assert "Не используй их" in prompt.user
     assert prompt.strict_numbers == ("12,5", "340")
+
+
+def test_stricter_prompt_says_what_a_misplaced_number_belongs_to(small_frame):
+    """A number that is in the sheet but was given to the wrong item is not called missing: by hand,
+    20 % is Казань's share (Москва has 5 of 10 rows, 50 %), 12,5 is nowhere in the sheet."""
+    facts = facts_of(small_frame)
+    text = "Москва встречается в 20 % строк. Пропусков 12,5, или 12,5."
+    verdict = verify_numbers(text, facts.payload())
+    assert [(c.claim.raw, c.reason) for c in verdict.unsupported] == [
+        ("20 %", "other_entity"), ("12,5", "not_in_facts"), ("12,5", "not_in_facts")]
+    prompt = build_prompt(facts, TASK, bad_numbers=verdict.unsupported)
+    assert prompt.user.endswith(
+        "Важно: в прошлом варианте текста были числа, которых нет в сводке: 12,5. Не используй их. "
+        "Ещё там были числа, отнесённые не к тому: 20 % в сводке относится к «Казань». "
+        "Называй каждое число рядом с тем, к чему оно относится в сводке. "
+        "Пиши только те числа, которые дословно есть в сводке, а остальное передавай словами."
+    )
+    assert prompt.strict_numbers == ("20 %", "12,5")
+
+
+def test_stricter_prompt_with_only_misplaced_numbers_calls_none_missing():
+    august = FactNumber("наибольшие › август 2013 › значение", 29327.0, entities=("@2013-08",), owner="август 2013")
+    swapped = ClaimCheck(NumberClaim(0, 6, "29 327", 29327.0, 0.5), closest=august, reason="other_entity",
+                         belongs_to=august)
+    columns, rows = FactNumber("столбцов", 19.0), FactNumber("строк", 336776.0)
+    mislabeled = ClaimCheck(NumberClaim(10, 12, "19", 19.0, 0.5), closest=rows, reason="other_label",
+                            belongs_to=columns)
+    assert strict_instruction([swapped, mislabeled]) == (
+        "Важно: в прошлом варианте текста были числа, отнесённые не к тому: "
+        "29 327 в сводке относится к «август 2013»; 19 в сводке — это «столбцов», а не «строк». "
+        "Называй каждое число рядом с тем, к чему оно относится в сводке. "
+        "Пиши только те числа, которые дословно есть в сводке, а остальное передавай словами."
+    )
 
 
 def test_qwen_tokens_are_counted_per_digit():

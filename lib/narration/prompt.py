@@ -11,13 +11,17 @@ import copy
 import hashlib
 import json
 import logging
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
-from typing import Any
+from typing import TYPE_CHECKING, Any, Union
 
 from lib.errors import NarrationError
 from lib.facts.base import FactSheet
 from lib.narration.settings import DEFAULT_SYSTEM_PROMPT
+
+if TYPE_CHECKING:
+    from lib.verify import ClaimCheck
 
 log = logging.getLogger(__name__)
 
@@ -28,6 +32,10 @@ REPLY_OVERHEAD_TOKENS = 3  # <|im_start|>assistant\n
 SAFETY_TOKENS = 128  # our estimate is not the model's template; keep a margin below num_ctx
 TRIM_NOTE_KEY = "примечание"
 TRIM_NOTE = "сводка сокращена: длинные списки показаны не полностью"
+
+# A number the verifier rejected: its raw text (taken as «not in the sheet»), or its ClaimCheck, which
+# also says whether the number is missing or is in the sheet but belongs to something else.
+BadNumber = Union[str, "ClaimCheck"]
 
 
 def facts_json(payload: dict[str, Any]) -> str:
@@ -56,15 +64,51 @@ def estimate_tokens(messages: list[dict[str, Any]]) -> int:
     return sum(count_tokens(m["content"]) + MESSAGE_OVERHEAD_TOKENS for m in messages) + REPLY_OVERHEAD_TOKENS
 
 
-def strict_instruction(bad_numbers: list[str]) -> str:
-    listed = "; ".join(bad_numbers)
+def _raw(bad: BadNumber) -> str:
+    return bad if isinstance(bad, str) else bad.claim.raw
+
+
+def _unique(bad_numbers: Sequence[BadNumber]) -> list[BadNumber]:
+    """One entry per number as written, the first kept."""
+    unique: dict[str, BadNumber] = {}
+    for bad in bad_numbers:
+        unique.setdefault(_raw(bad), bad)
+    return list(unique.values())
+
+
+def _misplaced(bad: BadNumber) -> str | None:
+    """«29 327 в сводке относится к «август 2013»» for a number that is in the sheet but was given to
+    the wrong list item or total; None for a number the sheet does not have."""
+    if isinstance(bad, str) or bad.belongs_to is None:
+        return None
+    raw, fact = bad.claim.raw, bad.belongs_to
+    if bad.reason == "other_entity":
+        return f"{raw} в сводке относится к «{fact.owner or fact.label}»"
+    if bad.reason == "other_label" and bad.closest is not None:
+        return f"{raw} в сводке — это «{fact.label}», а не «{bad.closest.label}»"
+    return None
+
+
+def strict_instruction(bad_numbers: Sequence[BadNumber]) -> str:
+    """The retry's warning: numbers missing from the sheet must go; numbers the sheet has but the text
+    gave to the wrong item are named with what they belong to."""
+    bad_numbers = _unique(bad_numbers)
+    missing = [_raw(bad) for bad in bad_numbers if _misplaced(bad) is None]
+    misplaced = [note for bad in bad_numbers if (note := _misplaced(bad)) is not None]
+    parts = []
+    if missing:
+        parts.append(f"в прошлом варианте текста были числа, которых нет в сводке: {'; '.join(missing)}. "
+                     "Не используй их.")
+    if misplaced:
+        parts.append(f"{'Ещё там были' if missing else 'в прошлом варианте текста были'} числа, отнесённые не к "
+                     f"тому: {'; '.join(misplaced)}. Называй каждое число рядом с тем, к чему оно относится в сводке.")
     return (
-        f"Важно: в прошлом варианте текста были числа, которых нет в сводке: {listed}. "
-        "Не используй их. Пиши только те числа, которые дословно есть в сводке, а остальное передавай словами."
+        f"Важно: {' '.join(parts)} "
+        "Пиши только те числа, которые дословно есть в сводке, а остальное передавай словами."
     )
 
 
-def user_message(payload: dict[str, Any], task: str, bad_numbers: list[str] | None = None) -> str:
+def user_message(payload: dict[str, Any], task: str, bad_numbers: Sequence[BadNumber] | None = None) -> str:
     text = f"Сводка фактов (JSON):\n{facts_json(payload)}\n\nЗадание: {task.strip()}"
     if bad_numbers:
         text += "\n\n" + strict_instruction(bad_numbers)
@@ -131,11 +175,13 @@ def build_prompt(
     *,
     num_ctx: int = 8192,
     num_predict: int = 400,
-    bad_numbers: list[str] | None = None,
+    bad_numbers: Sequence[BadNumber] | None = None,
     payload: dict[str, Any] | None = None,
 ) -> Prompt:
     """Messages for `facts` and `task`, trimmed (longest lists first, from their ends) to leave room for
-    `num_predict` answer tokens in `num_ctx`. Raises NarrationError when even the trimmed sheet does not fit."""
+    `num_predict` answer tokens in `num_ctx`. Raises NarrationError when even the trimmed sheet does not fit.
+    `bad_numbers` (for the stricter retry): the raw texts of unsupported numbers, or better their
+    `ClaimCheck`s (`verdict.unsupported`), so a number that is in the sheet is not called missing."""
     payload = copy.deepcopy(payload if payload is not None else facts.payload())
     system = system_prompt.strip() or DEFAULT_SYSTEM_PROMPT
     budget = int(num_ctx) - int(num_predict) - SAFETY_TOKENS
@@ -166,7 +212,7 @@ def build_prompt(
         task=task,
         tokens=tokens,
         trimmed_items=trimmed,
-        strict_numbers=tuple(bad_numbers or ()),
+        strict_numbers=tuple(_raw(bad) for bad in _unique(bad_numbers or ())),
     )
 
 

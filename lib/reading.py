@@ -712,12 +712,22 @@ def _json_column(series: pd.Series) -> pd.Series:
     """
     if series.dtype != object:
         return series
-    if series.map(lambda v: isinstance(v, list | dict | tuple | np.ndarray)).any():
-        series = series.map(lambda v: json.dumps(v, ensure_ascii=False, default=_json_default)
-                            if isinstance(v, list | dict | tuple | np.ndarray) else v)
+    series = nested_as_json(series)
     if series.dropna().map(lambda v: isinstance(v, str)).any():
         return _as_text(series)
     return series
+
+
+def nested_as_json(series: pd.Series) -> pd.Series:
+    """List, array, tuple and dict cells of an object column → their JSON text, so every cell is hashable
+    (counting, grouping and duplicate checks need that); other cells and other columns are left as they are."""
+    if series.dtype != object:
+        return series
+    nested = series.map(lambda v: isinstance(v, list | dict | tuple | np.ndarray))
+    if not nested.any():
+        return series
+    return series.where(~nested, series[nested].map(
+        lambda v: json.dumps(v, ensure_ascii=False, default=_json_default)))
 
 
 def _json_default(value: object) -> object:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import io
 import tomllib
 
+import numpy as np
 import openpyxl
 import pandas as pd
 import pytest
@@ -101,3 +102,22 @@ def test_dataset_names_columns_as_text_without_touching_the_callers_frame():
     relations = relation_facts(ds.frame, scope)
     assert relations.columns == ("0", "1")
     assert relations.pearson[0][1] == pytest.approx(frame[0].corr(frame[1]))
+
+
+def test_dataset_turns_list_and_array_cells_into_json_text_for_every_page():
+    from lib.facts.base import Scope
+    from lib.facts.overview import overview_facts
+    from lib.facts.quality import quality_facts
+    from lib.filters import filter_candidates
+    from lib.sources import Dataset
+
+    frame = pd.DataFrame({"tags": pd.Series([np.array([1, 2]), [3], None, {"k": 1}, np.array([1, 2])],
+                                            dtype=object),
+                          "v": [1.0, 2.0, 3.0, 4.0, 1.0]})
+    ds = Dataset(id="t:2", name="t", source="kaggle", frame=frame)
+    assert ds.frame["tags"].tolist() == ["[1, 2]", "[3]", None, '{"k": 1}', "[1, 2]"]
+    assert isinstance(frame["tags"].iloc[0], np.ndarray)  # the caller's frame is untouched
+    scope = Scope.of(ds.id, ds.name)
+    assert quality_facts(ds.frame, scope).duplicate_rows == 1  # rows 1 and 5 are the same
+    assert overview_facts(ds.frame, scope).rows == 5
+    filter_candidates(ds.frame)

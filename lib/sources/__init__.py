@@ -8,6 +8,8 @@ from typing import Any
 
 import pandas as pd
 
+from lib.reading import nested_as_json
+
 
 @dataclass(frozen=True, eq=False)
 class Dataset:
@@ -23,11 +25,23 @@ class Dataset:
     details: dict[str, Any] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
-        # Facts, filters and widgets address columns by their text name: `0` and `"0"` must not differ.
-        # The caller's frame is left as it is; a relabelled view replaces it here.
-        if not all(isinstance(c, str) for c in self.frame.columns):
-            names = [str(c) for c in self.frame.columns]
-            object.__setattr__(self, "frame", self.frame.set_axis(names, axis="columns"))
+        # Facts, filters and widgets address columns by their text name (`0` and `"0"` must not differ) and
+        # count and group cell values (a list or array cell is unhashable). The caller's frame is left as it
+        # is; a relabelled copy with such cells as JSON text replaces it here.
+        frame = self.frame
+        if not all(isinstance(c, str) for c in frame.columns):
+            frame = frame.set_axis([str(c) for c in frame.columns], axis="columns")
+        for i, dtype in enumerate(frame.dtypes):
+            if not pd.api.types.is_object_dtype(dtype):
+                continue
+            column = frame.iloc[:, i]
+            converted = nested_as_json(column)
+            if converted is not column:
+                if frame is self.frame:
+                    frame = frame.copy()
+                frame.isetitem(i, converted)
+        if frame is not self.frame:
+            object.__setattr__(self, "frame", frame)
 
     def __hash__(self) -> int:
         return hash(self.id)

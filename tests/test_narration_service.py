@@ -66,6 +66,18 @@ def test_unsupported_number_triggers_one_stricter_retry_that_names_it(fake_ollam
     assert [(r["attempt"], r["verdict"]["ok"]) for r in rows] == [(1, False), (2, True)]
 
 
+def test_stricter_retry_says_where_a_misattributed_number_belongs(fake_ollama, flights, settings):
+    # flights has 336 776 rows and 19 columns: «19 строк» gives the column count to the rows
+    facts = overview_facts(flights.frame, Scope.of(flights.id, flights.name))
+    good = "В наборе 336 776 строк и 19 столбцов."
+    fake_ollama.replies.extend(["В наборе 19 строк.", good])
+    narrative = narrate(facts, settings)
+    assert narrative.text == good
+    retry = fake_ollama.chat_bodies[1]["messages"][-1]["content"]
+    assert "19 в сводке — это «столбцов», а не «строк»" in retry
+    assert "которых нет в сводке: 19" not in retry
+
+
 def test_twice_unsupported_shows_the_template_and_keeps_the_model_text(fake_ollama, facts, settings):
     fake_ollama.replies.extend([BAD, ALSO_BAD])
     narrative = narrate(facts, settings)

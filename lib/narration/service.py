@@ -324,7 +324,7 @@ class NarrationService:
         attempts = [first]
         final = first
         if first.error is None and first.verdict is not None and not first.verdict.ok:
-            bad = list(dict.fromkeys(check.claim.raw for check in first.verdict.unsupported))
+            bad = list(first.verdict.unsupported)
             stricter = build_prompt(facts, task, settings.system_prompt, num_ctx=settings.num_ctx,
                                     num_predict=settings.num_predict, bad_numbers=bad, payload=prompt.payload)
             final = self._attempt(flight, gateway, stricter, 2, facts, page, settings, options)

@@ -287,3 +287,13 @@ def test_groups_page_leaves_small_groups_out_of_the_ranking(flights):
     leader = ranked_means.idxmax()
     table = at.dataframe[0].value
     assert table.iloc[0, 0] == leader
+
+
+def test_trend_table_marks_partial_periods(flights):
+    spec = {"date": {"column": "time_hour", "from": "2013-03-10", "to": "2013-11-03"}}
+    at = open_page("04_trends", spec)
+    assert not at.exception
+    periods = list(at.dataframe[0].value["Период"])
+    # the filter cuts March (from the 10th) and November (to the 3rd); April–October are whole months
+    assert periods[0] == "март 2013 (неполный)" and periods[-1] == "ноябрь 2013 (неполный)"
+    assert periods[1:-1] == [f"{m} 2013" for m in ("апрель", "май", "июнь", "июль", "август", "сентябрь", "октябрь")]

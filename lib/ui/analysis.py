@@ -144,7 +144,7 @@ def group_table(facts: GroupFacts) -> pd.DataFrame:
 def trend_table(facts: TrendFacts) -> pd.DataFrame:
     return pd.DataFrame(
         {
-            "Период": [p.label for p in facts.points],
+            "Период": [f"{p.label} (неполный)" if p.partial else p.label for p in facts.points],
             "Значение": [fmt_num(p.value) for p in facts.points],
             "Скользящее среднее": [fmt_num(p.rolling) for p in facts.points],
             "Изменение": [fmt_num(p.change) for p in facts.points],

@@ -173,11 +173,13 @@ def _connect(path: Path | None) -> Iterator[sqlite3.Connection]:
     except (OSError, sqlite3.Error) as exc:
         raise JournalError(JOURNAL_UNAVAILABLE.format(path=path), detail=repr(exc)) from exc
     try:
-        db.execute("PRAGMA journal_mode=WAL")
         db.execute("PRAGMA busy_timeout=30000")
         key = path.resolve()
         if key not in _migrated or not _has_calls_table(db):
             with _migrate_lock:
+                # WAL is a property of the file, set once; switching modes needs the file to itself and SQLite
+                # answers «database is locked» at once instead of waiting, so it happens here, serialised.
+                db.execute("PRAGMA journal_mode=WAL")
                 migrate(db)
                 _migrated.add(key)
         yield db

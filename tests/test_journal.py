@@ -301,3 +301,26 @@ def test_seconds_get_two_decimals_below_one_second() -> None:
     assert fmt_seconds(2.64) == "2,6"
     assert fmt_seconds(12.0) == "12"
     assert fmt_seconds(None) == "—"
+
+
+def test_first_open_of_fresh_journals_from_many_threads_never_reports_locked(tmp_path) -> None:
+    """Switching a new file to WAL is answered «locked» at once, not after the busy timeout: it must be
+    serialised, or a burst of first calls after a start loses journal rows."""
+    errors: list[BaseException] = []
+
+    def write(path, n: int) -> None:
+        try:
+            for i in range(5):
+                record_call(make_record(prompt_chars=n * 10 + i), path)
+        except BaseException as exc:  # noqa: BLE001 - collected and asserted below
+            errors.append(exc)
+
+    for trial in range(30):
+        path = tmp_path / f"journal-{trial}.sqlite"
+        threads = [threading.Thread(target=write, args=(path, n)) for n in range(4)]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+        assert len(calls(path)) == 20
+    assert errors == []

@@ -227,3 +227,26 @@ def test_a_new_verifier_version_misses_the_cache(fake_ollama, small_frame, monke
     monkeypatch.setattr(module, "VERIFIER_VERSION", module.VERIFIER_VERSION + "-next")
     again = NarrationService().narrate(overview(small_frame), TASK, "overview", settings)
     assert not again.cached and len(fake_ollama.chat_bodies) == 2
+
+
+def test_first_open_of_fresh_caches_from_many_threads_never_reports_locked(tmp_path):
+    import threading
+
+    errors: list[BaseException] = []
+    for trial in range(30):
+        cache = NarrativeCache(tmp_path / f"cache-{trial}.sqlite")
+
+        def work(n: int, cache=cache) -> None:
+            try:
+                for i in range(5):
+                    cache.put(f"{n}-{i}", {"text": "x"})
+            except BaseException as exc:  # noqa: BLE001 - collected and asserted below
+                errors.append(exc)
+
+        threads = [threading.Thread(target=work, args=(n,)) for n in range(4)]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+        assert len(cache) == 20
+    assert errors == []

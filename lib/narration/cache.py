@@ -41,6 +41,10 @@ def cache_key(*, fingerprint: str, task: str, model: str, options: dict[str, Any
     return hashlib.sha256(json.dumps(parts, ensure_ascii=False, sort_keys=True).encode("utf-8")).hexdigest()
 
 
+_prepared: set[Path] = set()
+_prepare_lock = threading.Lock()
+
+
 class NarrativeCache:
     """key → JSON entry. The path is read from the config at each call unless given (tests move the state dir)."""
 
@@ -57,8 +61,16 @@ class NarrativeCache:
         path.parent.mkdir(parents=True, exist_ok=True)
         db = sqlite3.connect(path, timeout=10)
         try:
-            db.execute("PRAGMA journal_mode=WAL")
-            db.execute(_SCHEMA)
+            key = path.resolve()
+            if key not in _prepared or not db.execute(
+                    "SELECT 1 FROM sqlite_master WHERE type='table' AND name='narratives'").fetchone():
+                # switching to WAL needs the file to itself and is answered «locked» at once, not after
+                # the busy timeout: do it (and the schema) once per file, one thread at a time
+                with _prepare_lock:
+                    db.execute("PRAGMA journal_mode=WAL")
+                    db.execute(_SCHEMA)
+                    db.commit()
+                    _prepared.add(key)
             yield db
             db.commit()
         finally:

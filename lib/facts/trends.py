@@ -19,6 +19,7 @@ import pandas as pd
 from pandas.api import types as ptypes
 
 from lib.facts.base import FactSheet, Scope, display_round, percent
+from lib.facts.overview import finite_numbers
 from lib.filters import filters_payload, normalize_filters
 from lib.fmt import fmt_month
 
@@ -188,11 +189,8 @@ def trend_facts(
     if not valid.any():
         return TrendFacts(**base)
     periods = dates[valid].dt.to_period(_FREQ[period])
-    if measure is None:
-        values = pd.Series(1.0, index=periods.index)
-    else:
-        values = pd.to_numeric(frame.loc[valid, measure], errors="coerce").astype("float64")
-        values = values.where(np.isfinite(values))  # ±inf is not a measurement: count it as missing
+    # rows count as 1; a measure's ±inf is not a measurement and counts as missing
+    values = pd.Series(1.0, index=periods.index) if measure is None else finite_numbers(frame.loc[valid, measure])
     grouped = values.groupby(periods, sort=True)
     sizes = grouped.size()
     if measure is None:

@@ -65,6 +65,11 @@ def percent_text(value: float) -> str:
     return f"{fmt_num(value, 1)}{NBSP}%"
 
 
+def filtered(payload: dict[str, Any]) -> str:
+    """« (с учётом фильтров)» when the facts were computed on filtered rows."""
+    return " (с учётом фильтров)" if payload.get("фильтры") else ""
+
+
 def quoted(name: str) -> str:
     return f"«{name}»"
 
@@ -89,8 +94,7 @@ def overview_template(facts: FactSheet) -> str:
     rows, columns = payload["строк"], payload["столбцов"]
     sentences = [
         f"В наборе {quoted(payload['набор'])} {fmt_count(rows, 'строка', 'строки', 'строк')} "
-        f"и {fmt_count(columns, 'столбец', 'столбца', 'столбцов')}"
-        + (" (с учётом фильтров)." if payload.get("фильтры") else ".")
+        f"и {fmt_count(columns, 'столбец', 'столбца', 'столбцов')}{filtered(payload)}."
     ]
     types = [(label, n) for label, n in (payload.get("типы столбцов") or {}).items() if n]
     if len(types) > 1:

@@ -10,7 +10,7 @@ from typing import Any
 
 from lib.facts.base import FactSheet
 from lib.fmt import fmt_count, fmt_date, fmt_int
-from lib.narration.templates import joined, number, percent_text, quoted, template_for
+from lib.narration.templates import filtered, joined, number, percent_text, quoted, template_for
 
 
 def _rows(n: int) -> str:
@@ -25,15 +25,11 @@ def _signed_percent(value: int | float) -> str:
     return ("+" if value > 0 else "") + percent_text(value)
 
 
-def _filtered(payload: dict[str, Any]) -> str:
-    return " (с учётом фильтров)" if payload.get("фильтры") else ""
-
-
 @template_for("columns")
 def columns_template(facts: FactSheet) -> str:
     p = facts.payload()
     sentences = [
-        f"Столбец {quoted(p['столбец'])}, тип — {p['тип']}{_filtered(p)}: {_rows(p['строк'])}, "
+        f"Столбец {quoted(p['столбец'])}, тип — {p['тип']}{filtered(p)}: {_rows(p['строк'])}, "
         f"уникальных значений — {fmt_int(p['уникальных'])}."
     ]
     sentences.append(
@@ -92,7 +88,7 @@ def groups_template(facts: FactSheet) -> str:
         return f"{quoted(item['группа'])} — {shown(item[key])} ({_rows(item['строк'])})"
 
     sentences = [
-        f"Группировка по {quoted(p['группировка'])}{_filtered(p)}: показатель {quoted(p['показатель'])}, "
+        f"Группировка по {quoted(p['группировка'])}{filtered(p)}: показатель {quoted(p['показатель'])}, "
         f"агрегат — {p['агрегат']}, {fmt_count(p['групп'], 'группа', 'группы', 'групп')}."
     ]
     if p.get("по всем строкам") is not None:
@@ -130,7 +126,7 @@ def trends_template(facts: FactSheet) -> str:
     first, last = p["первый период"], p["последний период"]
     sentences = [
         f"Динамика показателя {quoted(p['показатель'])} ({p['агрегат']}) по столбцу {quoted(p['дата'])}"
-        f"{_filtered(p)}, период — {p['период']}: "
+        f"{filtered(p)}, период — {p['период']}: "
         f"{fmt_count(p['периодов'], 'период', 'периода', 'периодов')}.",
         f"В первом периоде ({_period(first)}) значение — {number(first['значение'])}, "
         f"в последнем ({_period(last)}) — {number(last['значение'])}"
@@ -195,7 +191,7 @@ def relations_template(facts: FactSheet) -> str:
     p = facts.payload()
     sentences = [
         f"Связи искали между {fmt_int(p['числовых столбцов'])} числовыми столбцами по всем "
-        f"{fmt_int(p['строк'])} строкам{_filtered(p)}."
+        f"{fmt_int(p['строк'])} строкам{filtered(p)}."
     ]
     strongest = p.get("сильнейшие связи") or []
     if strongest:
@@ -221,7 +217,7 @@ def relations_template(facts: FactSheet) -> str:
 def quality_template(facts: FactSheet) -> str:
     p = facts.payload()
     sentences = [f"Проверено {_rows(p['строк'])} и {fmt_count(p['столбцов'], 'столбец', 'столбца', 'столбцов')}"
-                 f"{_filtered(p)}."]
+                 f"{filtered(p)}."]
     cells = p["пустых ячеек"]
     sentence = (f"Пустых ячеек — {fmt_int(cells)} ({percent_text(p['пустых ячеек, %'])})" if cells
                 else "Пустых ячеек нет")

@@ -36,19 +36,21 @@ SETTINGS: tuple[Setting, ...] = (
 )
 
 
+def _default(name: str) -> str:
+    return next(s for s in SETTINGS if s.env == name).default
+
+
 def _env(name: str) -> str:
-    setting = next(s for s in SETTINGS if s.env == name)
-    value = os.environ.get(name, "").strip()
-    return value or setting.default
+    return os.environ.get(name, "").strip() or _default(name)
 
 
 def _positive(name: str, cast: type[int] | type[float]) -> int | float:
-    raw = _env(name)
+    """The setting as a positive number; anything else falls back to its default."""
     try:
-        value = cast(raw)
+        value = cast(_env(name))
     except ValueError:
-        value = cast(next(s for s in SETTINGS if s.env == name).default)
-    return value if value > 0 else cast(next(s for s in SETTINGS if s.env == name).default)
+        return cast(_default(name))
+    return value if value > 0 else cast(_default(name))
 
 
 @dataclass(frozen=True)

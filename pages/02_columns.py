@@ -41,9 +41,4 @@ else:
     right.dataframe(top_values_table(facts), hide_index=True, width="stretch")
 st.caption("Вся статистика посчитана по всем строкам (с учётом фильтров).")
 
-narrative_panel(
-    facts,
-    task="Опиши этот столбец: его тип, пропуски, типичные значения и разброс, выбросы "
-    "или самые частые значения, период для дат.",
-    page="columns",
-)
+narrative_panel(facts)

@@ -53,9 +53,4 @@ st.dataframe(group_table(facts), hide_index=True, width="stretch")
 if facts.groups > len(facts.table):
     st.caption(f"В таблице первые {fmt_int(len(facts.table))} групп из {fmt_int(facts.groups)}.")
 
-narrative_panel(
-    facts,
-    task="Опиши результат группировки: какие группы лидируют и какие отстают, "
-    "насколько велик разрыв между ними и какую долю занимают остальные группы.",
-    page="groups",
-)
+narrative_panel(facts)

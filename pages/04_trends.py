@@ -41,9 +41,4 @@ st.plotly_chart(change_chart(facts), width="stretch")
 with st.expander("Таблица по периодам"):
     st.dataframe(trend_table(facts), hide_index=True, width="stretch")
 
-narrative_panel(
-    facts,
-    task="Опиши динамику показателя: с чего ряд начинается и чем заканчивается, "
-    "как изменился последний период, какие периоды выделяются, есть ли тренд и пропущенные периоды.",
-    page="trends",
-)
+narrative_panel(facts)

@@ -33,9 +33,4 @@ if facts.chosen is not None:
                    f"рисования; коэффициенты и линия регрессии посчитаны по всем "
                    f"{fmt_int(facts.chosen.pair.rows)} строкам.")
 
-narrative_panel(
-    facts,
-    task="Опиши связи между числовыми столбцами: какие пары связаны сильнее всего, "
-    "в каком направлении, и что показывает выбранная пара.",
-    page="relations",
-)
+narrative_panel(facts)

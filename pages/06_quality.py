@@ -35,9 +35,4 @@ else:
 if facts.outliers:
     right.plotly_chart(outliers_chart(facts), width="stretch")
 
-narrative_panel(
-    facts,
-    task="Опиши качество данных: пропуски, дубликаты и самые важные предупреждения, "
-    "начиная с самых серьёзных.",
-    page="quality",
-)
+narrative_panel(facts)

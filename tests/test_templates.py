@@ -11,7 +11,7 @@ import pytest
 from lib.facts.base import FactSheet, Scope
 from lib.facts.overview import overview_facts
 from lib.narration import templates
-from lib.narration.templates import EMPTY_TEXT, template_for, template_narrative
+from lib.narration.templates import EMPTY_TEXT, template_narrative
 from lib.verify import verify_numbers
 
 NBSP = "\u00a0"
@@ -158,8 +158,7 @@ def test_unknown_kind_gets_generic_figures_that_pass_the_verifier():
 
 
 def test_registered_template_is_dispatched_by_kind(monkeypatch: pytest.MonkeyPatch):
-    monkeypatch.setattr(templates, "TEMPLATES", dict(templates.TEMPLATES))
-    template_for("toy")(lambda facts: f"Всего {facts.rows}.")
+    monkeypatch.setitem(templates.TEMPLATES, "toy", lambda facts: f"Всего {facts.rows}.")
     assert template_narrative(_ToyFacts("d", "Игрушка", rows=7)) == "Всего 7."
     assert "overview" in templates.TEMPLATES
 

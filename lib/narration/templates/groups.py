@@ -1,0 +1,58 @@
+"""Группировки: leaders, outsiders and the gap between them."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from lib.facts.base import FactSheet
+from lib.fmt import fmt_count, fmt_int
+from lib.narration.templates.common import (
+    filtered,
+    joined,
+    number,
+    percent_text,
+    quoted,
+    rows_text,
+)
+
+
+def groups_template(facts: FactSheet) -> str:
+    p = facts.payload()
+    share = "разрыв, %" in p or any("доля, %" in g for g in p.get("наибольшие", []))
+    key = "доля, %" if share else "значение"
+
+    def shown(value: int | float) -> str:
+        return percent_text(value) if share else number(value)
+
+    def group(item: dict[str, Any]) -> str:
+        if not share and item[key] == item["строк"]:  # row counts: the value is the number of rows
+            return f"{quoted(item['группа'])} — {fmt_int(item[key])}"
+        return f"{quoted(item['группа'])} — {shown(item[key])} ({rows_text(item['строк'])})"
+
+    sentences = [
+        f"Группировка по {quoted(p['группировка'])}{filtered(p)}: показатель {quoted(p['показатель'])}, "
+        f"агрегат — {p['агрегат']}, {fmt_count(p['групп'], 'группа', 'группы', 'групп')}."
+    ]
+    if p.get("по всем строкам") is not None:
+        sentences.append(f"По всем строкам значение — {number(p['по всем строкам'])}.")
+    leaders = p.get("наибольшие") or []
+    if leaders:
+        sentences.append(f"Наибольшие значения: {joined([group(g) for g in leaders[:3]])}.")
+    outsiders = p.get("наименьшие") or []
+    if outsiders:
+        sentences.append(f"Наименьшие: {joined([group(g) for g in outsiders[:3]])}.")
+    gap = p.get("разрыв, %", p.get("разрыв"))
+    if gap is not None and leaders and outsiders:
+        text = (f"Разница между {quoted(leaders[0]['группа'])} и {quoted(outsiders[0]['группа'])} — "
+                + (f"{number(gap)} п.п." if share else number(gap)))
+        if p.get("во сколько раз") is not None:
+            text += f", то есть в {number(p['во сколько раз'])} раза"
+        sentences.append(text + ".")
+    other = p.get("прочее")
+    if other:
+        sentences.append(
+            f"Остальные группы ({fmt_count(other['групп'], 'группа', 'группы', 'групп')}) вместе, "
+            "на графике — «прочее»: "
+            f"{shown(other[key])}, {rows_text(other['строк'])}."
+        )
+    return " ".join(sentences[:6])

@@ -17,6 +17,7 @@ from lib.fmt import fmt_int, fmt_num
 from lib.narration.ollama import base_url, gateway_for
 from lib.narration.service import Narrative, narration_service, template_text, verify
 from lib.narration.settings import NarrationSettings
+from lib.narration.tasks import task_for
 from lib.verify import escape_markdown
 
 log = logging.getLogger(__name__)
@@ -193,9 +194,10 @@ def _offline(facts: FactSheet, settings: NarrationSettings) -> Narrative:
     return Narrative(template_text(facts), "template", settings.model)
 
 
-def narrative_panel(facts: FactSheet, task: str, page: str) -> None:
-    """The narrative for `facts` on `page`: cached, streamed from the model, or the template; never raises."""
+def narrative_panel(facts: FactSheet) -> None:
+    """The narrative for `facts`: cached, streamed from the model, or the template; never raises."""
     st.subheader("Коротко о главном")
+    task, page = task_for(facts.kind), facts.kind
     settings = current_settings()
     try:
         _panel(facts, task, page, settings)

@@ -10,6 +10,7 @@ from __future__ import annotations
 import logging
 
 import streamlit as st
+from streamlit.delta_generator import DeltaGenerator
 
 from lib.errors import NarrationError
 from lib.facts.base import FactSheet
@@ -194,8 +195,15 @@ def _offline(facts: FactSheet, settings: NarrationSettings) -> Narrative:
     return Narrative(template_text(facts), "template", settings.model)
 
 
-def narrative_panel(facts: FactSheet) -> None:
-    """The narrative for `facts`: cached, streamed from the model, or the template; never raises."""
+def narrative_panel(facts: FactSheet, into: DeltaGenerator | None = None) -> None:
+    """The narrative for `facts`: cached, streamed from the model, or the template; never raises.
+
+    `into` is the slot a page created above its charts: the charts are drawn first, the text streams there.
+    """
+    if into is not None:
+        with into:
+            narrative_panel(facts)
+        return
     st.subheader("Коротко о главном")
     task, page = task_for(facts.kind), facts.kind
     settings = current_settings()

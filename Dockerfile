@@ -21,7 +21,7 @@ RUN pip install --no-cache-dir -r requirements.txt
 COPY .streamlit/ ./.streamlit/
 COPY data/ ./data/
 COPY lib/ ./lib/
-COPY pages/ ./pages/
+COPY app_pages/ ./app_pages/
 COPY streamlit_app.py ./
 
 # Runtime state (caches, journal, Kaggle downloads) lives on a volume owned by the app user;

@@ -10,19 +10,19 @@ st.set_page_config(page_title="Сводка", page_icon=":material/analytics:", 
 
 PAGES = {
     "Отчёт": [
-        st.Page("pages/01_overview.py", title="Обзор", icon=":material/summarize:", default=True),
-        st.Page("pages/02_columns.py", title="Столбцы", icon=":material/view_column:"),
-        st.Page("pages/03_groups.py", title="Группировки", icon=":material/bar_chart:"),
-        st.Page("pages/04_trends.py", title="Динамика", icon=":material/show_chart:"),
-        st.Page("pages/05_relations.py", title="Связи", icon=":material/scatter_plot:"),
-        st.Page("pages/06_quality.py", title="Качество данных", icon=":material/fact_check:"),
+        st.Page("app_pages/01_overview.py", title="Обзор", icon=":material/summarize:", default=True),
+        st.Page("app_pages/02_columns.py", title="Столбцы", icon=":material/view_column:"),
+        st.Page("app_pages/03_groups.py", title="Группировки", icon=":material/bar_chart:"),
+        st.Page("app_pages/04_trends.py", title="Динамика", icon=":material/show_chart:"),
+        st.Page("app_pages/05_relations.py", title="Связи", icon=":material/scatter_plot:"),
+        st.Page("app_pages/06_quality.py", title="Качество данных", icon=":material/fact_check:"),
     ],
     "Данные": [
-        st.Page("pages/07_data.py", title="Данные", icon=":material/upload_file:"),
+        st.Page("app_pages/07_data.py", title="Данные", icon=":material/upload_file:"),
     ],
     "Модель": [
-        st.Page("pages/08_model.py", title="Модель", icon=":material/smart_toy:"),
-        st.Page("pages/09_journal.py", title="Журнал", icon=":material/receipt_long:"),
+        st.Page("app_pages/08_model.py", title="Модель", icon=":material/smart_toy:"),
+        st.Page("app_pages/09_journal.py", title="Журнал", icon=":material/receipt_long:"),
     ],
 }
 

@@ -33,7 +33,7 @@ def open_page(page: str, filters: dict | None = None, dataset: Dataset | None = 
     at.run()
     if filters is not None:
         at.session_state["filters"] = filters
-    return at.switch_page(f"pages/{page}.py").run()
+    return at.switch_page(f"app_pages/{page}.py").run()
 
 
 def charts(at: AppTest) -> dict[str, dict]:

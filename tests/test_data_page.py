@@ -1,4 +1,4 @@
-"""The «Данные» page (pages/07_data.py) run standalone with AppTest: upload, Kaggle form, recent list."""
+"""The «Данные» page (app_pages/07_data.py) run standalone with AppTest: upload, Kaggle form, recent list."""
 
 from __future__ import annotations
 
@@ -12,7 +12,7 @@ from streamlit.testing.v1 import AppTest
 from lib.sources.kaggle import download_dataset, open_kaggle_file
 
 TIMEOUT = 60
-PAGE = str(Path(__file__).resolve().parent.parent / "pages" / "07_data.py")
+PAGE = str(Path(__file__).resolve().parent.parent / "app_pages" / "07_data.py")
 CSV = "Дата;Город;Сумма\n01.02.2024;Москва;1 234,5\n02.02.2024;Казань;7\n".encode("cp1251")
 
 

@@ -276,7 +276,7 @@ def test_dockerfile_serves_streamlit_on_all_interfaces_port_8501():
 
 def test_dockerfile_copies_everything_the_app_needs():
     sources = copy_sources()
-    assert set(sources) == {"requirements.txt", ".streamlit", "data", "lib", "pages", "streamlit_app.py"}
+    assert set(sources) == {"requirements.txt", ".streamlit", "data", "lib", "app_pages", "streamlit_app.py"}
     for source in sources:
         assert (ROOT / source).exists(), source
     assert (ROOT / "data" / "flights.csv.zip").is_file()
@@ -357,7 +357,7 @@ def in_build_context(path: str) -> bool:
     ".venv/bin/python", ".git/HEAD", ".svodka/journal.sqlite", ".env", "tests/test_deploy.py",
     "tests/deploy/import_app.py", ".pytest_cache/v/cache/nodeids", ".ruff_cache/CACHEDIR.TAG",
     "bench/results/run.json", "lib/__pycache__/config.cpython-311.pyc", "__pycache__/x.pyc",
-    "pages/__pycache__/x.pyc", "lib/facts/.svodka/cache.sqlite", ".coverage", "htmlcov/index.html",
+    "app_pages/__pycache__/x.pyc", "lib/facts/.svodka/cache.sqlite", ".coverage", "htmlcov/index.html",
     "docker-compose.yml",
 ])
 def test_build_context_leaves_out_venv_caches_state_and_tests(path):
@@ -368,7 +368,7 @@ def test_build_context_holds_every_path_the_dockerfile_copies():
     for source in copy_sources():
         assert in_build_context(source), source
     for path in ("lib/config.py", "lib/facts/base.py", "data/flights.csv.zip", ".streamlit/config.toml",
-                 "pages/01_overview.py"):
+                 "app_pages/01_overview.py"):
         assert in_build_context(path), path
 
 

@@ -258,7 +258,7 @@ def test_the_page_caption_names_the_partial_months():
     at = AppTest.from_file(str(Path(__file__).resolve().parent.parent / "streamlit_app.py"), default_timeout=120)
     at.run()
     at.session_state["filters"] = MARCH_10_TO_NOVEMBER_3
-    at.switch_page("pages/04_trends.py").run()
+    at.switch_page("app_pages/04_trends.py").run()
     assert not at.exception
     captions = [c.value for c in at.caption]
     assert any(c.startswith("Неполные периоды: март 2013, ноябрь 2013 — ") and "не входят" in c for c in captions)

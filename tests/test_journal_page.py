@@ -9,7 +9,7 @@ from streamlit.testing.v1 import AppTest
 
 from lib.journal import CallRecord, calls, record_call, text_hash
 
-PAGE = str(Path(__file__).resolve().parent.parent / "pages" / "09_journal.py")
+PAGE = str(Path(__file__).resolve().parent.parent / "app_pages" / "09_journal.py")
 
 
 def record(**changes) -> int:

@@ -11,7 +11,7 @@ from lib.journal import calls
 from lib.narration.ollama import OllamaGateway, PullProgress
 from lib.ui.model import PullMeter
 
-PAGE = str(Path(__file__).resolve().parent.parent / "pages" / "08_model.py")
+PAGE = str(Path(__file__).resolve().parent.parent / "app_pages" / "08_model.py")
 SETTINGS_KEY = "narration_settings"
 
 

@@ -9,5 +9,5 @@ ROOT = Path(__file__).resolve().parent.parent
 
 def test_every_page_file_is_registered_in_the_navigation():
     source = (ROOT / "streamlit_app.py").read_text(encoding="utf-8")
-    for page in sorted((ROOT / "pages").glob("*.py")):
-        assert f'"pages/{page.name}"' in source, page.name
+    for page in sorted((ROOT / "app_pages").glob("*.py")):
+        assert f'"app_pages/{page.name}"' in source, page.name

@@ -70,11 +70,11 @@ def main() -> int:
     for name in modules:
         importlib.import_module(name)
 
-    scripts = [ROOT / "streamlit_app.py", *sorted((ROOT / "pages").glob("*.py"))]
+    scripts = [ROOT / "streamlit_app.py", *sorted((ROOT / "app_pages").glob("*.py"))]
     imports = set().union(*(top_level_imports(path) for path in scripts))
     missing = sorted(name for name in imports if not findable(name))
     if missing:
-        print(f"streamlit_app.py or pages/ import modules the image does not have: {missing}", file=sys.stderr)
+        print(f"streamlit_app.py or app_pages/ import modules the image does not have: {missing}", file=sys.stderr)
         return 1
     print(json.dumps({"lib_modules": modules, "script_imports": sorted(imports)}))
     return 0

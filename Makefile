@@ -12,7 +12,7 @@ PYTEST_ARGS ?=
 help:
 	@echo "make run   — запустить Svodka (http://$(HOST):$(PORT))"
 	@echo "make test  — прогнать тесты"
-	@echo "make lint  — проверить код ruff"
+	@echo "make lint  — проверить код ruff и типы mypy"
 	@echo "make bench — замеры скорости и памяти"
 	@echo "make docker-check — requirements.txt в чистое окружение и импорт приложения, как в образе"
 
@@ -36,6 +36,7 @@ test: deps-system $(VENV)/.dev-installed
 
 lint: $(VENV)/.dev-installed
 	$(PY) -m ruff check .
+	$(PY) -m mypy
 
 bench: $(VENV)/.dev-installed
 	$(PY) -m bench
@@ -71,4 +72,4 @@ docker-check: deps-system
 	@if docker info >/dev/null 2>&1; then docker build -t svodka:check .; else echo "No Docker engine: image build skipped"; fi
 
 clean:
-	rm -rf $(VENV) .pytest_cache .ruff_cache
+	rm -rf $(VENV) .pytest_cache .ruff_cache .mypy_cache

@@ -185,6 +185,42 @@ def test_recent_list_is_capped(cache: Path):
     assert len(recent_datasets()) == kaggle.RECENT_LIMIT
 
 
+def test_concurrent_remembers_keep_every_entry(state_dir: Path):
+    """20 threads × 5 openings of 10 distinct files: every file ends up in the list exactly once."""
+    barrier = threading.Barrier(20)
+
+    def opener(worker: int) -> None:
+        barrier.wait()
+        for step in range(5):
+            index = (worker * 5 + step) % kaggle.RECENT_LIMIT
+            entry = kaggle.RecentDataset("own/shop/versions/1", f"f{index}.csv", {}, f"{worker}-{step}", "n")
+            kaggle.remember_dataset(entry)
+
+    threads = [threading.Thread(target=opener, args=(w,)) for w in range(20)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    paths = sorted(e.path for e in recent_datasets())
+    assert paths == sorted(f"f{i}.csv" for i in range(kaggle.RECENT_LIMIT))
+    assert [p.name for p in state_dir.iterdir() if p.suffix == ".tmp"] == []
+
+
+def test_unwritable_state_dir_is_a_russian_message_and_the_file_still_opens(cache: Path, monkeypatch):
+    fill_cache(cache, "own", "shop", 1, {"sales.csv": CSV})
+
+    def refuse(*args: object, **kwargs: object) -> None:
+        raise PermissionError("read-only")
+
+    monkeypatch.setattr(kaggle.tempfile, "mkstemp", refuse)
+    with pytest.raises(DataError) as caught:
+        kaggle.remember_dataset(kaggle.RecentDataset("own/shop/versions/1", "a.csv", {}, "t", "n"))
+    assert "Не удалось сохранить список недавних наборов" in caught.value.user_message
+    dataset = open_kaggle_file(download_dataset("own/shop/versions/1"), "sales.csv")
+    assert "Не удалось сохранить список недавних наборов" in dataset.details["detected"]["notes"][-1]
+    pd.testing.assert_frame_equal(dataset.frame, EXPECTED)
+
+
 def test_damaged_recent_file_reads_as_empty(state_dir: Path):
     (state_dir / kaggle.RECENT_FILE).write_text("{not json", encoding="utf-8")
     assert recent_datasets() == []
@@ -354,14 +390,19 @@ class FakeKaggle(BaseHTTPRequestHandler):
 
 @pytest.fixture
 def fake_kaggle(monkeypatch: pytest.MonkeyPatch):
-    """kagglesdk's TEST environment talks to http://localhost:7777 (a fixed address in kagglesdk)."""
+    """kagglesdk's TEST environment talks to a fixed http://localhost:7777; the fake server binds a free port
+    instead (tests run in parallel) and kagglesdk's endpoint table is pointed at it."""
+    from kagglesdk import kaggle_env
+
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w") as archive:
         archive.writestr("sales.csv", CSV)
         archive.writestr("images/logo.png", b"\x89PNG")
     FakeKaggle.archive = buffer.getvalue()
     FakeKaggle.requests_seen = []
-    server = ThreadingHTTPServer(("127.0.0.1", 7777), FakeKaggle)
+    server = ThreadingHTTPServer(("127.0.0.1", 0), FakeKaggle)
+    monkeypatch.setitem(kaggle_env._env_to_endpoint, kaggle_env.KaggleEnv.TEST,
+                        f"http://127.0.0.1:{server.server_address[1]}")
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     monkeypatch.setenv("KAGGLE_API_ENVIRONMENT", "TEST")

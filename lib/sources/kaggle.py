@@ -12,13 +12,17 @@ Facts about kagglehub 1.0.x this module relies on:
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import datetime as dt
+import fcntl
 import hashlib
 import json
 import os
 import re
+import tempfile
 import threading
+from collections.abc import Iterator
 from concurrent.futures import Future
 from pathlib import Path, PurePosixPath
 from typing import Any
@@ -39,6 +43,7 @@ _VERSION_DIR = re.compile(r"/versions/([1-9][0-9]*)/?$")
 
 _inflight: dict[tuple[str, str], Future] = {}
 _inflight_lock = threading.Lock()
+_recent_lock = threading.Lock()  # threads of this process; other processes are held off by flock
 
 CREDENTIALS_HELP = ("Для открытых наборов вход не нужен. Для закрытых задайте переменные окружения "
                     "KAGGLE_USERNAME и KAGGLE_KEY (ключ выдаёт kaggle.com → Settings → API → Create New Token) "
@@ -265,7 +270,10 @@ def open_kaggle_file(download: KaggleDownload, path: str, options: ReadOptions |
                  "detected": dataclasses.asdict(table.detected), "options": options.as_dict()},
     )
     if remember and h.version:
-        remember_dataset(RecentDataset(str(h), path, options.as_dict(), _now(), dataset.name), config)
+        try:
+            remember_dataset(RecentDataset(str(h), path, options.as_dict(), _now(), dataset.name), config)
+        except DataError as exc:
+            dataset.details["detected"]["notes"] = (*dataset.details["detected"]["notes"], exc.user_message)
     return dataset
 
 
@@ -294,14 +302,39 @@ def recent_datasets(config: Config | None = None) -> list[RecentDataset]:
     return entries[:RECENT_LIMIT]
 
 
+@contextlib.contextmanager
+def _recent_locked(path: Path) -> Iterator[None]:
+    """Serialise the read-modify-write of the recent list across threads and processes."""
+    with _recent_lock, open(path.with_name(path.name + ".lock"), "a") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(lock, fcntl.LOCK_UN)
+
+
 def remember_dataset(entry: RecentDataset, config: Config | None = None) -> None:
-    entries = [entry] + [e for e in recent_datasets(config) if e.key != entry.key]
+    """Put `entry` first in the recent list. The file is replaced atomically from a unique temporary file,
+    under a lock, so concurrent openings never lose each other's entries; failure is a `DataError`."""
     path = _recent_path(config)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    payload = {"version": 1, "datasets": [dataclasses.asdict(e) for e in entries[:RECENT_LIMIT]]}
-    temporary = path.with_suffix(".tmp")
-    temporary.write_text(json.dumps(payload, ensure_ascii=False, indent=1), encoding="utf-8")
-    os.replace(temporary, path)
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        with _recent_locked(path):
+            entries = [entry] + [e for e in recent_datasets(config) if e.key != entry.key]
+            payload = {"version": 1, "datasets": [dataclasses.asdict(e) for e in entries[:RECENT_LIMIT]]}
+            descriptor, temporary = tempfile.mkstemp(prefix=".kaggle_recent.", suffix=".tmp", dir=path.parent)
+            try:
+                with os.fdopen(descriptor, "w", encoding="utf-8") as handle:
+                    json.dump(payload, handle, ensure_ascii=False, indent=1)
+                os.replace(temporary, path)
+            except BaseException:
+                with contextlib.suppress(OSError):
+                    os.unlink(temporary)
+                raise
+    except OSError as exc:
+        raise DataError(f"Не удалось сохранить список недавних наборов в {path.parent}: нет доступа к папке "
+                        "или диск заполнен. Набор открыт, но в списке недавних его не будет; проверьте "
+                        "папку SVODKA_STATE_DIR.", detail=f"{type(exc).__name__}: {exc}") from exc
 
 
 def reopen_recent(entry: RecentDataset, *, deadline: float | None = None,

@@ -36,6 +36,7 @@ from lib.sources.kaggle import (
     reopen_recent,
 )
 from lib.sources.upload import upload_dataset
+from lib.verify import escape_markdown
 
 AUTO = "автоматически"
 FLASH_KEY = "data_flash"
@@ -216,18 +217,23 @@ def recent_list() -> Dataset | None:
         st.caption("Здесь появятся открытые наборы Kaggle: их можно будет открыть снова, даже без сети.")
         return None
     for entry in entries:
-        handle = parse_handle(entry.handle)
-        offline = handle.version in cached_versions(handle)
+        try:
+            offline = parse_handle(entry.handle).version in cached_versions(entry.handle)
+        except (DataError, OSError):
+            offline = False
         text, button = st.columns([5, 1], vertical_alignment="center")
-        text.markdown(f"**{entry.name}**")
+        text.markdown(f"**{escape_markdown(entry.name)}**")
         text.caption("в кэше — откроется без сети" if offline else "нет в кэше — понадобится сеть")
         key = hashlib.sha256(entry.key.encode()).hexdigest()[:12]
         if button.button("Открыть", key=f"data_recent_{key}"):
             try:
-                with st.spinner(f"Открываю «{entry.path}»…"):
+                with st.spinner(f"Открываю «{escape_markdown(entry.path)}»…"):
                     return reopen_recent(entry)
             except SvodkaError as exc:
                 st.error(exc.user_message)
+            except OSError as exc:
+                st.error(f"Не удалось открыть «{escape_markdown(entry.path)}» из кэша: файл недоступен "
+                         f"({escape_markdown(type(exc).__name__)}). Скачайте набор заново на вкладке Kaggle.")
     return None
 
 

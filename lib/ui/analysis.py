@@ -3,63 +3,27 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 import pandas as pd
 import streamlit as st
 
 from lib.facts.base import FactSheet
 from lib.facts.columns import ColumnFacts
-from lib.facts.groups import AGGREGATIONS, GroupFacts, group_choices
+from lib.facts.defaults import Choices, choices_for
+from lib.facts.groups import AGGREGATIONS, GroupFacts
 from lib.facts.overview import KIND_LABELS
 from lib.facts.quality import SEVERITIES, QualityFacts
 from lib.facts.relations import RelationFacts
 from lib.facts.trends import TrendFacts
 from lib.filters import describe_filters
 from lib.fmt import fmt_date, fmt_int, fmt_num, fmt_pct
-from lib.schema import infer_kinds
 from lib.ui.state import active_filters, current_dataset
 
 EMPTY_FILTERED = "Фильтры не оставили ни одной строки. Ослабьте фильтры на боковой панели."
-# Starting choices where a dataset has an obvious question to ask (dataset id prefix → choice).
-GROUP_DEFAULTS = {"embedded:flights": ("carrier", "arr_delay", "mean")}
-COLUMN_DEFAULTS = {"embedded:flights": "arr_delay"}
-
-
-@dataclass(frozen=True)
-class Choices:
-    columns: tuple[str, ...]
-    kinds: dict[str, str]
-    dimensions: tuple[str, ...]
-    measures: tuple[str, ...]
-    datetimes: tuple[str, ...]
-    group_defaults: tuple[str | None, str | None, str]  # dimension, measure, aggregation
-    default_column: str | None
 
 
 @st.cache_data(max_entries=16, show_spinner=False)
 def _choices(_frame: pd.DataFrame, dataset_id: str) -> Choices:
-    kinds = infer_kinds(_frame)
-    dimensions, measures = group_choices(_frame)
-    preset = next((v for k, v in GROUP_DEFAULTS.items() if dataset_id.startswith(k)), None)
-    if preset and preset[0] in dimensions and preset[1] in measures:
-        group_defaults = preset
-    else:
-        categorical = [d for d in dimensions if kinds.get(d) in ("category", "bool")]
-        group_defaults = ((categorical or dimensions or [None])[0], None, "count")
-    column = next((v for k, v in COLUMN_DEFAULTS.items() if dataset_id.startswith(k)), None)
-    if column not in kinds:
-        distinct = _frame.nunique()
-        column = next((str(c) for c in _frame.columns if distinct[c] > 1), next(iter(kinds), None))
-    return Choices(
-        columns=tuple(kinds),
-        kinds=kinds,
-        dimensions=tuple(dimensions),
-        measures=tuple(measures),
-        datetimes=tuple(c for c, k in kinds.items() if k == "datetime"),
-        group_defaults=group_defaults,
-        default_column=column,
-    )
+    return choices_for(_frame, dataset_id)
 
 
 def dataset_choices() -> Choices:

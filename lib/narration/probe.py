@@ -22,6 +22,7 @@ from lib.fmt import fmt_num
 from lib.journal import CallRecord, JournalError, record_call, text_hash
 from lib.narration.ollama import CallMetrics, OllamaGateway
 from lib.narration.settings import NarrationSettings
+from lib.vocab import PROBE_LEVEL_LABELS, ProbeLevel
 
 PROBE_SYSTEM_PROMPT = "Ты — вежливый помощник. Отвечай коротко и только на русском языке."
 PROBE_PROMPT = "Расскажи в двух предложениях, зачем аналитику краткая сводка по таблице данных."
@@ -44,14 +45,14 @@ class ProbeResult:
     tokens_per_second: float | None  # generation speed
     prompt_tokens_per_second: float | None  # reading speed of the prompt
     paragraph_seconds: float | None  # PARAGRAPH_TOKENS / tokens_per_second
-    level: str  # "good" | "slow" | "too_slow" | "unknown"
+    level: ProbeLevel
     verdict: str  # Russian, e.g. «годится: ~12 с на абзац»
     language_warning: str | None
     call_id: int | None  # journal row, None when the journal could not be written
 
     @property
     def usable(self) -> bool:
-        return self.level in ("good", "slow")
+        return self.level in (ProbeLevel.GOOD, ProbeLevel.SLOW)
 
 
 def probe_messages() -> list[dict[str, str]]:
@@ -68,17 +69,25 @@ def _duration(seconds: float) -> str:
     return f"~{fmt_num(seconds / 60, 1)} мин"
 
 
-def speed_verdict(tokens_per_second: float | None) -> tuple[str, str, float | None]:
+def speed_verdict(tokens_per_second: float | None) -> tuple[ProbeLevel, str, float | None]:
     """(level, Russian verdict, seconds per paragraph) for a measured generation speed."""
     if not tokens_per_second:
-        return "unknown", "скорость не измерена: сервер не сообщил, сколько токенов и за какое время он написал", None
+        return ProbeLevel.UNKNOWN, _verdict(ProbeLevel.UNKNOWN, NO_SPEED), None
     seconds = PARAGRAPH_TOKENS / tokens_per_second
     per_paragraph = f"{_duration(seconds)} на абзац"
     if seconds <= GOOD_SECONDS:
-        return "good", f"годится: {per_paragraph}", seconds
+        return ProbeLevel.GOOD, _verdict(ProbeLevel.GOOD, per_paragraph), seconds
     if seconds <= SLOW_SECONDS:
-        return "slow", f"медленно: {per_paragraph} — тексты будут, но ждать придётся", seconds
-    return "too_slow", f"слишком медленно: {per_paragraph} — выберите модель поменьше (например, qwen2.5:1.5b)", seconds
+        return ProbeLevel.SLOW, _verdict(ProbeLevel.SLOW, f"{per_paragraph} — тексты будут, но ждать придётся"), seconds
+    advice = f"{per_paragraph} — выберите модель поменьше (например, qwen2.5:1.5b)"
+    return ProbeLevel.TOO_SLOW, _verdict(ProbeLevel.TOO_SLOW, advice), seconds
+
+
+NO_SPEED = "сервер не сообщил, сколько токенов и за какое время он написал"
+
+
+def _verdict(level: ProbeLevel, why: str) -> str:
+    return f"{PROBE_LEVEL_LABELS[level]}: {why}"
 
 
 def language_warning(text: str) -> str | None:

@@ -17,6 +17,7 @@ from lib.narration.probe import GOOD_SECONDS, PARAGRAPH_TOKENS, SLOW_SECONDS, Pr
 from lib.narration.settings import NarrationSettings
 from lib.ui.narrative import current_settings, set_settings
 from lib.ui.widgets import metric_row
+from lib.vocab import ProbeLevel
 
 FLASH_KEY = "model_flash"
 CHOICE_KEY = "model_choice"
@@ -260,7 +261,8 @@ def show_probe(result: ProbeResult) -> None:
             "чтении текст начинается не сразу.",
         ],
     )
-    show = {"good": st.success, "slow": st.warning, "too_slow": st.error}.get(result.level, st.info)
+    show = {ProbeLevel.GOOD: st.success, ProbeLevel.SLOW: st.warning, ProbeLevel.TOO_SLOW: st.error}.get(
+        result.level, st.info)
     show(f"«{result.model}»: {result.verdict}.")
     if result.language_warning:
         st.warning(result.language_warning)

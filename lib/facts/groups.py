@@ -14,7 +14,7 @@ from typing import Any
 import pandas as pd
 from pandas.api import types as ptypes
 
-from lib.facts.base import FactSheet, Scope, clean, display_round, percent
+from lib.facts.base import MIN_SHARED_COUNT, UNSHARED_KINDS, FactSheet, Scope, clean, display_round, percent
 from lib.facts.overview import finite_numbers
 from lib.filters import filters_payload, labels
 from lib.schema import column_kind
@@ -43,6 +43,7 @@ WEEKDAYS = ("понедельник", "вторник", "среда", "четв�
 QUARTERS = ("I квартал", "II квартал", "III квартал", "IV квартал")
 EMPTY_LABEL = "(пусто)"
 OTHER_LABEL = "прочее"
+SINGLE_ROW_LABEL = "(группа из одной строки)"  # its value is one cell: not named in a prompt
 MAX_DIMENSION_VALUES = 50  # for numeric/text columns used as a dimension
 MAX_CATEGORY_VALUES = 200
 TOP_N = 10
@@ -110,7 +111,8 @@ class GroupFacts(FactSheet):
         value_key = self.value_key
 
         def item(row: GroupRow) -> dict[str, Any]:
-            shown = {"группа": row.label, value_key: self._shown(row.value), "строк": row.rows}
+            label = row.label if row.rows >= MIN_SHARED_COUNT else SINGLE_ROW_LABEL  # a one-row group is a cell
+            shown = {"группа": label, value_key: self._shown(row.value), "строк": row.rows}
             if row.values is not None and row.values != row.rows:
                 shown["значений показателя"] = row.values
             return shown
@@ -210,8 +212,8 @@ def _known_dimension(frame: pd.DataFrame, dimension: str) -> bool:
 
 def group_choices(frame: pd.DataFrame) -> tuple[list[str], list[str]]:
     """(dimensions, measures) a user may pick: category/bool columns with at most 200 distinct values,
-    other columns with at most 50, then the parts of datetime columns that take more than one value;
-    numeric columns as measures."""
+    numeric columns with at most 50, then the parts of datetime columns that take more than one value;
+    numeric columns as measures. Text and identifier columns are not offered: their values are rows' data."""
     dimensions: list[str] = []
     date_parts: list[str] = []
     measures: list[str] = []
@@ -225,7 +227,7 @@ def group_choices(frame: pd.DataFrame) -> tuple[list[str], list[str]]:
                            if _part_labels(series, part).nunique() > 1]  # no «час» for plain dates
             continue
         limit = MAX_CATEGORY_VALUES if kind in ("category", "bool") else MAX_DIMENSION_VALUES
-        if kind != "empty" and 1 < series.nunique() <= limit:
+        if kind not in UNSHARED_KINDS and 1 < series.nunique() <= limit:  # text/id values are rows' data
             dimensions.append(str(name))
     return dimensions + date_parts, measures
 

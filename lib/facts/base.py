@@ -90,6 +90,19 @@ def percent(share: float | None, digits: int = 1) -> float | None:
     return None if share is None else round(share * 100, digits)
 
 
+UNSHARED_KINDS = frozenset({"text", "id", "empty"})
+MIN_SHARED_COUNT = 2
+
+
+def shareable_value(kind: str, count: int) -> bool:
+    """Whether a value of a column of `kind` seen in `count` rows may be named in a prompt payload.
+
+    The model never sees a cell of the table: a value is named only when it repeats (at least 2 rows), and
+    never for text and identifier columns, whose values are one row's data even when a few repeat.
+    Aggregates (counts, means, ranges) are not values in this sense. Pages still show every value."""
+    return kind not in UNSHARED_KINDS and count >= MIN_SHARED_COUNT
+
+
 @dataclass(frozen=True)
 class Scope:
     """What a fact sheet is about: the dataset and the filters applied. Hashable, so UI caches key on it."""

@@ -9,7 +9,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from lib.facts.base import FactSheet, Scope, display_round, percent
+from lib.facts.base import UNSHARED_KINDS, FactSheet, Scope, display_round, percent, shareable_value
 from lib.facts.overview import KIND_LABELS, NumericSummary, TopValue, finite_numbers, numeric_summary
 from lib.filters import filters_payload, labels
 from lib.schema import Kind, column_kind
@@ -18,6 +18,7 @@ TOP_N = 10
 PAYLOAD_TOP_N = 5
 HISTOGRAM_BINS = 30
 IQR_FACTOR = 1.5
+VALUES_WITHHELD = "не передаются: это текст или идентификаторы отдельных строк"
 
 
 @dataclass(frozen=True)
@@ -114,11 +115,14 @@ class ColumnFacts(FactSheet):
                 "всего": o.count,
                 "доля, %": percent(o.share),
             }
-        if self.top:
+        shown = [t for t in self.top[:PAYLOAD_TOP_N] if shareable_value(self.column_kind, t.count)]
+        if shown:
             payload["частые значения"] = [
-                {"значение": t.value, "строк": t.count, "доля, %": percent(t.share)} for t in self.top[:PAYLOAD_TOP_N]
+                {"значение": t.value, "строк": t.count, "доля, %": percent(t.share)} for t in shown
             ]
-            shown = self.top[:PAYLOAD_TOP_N]
+        if self.top and self.column_kind in UNSHARED_KINDS:
+            payload["значения"] = VALUES_WITHHELD
+        elif self.top:
             rest = self.valid - sum(t.count for t in shown)
             if rest:
                 payload["прочие значения"] = {"строк": rest, "доля, %": percent(rest / self.valid)}

@@ -8,7 +8,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from lib.facts.base import FactSheet, Scope, clean, display_round, percent
+from lib.facts.base import FactSheet, Scope, clean, display_round, percent, shareable_value
 from lib.schema import KINDS, Kind, column_kind
 
 TOP_VALUES = 5
@@ -112,11 +112,9 @@ def _column_payload(column: ColumnSummary) -> dict[str, Any]:
                 "макс": display_round(summary.max),
             }
         )
-    if column.top and column.kind in ("category", "bool"):
-        item["частые"] = [
-            {"значение": t.value, "строк": t.count, "доля, %": percent(t.share)}
-            for t in column.top[:PAYLOAD_TOP_VALUES]
-        ]
+    shared = [t for t in column.top[:PAYLOAD_TOP_VALUES] if shareable_value(column.kind, t.count)]
+    if shared:
+        item["частые"] = [{"значение": t.value, "строк": t.count, "доля, %": percent(t.share)} for t in shared]
     if column.first:
         item["с"] = column.first[:10]
         item["по"] = column.last[:10] if column.last else None

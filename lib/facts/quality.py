@@ -11,7 +11,7 @@ import numpy as np
 import pandas as pd
 from pandas.api import types as ptypes
 
-from lib.facts.base import FactSheet, Scope, percent
+from lib.facts.base import FactSheet, Scope, percent, shareable_value
 from lib.facts.columns import iqr_outliers, numeric_values
 from lib.filters import filters_payload
 from lib.schema import column_kind
@@ -219,11 +219,12 @@ def quality_facts(frame: pd.DataFrame, scope: Scope) -> QualityFacts:
         counts = series.value_counts(dropna=True)
         counts = counts[counts > 0]  # a categorical column also lists unused categories
         valid = int(counts.sum())
+        named = str(counts.index[0]) if shareable_value(kind, int(counts.iloc[0])) else None
         if len(counts) == 1:
             if column not in pinned:
-                checks["constant"].append((column, str(counts.index[0])))
+                checks["constant"].append((column, named))
         elif counts.iloc[0] / valid >= NEAR_CONSTANT_SHARE:
-            checks["near_constant"].append((column, str(counts.index[0]), counts.iloc[0] / valid))
+            checks["near_constant"].append((column, named, counts.iloc[0] / valid))
             checks["top_counts"][column] = int(counts.iloc[0])
         if kind in ("category", "text") and len(counts) > HIGH_CARDINALITY:
             checks["high_cardinality"].append((column, len(counts)))

@@ -6,6 +6,10 @@ PY := $(VENV)/bin/python
 HOST ?= 127.0.0.1
 PORT ?= 8501
 PYTEST_ARGS ?=
+# More than one core: the suite runs in parallel (pytest-xdist), each test module on one worker so its
+# module-scoped servers (fake Ollama, streamlit for the browser tests) start once.
+CORES := $(shell nproc 2>/dev/null || getconf _NPROCESSORS_ONLN 2>/dev/null || echo 1)
+PARALLEL := $(if $(filter-out 0 1,$(CORES)),-n auto --dist loadscope,)
 
 .PHONY: run test lint bench clean help deps-system docker-check
 
@@ -32,7 +36,7 @@ run: $(VENV)/.runtime-installed
 	$(PY) -m streamlit run streamlit_app.py --server.address $(HOST) --server.port $(PORT)
 
 test: deps-system $(VENV)/.dev-installed
-	$(PY) -m pytest $(PYTEST_ARGS)
+	$(PY) -m pytest $(PARALLEL) $(PYTEST_ARGS)
 
 lint: $(VENV)/.dev-installed
 	$(PY) -m ruff check .

@@ -1,0 +1,1 @@
+"""Fact sheets + narratives → one document (HTML, PDF, Markdown): «Отчёт целиком»."""

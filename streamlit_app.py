@@ -14,6 +14,7 @@ PAGES = {
         st.Page("app_pages/02_columns.py", title="Столбцы", icon=":material/view_column:"),
         st.Page("app_pages/03_groups.py", title="Группировки", icon=":material/bar_chart:"),
         st.Page("app_pages/04_trends.py", title="Динамика", icon=":material/show_chart:"),
+        st.Page("app_pages/04b_compare.py", title="Сравнение", icon=":material/compare_arrows:"),
         st.Page("app_pages/05_relations.py", title="Связи", icon=":material/scatter_plot:"),
         st.Page("app_pages/06_quality.py", title="Качество данных", icon=":material/fact_check:"),
     ],

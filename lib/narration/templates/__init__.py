@@ -15,6 +15,7 @@ from collections.abc import Callable
 from lib.facts.base import FactSheet
 from lib.narration.templates.columns import columns_template
 from lib.narration.templates.common import EMPTY_TEXT
+from lib.narration.templates.compare import compare_template
 from lib.narration.templates.generic import generic_template
 from lib.narration.templates.groups import groups_template
 from lib.narration.templates.overview import overview_template
@@ -31,6 +32,7 @@ TEMPLATES: dict[str, Template] = {
     "trends": trends_template,
     "relations": relations_template,
     "quality": quality_template,
+    "compare": compare_template,
 }
 
 __all__ = ["EMPTY_TEXT", "TEMPLATES", "Template", "generic_template", "template_narrative"]

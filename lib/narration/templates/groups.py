@@ -21,7 +21,9 @@ def groups_template(facts: FactSheet) -> str:
     share = "разрыв, %" in p or any("доля, %" in g for g in p.get("наибольшие", []))
     key = "доля, %" if share else "значение"
 
-    def shown(value: int | float) -> str:
+    def shown(value: int | float | None) -> str:
+        if value is None:  # e.g. a sum over groups whose measure is all missing
+            return "значений нет"
         return percent_text(value) if share else number(value)
 
     def group(item: dict[str, Any]) -> str:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import math
+import numbers
 
 from babel import Locale
 from babel.dates import format_date, format_datetime
@@ -21,17 +22,35 @@ def _missing(value: object) -> bool:
 GROUPING_FROM = 10_000  # Russian typography leaves four-digit numbers ungrouped: 2013, 1349 but 336 776
 
 
+SCIENTIFIC_FROM = 1e18  # beyond int64 a float's digits are noise (and Babel's Decimal context overflows at 1e26)
+EXACT_INTEGERS_BELOW = 10**26  # Python/NumPy integers keep every digit up to here (int64 included)
+_SUPERSCRIPTS = str.maketrans("0123456789-", "⁰¹²³⁴⁵⁶⁷⁸⁹⁻")
+
+
 def fmt_num(value: float | int | None, digits: int = 2) -> str:
-    """Decimal comma, no trailing zeros: `12.50` → `12,5`; `-3.25` → `−3,25`; `12345.6` → `12 345,6`."""
+    """Decimal comma, no trailing zeros: `12.50` → `12,5`; `-3.25` → `−3,25`; `12345.6` → `12 345,6`;
+    from 10¹⁸ on a power of ten: `1e308` → `1·10³⁰⁸`; a value that rounds to zero has no sign."""
     if _missing(value):
         return DASH
+    if math.isinf(value):
+        return "∞" if value > 0 else "−∞"
+    exact_integer = isinstance(value, numbers.Integral) and abs(value) < EXACT_INTEGERS_BELOW
+    if abs(value) >= SCIENTIFIC_FROM and not exact_integer:
+        mantissa, exponent = f"{float(value):.{max(digits, 0)}e}".split("e")
+        return f"{fmt_num(float(mantissa), digits)}·10{str(int(exponent)).translate(_SUPERSCRIPTS)}"
     pattern = ("#,##0" if abs(value) >= GROUPING_FROM else "0") + ("." + "#" * digits if digits > 0 else "")
-    return format_decimal(value, format=pattern, locale=LOCALE).replace("-", "−")
+    text = format_decimal(value, format=pattern, locale=LOCALE)
+    if text.startswith("-") and not text.strip("-0,"):
+        text = text[1:]  # −0 after rounding a tiny negative value
+    return text.replace("-", "−")
 
 
 def fmt_int(value: int | float | None) -> str:
     """`336776` → `336 776` (thousands separated by a no-break space)."""
-    return DASH if _missing(value) else fmt_num(round(value), 0)
+    if _missing(value):
+        return DASH
+    return fmt_num(value if isinstance(value, numbers.Integral) or math.isinf(value) or abs(value) >= SCIENTIFIC_FROM
+                   else round(value), 0)
 
 
 def fmt_pct(share: float | None, digits: int = 1) -> str:
@@ -66,11 +85,14 @@ def fmt_count(n: int, one: str, few: str, many: str) -> str:
 
 
 def fmt_date(value: dt.date | dt.datetime | str | None) -> str:
-    """`2013-01-05` → `5 января 2013 г.`"""
+    """`2013-01-05` → `5 января 2013 г.`; an ISO text Python cannot read (a year past 9999) is shown as is."""
     if _missing(value):
         return DASH
     if isinstance(value, str):
-        value = dt.datetime.fromisoformat(value)
+        try:
+            value = dt.datetime.fromisoformat(value)
+        except ValueError:
+            return value
     if isinstance(value, dt.datetime):
         value = value.date()
     return format_date(value, format="long", locale=LOCALE)
@@ -80,7 +102,10 @@ def fmt_datetime(value: dt.datetime | str | None) -> str:
     if _missing(value):
         return DASH
     if isinstance(value, str):
-        value = dt.datetime.fromisoformat(value)
+        try:
+            value = dt.datetime.fromisoformat(value)
+        except ValueError:
+            return value
     return format_datetime(value, format="d MMMM yyyy, HH:mm", locale=LOCALE)
 
 

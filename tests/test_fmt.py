@@ -62,3 +62,28 @@ def test_sizes_in_binary_units():
 def test_dates_in_russian():
     assert fmt_date("2013-01-05") == "5 января 2013\u202fг."  # CLDR puts a narrow no-break space before «г.»
     assert fmt_month("2013-03") == "март 2013"
+
+
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [
+        (1e308, "1·10³⁰⁸"),
+        (-1e308, "−1·10³⁰⁸"),
+        (1.2345e26, "1,23·10²⁶"),  # Babel's Decimal context raised InvalidOperation from 1e26 on
+        (5e-324, "0"),  # the smallest subnormal
+        (-5e-324, "0"),  # no «−0»
+        (2**63 - 1, "9\u00a0223\u00a0372\u00a0036\u00a0854\u00a0775\u00a0807"),  # integers keep every digit
+        (float("inf"), "∞"),
+    ],
+)
+def test_numbers_of_any_magnitude(value, expected):
+    assert fmt_num(value) == expected
+
+
+def test_int_and_percent_of_huge_values_do_not_raise():
+    assert fmt_int(1e308) == "1·10³⁰⁸"
+    assert fmt_pct(1e300) == "1·10³⁰²\u00a0%"
+
+
+def test_date_past_year_9999_is_shown_as_is():
+    assert fmt_date("10000-01-01") == "10000-01-01"

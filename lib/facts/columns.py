@@ -158,6 +158,15 @@ def numeric_values(series: pd.Series) -> pd.Series:
     return finite_numbers(series).dropna()
 
 
+def _even_edges(low: float, high: float, bins: int) -> np.ndarray:
+    """`bins` equal-width bin edges from `low` to `high`, exact at both ends; weighted sums instead of
+    `high - low`, which overflows to infinity for ±1e308. Edges that coincide in floating point merge."""
+    steps = np.linspace(0.0, 1.0, bins + 1)
+    edges = low * (1.0 - steps) + high * steps
+    edges[0], edges[-1] = low, high
+    return np.unique(edges)
+
+
 def _histogram(values: pd.Series, unique: int) -> tuple[HistogramBin, ...]:
     if values.empty:
         return ()
@@ -168,7 +177,9 @@ def _histogram(values: pd.Series, unique: int) -> tuple[HistogramBin, ...]:
     if integers and high - low + 1 <= HISTOGRAM_BINS:
         edges = np.arange(low - 0.5, high + 1.0, 1.0)  # one bar per integer value
     else:
-        edges = np.histogram_bin_edges(values.to_numpy(), bins=min(HISTOGRAM_BINS, max(unique, 2)))
+        edges = _even_edges(low, high, min(HISTOGRAM_BINS, max(unique, 2)))
+    if len(edges) < 2:  # a range too narrow for two distinct floats (0.3 and 0.30000000000000004)
+        return (HistogramBin(low, high, int(values.size)),)
     counts, edges = np.histogram(values.to_numpy(), bins=edges)
     bounds = zip(edges[:-1], edges[1:], counts, strict=True)
     return tuple(HistogramBin(float(a), float(b), int(c)) for a, b, c in bounds)

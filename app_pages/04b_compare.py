@@ -5,9 +5,8 @@ import streamlit as st
 from lib.charts.compare import compare_chart
 from lib.facts.compare import AGGREGATIONS, MODES, PERIODS, ROWS_MEASURE, compare_facts
 from lib.facts.groups import dimension_label
-from lib.fmt import fmt_num, fmt_pct
 from lib.ui.analysis import page_defaults, page_header, stop_if_empty
-from lib.ui.compare import compare_table, comparison_choices, comparison_defaults
+from lib.ui.compare import compare_table, comparison_choices, comparison_defaults, side_texts, significance_caption
 from lib.ui.facts import facts_for
 from lib.ui.narrative import narrative_panel
 from lib.ui.safe import literal
@@ -26,7 +25,7 @@ if not choices.segments:
     modes.remove("segments")
 if not choices.date_columns:
     st.caption("В наборе нет столбца с датами, поэтому доступно только сравнение двух значений категории.")
-mode = st.radio("Что сравнить", modes, format_func=MODES.get, horizontal=True, key="compare_mode")
+mode = st.radio("Что сравнить", modes, format_func=lambda m: MODES[m], horizontal=True, key="compare_mode")
 
 options: dict[str, object] = {"mode": mode}
 if mode == "segments":
@@ -52,13 +51,14 @@ else:
             st.stop()
         options["ranges"] = tuple(d.isoformat() for d in (*range_a, *range_b))
     else:
-        options["period"] = right.selectbox("Период", list(PERIODS), format_func=PERIODS.get, key="compare_period")
+        options["period"] = right.selectbox("Период", list(PERIODS), format_func=lambda p: PERIODS[p],
+                                           key="compare_period")
 
 left, middle, right = st.columns(3)
 measure = left.selectbox("Показатель", [None, *choices.measures], key="compare_measure",
                          format_func=lambda m: ROWS_MEASURE if m is None else m)
 aggregations = ["count"] if measure is None else ["mean", "sum", "median", "share", "count"]
-aggregation = middle.selectbox("Агрегат", aggregations, format_func=AGGREGATIONS.get,
+aggregation = middle.selectbox("Агрегат", aggregations, format_func=lambda a: AGGREGATIONS[a],
                                key="compare_aggregation" if measure is not None else "compare_aggregation_rows")
 dimension = right.selectbox("Объяснить изменение по", [None, *choices.dimensions], key="compare_dimension",
                             format_func=lambda d: "не раскладывать" if d is None else dimension_label(d))
@@ -72,21 +72,12 @@ if not facts.comparable:
 assert facts.a is not None and facts.b is not None
 
 summary = st.container()
-unit = " п.п." if facts.aggregation == "share" else ""
+value_a, value_b, change = side_texts(facts)
 first_metric, second_metric = st.columns(2)
-first_metric.metric(literal(facts.a.label), fmt_pct(facts.a.value) if facts.aggregation == "share"
-                    else fmt_num(facts.a.value))
-second_metric.metric(literal(facts.b.label),
-                     fmt_pct(facts.b.value) if facts.aggregation == "share" else fmt_num(facts.b.value),
-                     delta=f"{fmt_num(facts.change * 100 if unit else facts.change)}{unit}"
-                     + (f" ({fmt_pct(facts.change_share)})" if facts.change_share is not None and not unit else ""))
-if facts.test is not None:
-    if facts.p_value is None:
-        st.caption(f"Значимость ({facts.test}) проверить нельзя: на одной из сторон меньше двух значений.")
-    else:
-        verdict = "значимо" if facts.significant else "не значимо — разница может быть случайной"
-        p_text = "p < 0,001" if facts.p_value < 0.001 else f"p = {fmt_num(facts.p_value, 3)}"
-        st.caption(f"Изменение {verdict} ({facts.test}, {p_text}; порог 0,05).")
+first_metric.metric(literal(facts.a.label), value_a)
+second_metric.metric(literal(facts.b.label), value_b, delta=change or None)
+if (significance := significance_caption(facts)) is not None:
+    st.caption(significance)
 partial = [side.label for side in (facts.a, facts.b) if side.partial]
 if partial:
     st.caption(f"Неполные периоды: {literal(', '.join(partial))} — данные охватывают их не целиком.")

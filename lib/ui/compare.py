@@ -7,6 +7,7 @@ import streamlit as st
 
 from lib.facts.compare import AGGREGATIONS, CompareChoices, CompareFacts, compare_choices
 from lib.facts.groups import dimension_label
+from lib.fmt import fmt_num, fmt_pct
 from lib.ui.state import current_dataset
 
 STATUS_LABELS = {"new": "появилась", "gone": "исчезла", "both": ""}
@@ -69,5 +70,26 @@ def comparison_defaults(choices: CompareChoices) -> dict[str, object]:
         "segment_column": "origin" if preset and "origin" in choices.segments else segment,
         "measure": measure,
         "aggregation": "mean" if measure else "count",
-        "dimension": "carrier" if preset and "carrier" in categorical else (categorical or [None])[0],
+        "dimension": "carrier" if preset and "carrier" in categorical else (categorical[0] if categorical else None),
     }
+
+
+def side_texts(facts: CompareFacts) -> tuple[str, str, str]:
+    """The two metrics and the change as the page shows them: «14,87», «+14,41 (+3123,2 %)», «+0,25 п.п.»."""
+    assert facts.a is not None and facts.b is not None
+    if facts.aggregation == "share":
+        change = "" if facts.change is None else f"{fmt_num(facts.change * 100)} п.п."
+        return fmt_pct(facts.a.value), fmt_pct(facts.b.value), change
+    change = fmt_num(facts.change) + (f" ({fmt_pct(facts.change_share)})" if facts.change_share is not None else "")
+    return fmt_num(facts.a.value), fmt_num(facts.b.value), change
+
+
+def significance_caption(facts: CompareFacts) -> str | None:
+    """One line on the test of the change, or None when the aggregate has no test."""
+    if facts.test is None:
+        return None
+    if facts.p_value is None:
+        return f"Значимость ({facts.test}) проверить нельзя: на одной из сторон меньше двух разных значений."
+    verdict = "значимо" if facts.significant else "не значимо — разница может быть случайной"
+    p_text = "p < 0,001" if facts.p_value < 0.001 else f"p = {fmt_num(facts.p_value, 3)}"
+    return f"Изменение {verdict} ({facts.test}, {p_text}; порог 0,05)."

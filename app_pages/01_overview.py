@@ -2,19 +2,21 @@ import streamlit as st
 
 from lib.charts.overview import kinds_chart, missing_chart
 from lib.facts.overview import overview_facts
+from lib.ui.analysis import page_header
 from lib.ui.facts import facts_for
 from lib.ui.narrative import narrative_panel
-from lib.ui.state import current_dataset, current_frame
+from lib.ui.state import current_frame
+from lib.ui.tables import show_table
 from lib.ui.widgets import column_table, overview_metrics
 
-st.title("Обзор")
-st.caption(current_dataset().name)
+page_header("Обзор")
 
 facts = facts_for(overview_facts)
 if facts.is_empty:
     st.info("Фильтры не оставили ни одной строки. Ослабьте фильтры на боковой панели.")
     st.stop()
 
+summary = st.container()
 overview_metrics(facts)
 
 left, right = st.columns([3, 2])
@@ -22,10 +24,10 @@ left.plotly_chart(missing_chart(facts), width="stretch")
 right.plotly_chart(kinds_chart(facts), width="stretch")
 
 st.subheader("Столбцы")
-st.dataframe(column_table(facts), hide_index=True, width="stretch")
+show_table(column_table(facts))
 
 st.subheader("Первые 10 строк")
 st.caption("Только для знакомства с данными: статистика выше посчитана по всем строкам.")
-st.dataframe(current_frame().head(10), width="stretch")
+show_table(current_frame().head(10))
 
-narrative_panel(facts)
+narrative_panel(facts, into=summary)

@@ -13,6 +13,8 @@ from lib.ui.analysis import (
 )
 from lib.ui.facts import facts_for
 from lib.ui.narrative import narrative_panel
+from lib.ui.safe import literal
+from lib.ui.tables import show_table
 
 page_header("Столбцы")
 choices = dataset_choices()
@@ -25,11 +27,13 @@ column = st.selectbox(
     "Столбец", choices.columns, key="columns_column", format_func=lambda c: f"{c} ({KIND_LABELS[choices.kinds[c]]})"
 )
 facts = facts_for(column_facts, column=column)
-stop_if_empty(facts, f"В столбце «{column}» нет ни одного значения: все ячейки пусты.")
+stop_if_empty(facts, f"В столбце «{literal(column)}» нет ни одного значения: все ячейки пусты.")
+
+summary = st.container()
 
 left, right = st.columns([2, 3])
 left.subheader("Профиль")
-left.dataframe(column_profile_table(facts), hide_index=True, width="stretch")
+show_table(column_profile_table(facts), into=left)
 if facts.histogram:
     right.plotly_chart(histogram_chart(facts), width="stretch")
     if (box := box_chart(facts)) is not None:
@@ -38,7 +42,7 @@ elif facts.timeline:
     right.plotly_chart(timeline_chart(facts), width="stretch")
 else:
     right.plotly_chart(top_values_chart(facts), width="stretch")
-    right.dataframe(top_values_table(facts), hide_index=True, width="stretch")
+    show_table(top_values_table(facts), into=right)
 st.caption("Вся статистика посчитана по всем строкам (с учётом фильтров).")
 
-narrative_panel(facts)
+narrative_panel(facts, into=summary)

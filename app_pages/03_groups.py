@@ -6,6 +6,7 @@ from lib.fmt import fmt_int
 from lib.ui.analysis import dataset_choices, group_table, group_value, page_defaults, page_header, stop_if_empty
 from lib.ui.facts import facts_for
 from lib.ui.narrative import narrative_panel
+from lib.ui.tables import show_table
 
 page_header("Группировки")
 choices = dataset_choices()
@@ -42,6 +43,7 @@ if facts.small_groups and facts.is_empty:
     st.stop()
 stop_if_empty(facts, "Ни в одной группе нет значений показателя: выберите другой показатель.")
 
+summary = st.container()
 st.plotly_chart(group_bar_chart(facts), width="stretch")
 if (heatmap := group_heatmap(facts)) is not None:
     st.plotly_chart(heatmap, width="stretch")
@@ -49,8 +51,8 @@ st.caption(f"Групп: {fmt_int(facts.groups)}; по всем строкам �
 if facts.small_groups:
     st.caption(f"Ещё групп меньше {fmt_int(facts.min_rows)} {facts.size_unit}: {fmt_int(facts.small_groups)} — "
                "они не в рейтинге, в таблице стоят в конце и учтены в «прочем».")
-st.dataframe(group_table(facts), hide_index=True, width="stretch")
+show_table(group_table(facts), cap=2)
 if facts.groups > len(facts.table):
     st.caption(f"В таблице первые {fmt_int(len(facts.table))} групп из {fmt_int(facts.groups)}.")
 
-narrative_panel(facts)
+narrative_panel(facts, into=summary)

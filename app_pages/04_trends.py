@@ -6,6 +6,8 @@ from lib.fmt import fmt_int
 from lib.ui.analysis import dataset_choices, page_header, stop_if_empty, trend_table
 from lib.ui.facts import facts_for
 from lib.ui.narrative import narrative_panel
+from lib.ui.safe import literal
+from lib.ui.tables import show_table
 
 page_header("Динамика")
 choices = dataset_choices()
@@ -25,7 +27,9 @@ if measure is not None:
 period = columns[3].selectbox("Период", list(PERIODS), index=2, format_func=PERIODS.get, key="trends_period")
 
 facts = facts_for(trend_facts, date_column=date_column, measure=measure, aggregation=aggregation, period=period)
-stop_if_empty(facts, f"В столбце «{date_column}» нет ни одной даты.")
+stop_if_empty(facts, f"В столбце «{literal(date_column)}» нет ни одной даты.")
+
+summary = st.container()
 
 st.plotly_chart(trend_chart(facts), width="stretch")
 if facts.partial_periods:
@@ -39,6 +43,6 @@ if facts.gaps:
     st.warning(f"Периодов без строк: {fmt_int(len(facts.gaps))} — например, {', '.join(facts.gaps[:5])}.")
 st.plotly_chart(change_chart(facts), width="stretch")
 with st.expander("Таблица по периодам"):
-    st.dataframe(trend_table(facts), hide_index=True, width="stretch")
+    show_table(trend_table(facts))
 
-narrative_panel(facts)
+narrative_panel(facts, into=summary)

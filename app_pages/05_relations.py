@@ -6,6 +6,8 @@ from lib.fmt import fmt_int
 from lib.ui.analysis import dataset_choices, page_header, pairs_table, stop_if_empty
 from lib.ui.facts import facts_for
 from lib.ui.narrative import narrative_panel
+from lib.ui.safe import literal
+from lib.ui.tables import show_table
 
 page_header("Связи")
 choices = dataset_choices()
@@ -21,11 +23,14 @@ y = right.selectbox("Ось Y", choices.measures, index=None, placeholder="са�
 facts = facts_for(relation_facts, x=x, y=y)
 stop_if_empty(facts, "После фильтров осталось меньше двух числовых столбцов с разными значениями.")
 
+summary = st.container()
+
 st.plotly_chart(correlation_heatmap(facts, method), width="stretch")
 if facts.skipped:
-    st.caption(f"Не вошли в матрицу: {', '.join(facts.skipped)} (постоянные, почти пустые или сверх 15 столбцов).")
+    st.caption(f"Не вошли в матрицу: {literal(', '.join(facts.skipped))} "
+               "(постоянные, почти пустые или сверх 15 столбцов).")
 st.subheader("Самые сильные связи")
-st.dataframe(pairs_table(facts), hide_index=True, width="stretch")
+show_table(pairs_table(facts))
 if facts.chosen is not None:
     st.plotly_chart(scatter_chart(facts), width="stretch")
     if facts.chosen.sampled:
@@ -33,4 +38,4 @@ if facts.chosen is not None:
                    f"рисования; коэффициенты и линия регрессии посчитаны по всем "
                    f"{fmt_int(facts.chosen.pair.rows)} строкам.")
 
-narrative_panel(facts)
+narrative_panel(facts, into=summary)

@@ -6,11 +6,14 @@ from lib.fmt import fmt_int, fmt_pct
 from lib.ui.analysis import alerts_table, page_header, stop_if_empty
 from lib.ui.facts import facts_for
 from lib.ui.narrative import narrative_panel
+from lib.ui.tables import show_table
 from lib.ui.widgets import metric_row
 
 page_header("Качество данных")
 facts = facts_for(quality_facts)
 stop_if_empty(facts, "В наборе нет строк.")
+
+summary = st.container()
 
 metric_row(
     [
@@ -24,7 +27,7 @@ counts = facts.severity_counts()
 st.subheader("Предупреждения")
 st.caption("По важности: " + ", ".join(f"{label} — {fmt_int(counts[key])}" for key, label in SEVERITIES.items()))
 if facts.alerts:
-    st.dataframe(alerts_table(facts), hide_index=True, width="stretch")
+    show_table(alerts_table(facts))
 else:
     st.success("Проблем не найдено.")
 left, right = st.columns(2)
@@ -35,4 +38,4 @@ else:
 if facts.outliers:
     right.plotly_chart(outliers_chart(facts), width="stretch")
 
-narrative_panel(facts)
+narrative_panel(facts, into=summary)

@@ -4,6 +4,7 @@ start from the same options."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 import pandas as pd
@@ -27,6 +28,27 @@ class Choices:
     default_column: str | None
 
 
+def _numbers_every_row(series: pd.Series) -> bool:
+    """Whole numbers, all different: an order or row number, whatever the column is called."""
+    values = series.dropna()
+    if not pd.api.types.is_numeric_dtype(values.dtype) or pd.api.types.is_bool_dtype(values.dtype):
+        return False
+    return len(values) > 1 and values.is_unique and bool((values == values.round()).all())
+
+
+def informative_column(frame: pd.DataFrame, kinds: Mapping[str, str]) -> str | None:
+    """The column Столбцы opens on: a measure, else a category, a date, anything that varies; never an
+    identifier or a running number (one one-row bar per value says nothing)."""
+    distinct = frame.nunique()
+    varied = [str(c) for c in frame.columns if distinct[c] > 1]
+    numbered = {c for c in varied if kinds.get(c) == "numeric" and _numbers_every_row(frame[c])}
+    for wanted in ("numeric", "category", "bool", "datetime"):
+        found = next((c for c in varied if kinds.get(c) == wanted and c not in numbered), None)
+        if found is not None:
+            return found
+    return next(iter(varied), next(iter(kinds), None))
+
+
 def choices_for(frame: pd.DataFrame, dataset_id: str) -> Choices:
     """What the pages offer in their pickers, from the whole (unfiltered) dataset."""
     kinds = infer_kinds(frame)
@@ -40,8 +62,7 @@ def choices_for(frame: pd.DataFrame, dataset_id: str) -> Choices:
         group_defaults = ((categorical or dimensions or [None])[0], None, "count")
     column = next((v for k, v in COLUMN_DEFAULTS.items() if dataset_id.startswith(k)), None)
     if column not in kinds:
-        distinct = frame.nunique()
-        column = next((str(c) for c in frame.columns if distinct[c] > 1), next(iter(kinds), None))
+        column = informative_column(frame, kinds)
     return Choices(
         columns=tuple(kinds),
         kinds=kinds,

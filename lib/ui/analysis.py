@@ -6,16 +6,18 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
+from lib.charts.groups import value_title
 from lib.facts.base import FactSheet
 from lib.facts.columns import ColumnFacts
 from lib.facts.defaults import Choices, choices_for
-from lib.facts.groups import AGGREGATIONS, GroupFacts
+from lib.facts.groups import GroupFacts
 from lib.facts.overview import KIND_LABELS
 from lib.facts.quality import SEVERITIES, QualityFacts
 from lib.facts.relations import RelationFacts
 from lib.facts.trends import TrendFacts
 from lib.filters import describe_filters
 from lib.fmt import fmt_date, fmt_int, fmt_num, fmt_pct
+from lib.ui.safe import literal
 from lib.ui.state import active_filters, current_dataset
 
 EMPTY_FILTERED = "Фильтры не оставили ни одной строки. Ослабьте фильтры на боковой панели."
@@ -47,9 +49,9 @@ def page_defaults(page: str, **defaults: object) -> None:
 
 def page_header(title: str) -> None:
     st.title(title)
-    caption = current_dataset().name
+    caption = literal(current_dataset().name)
     if active_filters():
-        caption += f" · фильтры: {describe_filters(active_filters())}"
+        caption += f" · фильтры: {literal(describe_filters(active_filters()))}"
     st.caption(caption)
 
 
@@ -95,12 +97,12 @@ def group_value(facts: GroupFacts, value: float | None) -> str:
 
 
 def group_table(facts: GroupFacts) -> pd.DataFrame:
-    data: dict[str, list[str]] = {label: [r.keys[i] for r in facts.table]
-                                  for i, label in enumerate(facts.dimension_labels)}
-    data[f"{AGGREGATIONS[facts.aggregation].capitalize()}: {facts.measure_label}"] = [
-        group_value(facts, r.value) for r in facts.table
-    ]
-    data["Строк"] = [fmt_int(r.rows) for r in facts.table]
+    """Numbers stay numbers (the table sorts by them); `lib.ui.tables` writes them the Russian way."""
+    data: dict[str, list[object]] = {label: [r.keys[i] for r in facts.table]
+                                     for i, label in enumerate(facts.dimension_labels)}
+    scale = 100 if facts.aggregation == "share" else 1
+    data[value_title(facts)] = [None if r.value is None else r.value * scale for r in facts.table]
+    data["Строк"] = [r.rows for r in facts.table]
     return pd.DataFrame(data)
 
 

@@ -11,6 +11,7 @@ import streamlit as st
 
 from lib.filters import FilterCandidates, describe_filters, filter_candidates, normalize_filters
 from lib.fmt import fmt_int
+from lib.ui.safe import literal
 from lib.ui.state import active_filters, current_dataset, current_frame, set_filters
 
 
@@ -23,6 +24,9 @@ def widget_key(dataset_id: str, name: str) -> str:
     """Session key of a filter widget; per dataset, so switching datasets never feeds stale values."""
     tag = hashlib.sha1(dataset_id.encode("utf-8")).hexdigest()[:8]
     return f"filters_{tag}_{name}"
+
+
+WRITTEN_KEY = "filters_from_widgets"  # the spec the widgets wrote last; anything else came from elsewhere
 
 
 def _reset(keys: list[str]) -> None:
@@ -39,7 +43,7 @@ def _date_filter(candidates: FilterCandidates, key: str, active: dict[str, Any])
         start = max(low, min(high, dt.date.fromisoformat(active.get("from") or candidates.date_min)))
         end = max(start, min(high, dt.date.fromisoformat(active.get("to") or candidates.date_max)))
     chosen = st.sidebar.date_input(
-        f"Период ({candidates.date_column})",
+        f"Период ({literal(candidates.date_column)})",
         value=(start, end),
         min_value=low,
         max_value=high,
@@ -68,6 +72,10 @@ def sidebar_filters() -> None:
         return
     st.sidebar.subheader("Фильтры")
     active = normalize_filters(active_filters())
+    written = st.session_state.get(WRITTEN_KEY)
+    if written is not None and written != active:  # set by a page, a test or a reset: widgets follow it
+        for name in [k for k in st.session_state if str(k).startswith(widget_key(dataset.id, ""))]:
+            st.session_state.pop(name, None)
     keys: list[str] = []
     spec: dict[str, Any] = {}
     if candidates.date_column is not None and candidates.date_min != candidates.date_max:
@@ -81,12 +89,14 @@ def sidebar_filters() -> None:
         key = widget_key(dataset.id, f"category_{column}")
         keys.append(key)
         default = [v for v in active.get("categories", {}).get(column, []) if v in values]
-        chosen = st.sidebar.multiselect(column, values, default=default, key=key, placeholder="все значения")
+        chosen = st.sidebar.multiselect(literal(column), values, default=default, key=key, placeholder="все значения",
+                                        select_all=False)
         if chosen:
             categories[column] = chosen
     if categories:
         spec["categories"] = categories
     spec = normalize_filters(spec)
+    st.session_state[WRITTEN_KEY] = spec
     if spec != active:
         set_filters(spec)
         st.rerun()
@@ -94,5 +104,5 @@ def sidebar_filters() -> None:
     shown = len(current_frame())
     st.sidebar.caption(f"Строк после фильтров: {fmt_int(shown)} из {fmt_int(total)}")
     if spec:
-        st.sidebar.caption(describe_filters(spec))
+        st.sidebar.caption(literal(describe_filters(spec)))
         st.sidebar.button("Сбросить фильтры", on_click=_reset, args=(keys,), key=widget_key(dataset.id, "reset"))

@@ -5,6 +5,7 @@ from __future__ import annotations
 import streamlit as st
 
 from lib.fmt import fmt_count
+from lib.ui.safe import literal
 from lib.ui.state import current_dataset, session_datasets
 
 SOURCE_LABELS = {"embedded": "встроенный", "upload": "загруженный файл", "kaggle": "Kaggle"}
@@ -12,10 +13,10 @@ SOURCE_LABELS = {"embedded": "встроенный", "upload": "загружен
 
 def dataset_summary() -> None:
     dataset = current_dataset()
-    st.sidebar.markdown(f"**Набор данных:** {dataset.name}")
+    st.sidebar.markdown(f"**Набор данных:** {literal(dataset.name)}")
     rows, columns = dataset.frame.shape
     st.sidebar.caption(
-        f"{SOURCE_LABELS.get(dataset.source, dataset.source)} · "
+        f"{literal(SOURCE_LABELS.get(dataset.source, dataset.source))} · "
         f"{fmt_count(rows, 'строка', 'строки', 'строк')} × {fmt_count(columns, 'столбец', 'столбца', 'столбцов')}"
     )
 

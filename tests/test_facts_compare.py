@@ -90,8 +90,18 @@ def test_new_and_vanished_groups_carry_their_whole_mean_as_mix():
     assert math.isclose(groups["x"].contribution, 0.5 * (4 - 2) + 0.0)
     assert math.isclose(sum(g.contribution for g in facts.groups), 2.0)
     assert [g.label for g in facts.appeared] == ["w"] and [g.label for g in facts.vanished] == ["z"]
-    payload = facts.payload()
+    payload = facts.payload()  # one-row groups are single cells: counted, never named
+    assert "появились" not in payload and payload["появились, всего групп"] == 1
+    assert "исчезли" not in payload and payload["исчезли, всего групп"] == 1
+    assert "w" not in str(payload) and "z" not in str(payload)
+
+
+def test_groups_of_two_rows_are_named_when_they_appear_or_vanish():
+    frame = pd.DataFrame({"side": ["A"] * 4 + ["B"] * 4, "group": ["x", "x", "z", "z", "x", "x", "w", "w"]})
+    payload = compare_facts(frame, SCOPE, mode="segments", segment_column="side", segments=("A", "B"),
+                            dimension="group").payload()
     assert payload["появились"] == ["w"] and payload["исчезли"] == ["z"]
+    assert "появились, всего групп" not in payload
 
 
 def test_share_uses_the_two_proportion_z_test():
@@ -133,8 +143,11 @@ def test_bad_choices_give_russian_notices_not_errors():
     same = compare_facts(frame, SCOPE, mode="segments", segment_column="city", segments=("Москва", "Москва"))
     assert "одинаковы" in same.notice
     empty = compare_facts(frame, SCOPE, mode="segments", segment_column="city", segments=("Москва", "Тверь"))
-    assert "«Тверь» нет строк" in empty.notice
+    assert "меньше двух строк" in empty.notice and "Тверь" not in empty.notice
     assert template_narrative(empty) == empty.notice
+    days = pd.DataFrame({"date": pd.to_datetime(["2024-03-01", "2024-03-31"])})
+    gap = compare_facts(days, SCOPE, mode="previous", date_column="date", period="month")
+    assert gap.notice.startswith("На стороне «февраль 2024» нет строк")
 
 
 def test_choices_offer_date_spans_and_segment_values():
@@ -142,7 +155,9 @@ def test_choices_offer_date_spans_and_segment_values():
                           "value": [1.0, 2.0]})
     choices = compare_choices(frame)
     assert choices.date_spans == {"date": ("2024-01-05", "2024-03-01")}
-    assert choices.segments["city"] == ("Казань", "Москва")
+    assert "city" not in choices.segments  # each city is one row: offering it would name a cell
+    repeated = compare_choices(pd.concat([frame, frame]))
+    assert repeated.segments["city"] == ("Казань", "Москва")
     assert choices.measures == ("value",)
 
 

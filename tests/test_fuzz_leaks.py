@@ -1,6 +1,6 @@
 """No cell of the table reaches a prompt (issue 14.4): one row carries planted unique values in a category,
-text, id (string and numeric), date and numeric column, and every prompt of every page at every option the
-pages offer is searched for them."""
+text, id (string and numeric), date and numeric column, and every prompt of every page (Сравнение included)
+at every option the pages offer is searched for them."""
 
 from __future__ import annotations
 
@@ -12,6 +12,9 @@ import pytest
 
 from lib.facts.base import FactSheet, Scope
 from lib.facts.columns import column_facts
+from lib.facts.compare import AGGREGATIONS as COMPARE_AGGREGATIONS
+from lib.facts.compare import PERIODS as COMPARE_PERIODS
+from lib.facts.compare import compare_choices, compare_facts
 from lib.facts.groups import AGGREGATIONS, ROW_AGGREGATIONS, group_choices, group_facts
 from lib.facts.overview import overview_facts
 from lib.facts.quality import quality_facts
@@ -81,11 +84,29 @@ def every_sheet(frame: pd.DataFrame, scope: Scope) -> Iterator[FactSheet]:
                 for aggregation in TREND_AGGREGATIONS:
                     yield trend_facts(frame, scope, date_column=date_column, measure=measure,
                                       aggregation=aggregation, period=period)
+    yield from compare_sheets(frame, scope)
     yield relation_facts(frame, scope)
     for x in measures:
         for y in measures:
             if x != y:
                 yield relation_facts(frame, scope, x=x, y=y)
+
+
+def compare_sheets(frame: pd.DataFrame, scope: Scope) -> Iterator[FactSheet]:
+    """«Сравнение» over its modes, the segment values it offers, its measures and dimensions."""
+    choices = compare_choices(frame)
+    sides: list[dict] = [{"mode": mode, "date_column": column, "period": period}
+                         for column in choices.date_columns for mode in ("previous", "year_ago")
+                         for period in COMPARE_PERIODS]
+    sides += [{"mode": "segments", "segment_column": column, "segments": (values[0], values[-1])}
+              for column, values in choices.segments.items()]
+    for side in sides:
+        yield compare_facts(frame, scope, **side)
+        for measure in choices.measures:
+            for dimension in choices.dimensions:
+                for aggregation in COMPARE_AGGREGATIONS:
+                    yield compare_facts(frame, scope, **side, measure=measure, aggregation=aggregation,
+                                        dimension=dimension)
 
 
 @pytest.mark.parametrize("rows", [12, 240])

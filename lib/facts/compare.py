@@ -28,8 +28,15 @@ import pandas as pd
 from pandas.api import types as ptypes
 from scipy import stats
 
-from lib.facts.base import FactSheet, Scope, display_round, percent
-from lib.facts.groups import EMPTY_LABEL, dimension_label, dimension_values, group_choices, split_dimension
+from lib.facts.base import MIN_SHARED_COUNT, UNSHARED_KINDS, FactSheet, Scope, display_round, percent
+from lib.facts.groups import (
+    EMPTY_LABEL,
+    SINGLE_ROW_LABEL,
+    dimension_label,
+    dimension_values,
+    group_choices,
+    split_dimension,
+)
 from lib.facts.overview import finite_numbers
 from lib.filters import apply_filters, filters_payload, labels, normalize_filters
 from lib.fmt import fmt_date, fmt_month
@@ -229,10 +236,11 @@ class CompareFacts(FactSheet):
         out["больше всего увеличили"] = [self._group_item(g) for g in self.positive[:PAYLOAD_CONTRIBUTORS]]
         out["больше всего уменьшили"] = [self._group_item(g) for g in self.negative[:PAYLOAD_CONTRIBUTORS]]
         for key, groups in (("появились", self.appeared), ("исчезли", self.vanished)):
-            if groups:
-                out[key] = [g.label for g in groups[:PAYLOAD_NAMES]]
-                if len(groups) > PAYLOAD_NAMES:
-                    out[f"{key}, всего групп"] = len(groups)
+            named = [g.label for g in groups if _shared(g)]
+            if named:
+                out[key] = named[:PAYLOAD_NAMES]
+            if len(named) > PAYLOAD_NAMES or len(named) < len(groups):
+                out[f"{key}, всего групп"] = len(groups)
         return out
 
     @property
@@ -249,13 +257,19 @@ class CompareFacts(FactSheet):
 
     def _group_item(self, group: GroupChange) -> dict[str, Any]:
         percent_sign = ", %" if self.aggregation == "share" else ""
-        item: dict[str, Any] = {"группа": group.label, f"A{percent_sign}": self.shown(group.value_a),
+        label = group.label if _shared(group) else SINGLE_ROW_LABEL
+        item: dict[str, Any] = {"группа": label, f"A{percent_sign}": self.shown(group.value_a),
                                 f"Б{percent_sign}": self.shown(group.value_b)}
         if group.contribution is not None:
             item[f"вклад{self._unit}"] = self._effect(group.contribution)
             if group.contribution_share is not None:
                 item["доля изменения, %"] = percent(group.contribution_share)
         return item
+
+
+def _shared(group: GroupChange) -> bool:
+    """A group of one row is one cell of the table: the prompt never names it (the page's table does)."""
+    return group.rows_a + group.rows_b >= MIN_SHARED_COUNT
 
 
 def p_shown(p: float | None) -> float | str | None:
@@ -270,8 +284,9 @@ def compare_choices(frame: pd.DataFrame) -> CompareChoices:
     dimensions, measures = group_choices(frame)
     segments: dict[str, tuple[str, ...]] = {}
     for name, kind in kinds.items():
-        if kind in ("category", "bool", "text", "numeric") and name in dimensions:
-            values = labels(frame[name]).dropna().unique()
+        if kind not in UNSHARED_KINDS and name in dimensions:
+            counts = labels(frame[name]).value_counts()
+            values = counts[counts >= MIN_SHARED_COUNT].index  # a value of one row would name a cell
             if 1 < len(values) <= MAX_SEGMENT_VALUES:
                 segments[name] = tuple(sorted(str(v) for v in values))
     spans: dict[str, tuple[str, str]] = {}
@@ -327,6 +342,10 @@ def compare_facts(
     base.update(a=side_a, b=side_b, skipped_partial=skipped)
     if normalize_filters(spec_a.filters) == normalize_filters(spec_b.filters):
         return CompareFacts(**base, notice="Обе стороны сравнения одинаковы: выберите разные периоды или значения.")
+    if mode == "segments" and min(side_a.rows, side_b.rows) < MIN_SHARED_COUNT:
+        return CompareFacts(**{**base, "a": None, "b": None},
+                            notice="На одной из сторон меньше двух строк: такое сравнение описывало бы одну строку "
+                                   "таблицы. Выберите значения, которые встречаются чаще.")
     for side in (side_a, side_b):
         if side.rows == 0 or side.value is None:
             what = "строк" if side.rows == 0 else "значений показателя"

@@ -69,14 +69,17 @@ def _finite(value: float) -> float | None:
 
 
 def trend_test(x: np.ndarray, y: np.ndarray) -> TrendTest | None:
-    """Mann–Kendall and Theil–Sen of `y` against `x` (period indices); None below 3 points or for a
-    constant series, where neither is defined."""
+    """Mann–Kendall and Theil–Sen of `y` against `x` (period indices); None below 3 points. A constant
+    series has S = 0, so τ = 0, p = 1 (the classical Mann–Kendall z is 0) and every pairwise slope is 0."""
     x = np.asarray(x, dtype="float64")
     y = np.asarray(y, dtype="float64")
-    if len(y) < 3 or np.ptp(y) == 0 or np.ptp(x) == 0:
+    if len(y) < 3 or np.ptp(x) == 0:
         return None
-    tau = sps.kendalltau(x, y)
-    sen = sps.theilslopes(y, x, alpha=CONFIDENCE)
+    if np.ptp(y) == 0:
+        return TrendTest(len(y), 0.0, 1.0, 0.0, float(y[0]), 0.0, 0.0)
+    with np.errstate(all="ignore"):  # values near ±1e308 overflow in differences; the result is then dropped
+        tau = sps.kendalltau(x, y)
+        sen = sps.theilslopes(y, x, alpha=CONFIDENCE)
     values = (tau.statistic, tau.pvalue, sen.slope, sen.intercept, sen.low_slope, sen.high_slope)
     if not all(math.isfinite(float(v)) for v in values):
         return None
@@ -89,10 +92,12 @@ def robust_z(values: np.ndarray) -> np.ndarray:
     values = np.asarray(values, dtype="float64")
     if len(values) == 0:
         return values
-    scale = float(sps.median_abs_deviation(values, scale="normal"))
-    if not math.isfinite(scale) or scale == 0:
-        return np.zeros(len(values))
-    return (values - np.median(values)) / scale
+    with np.errstate(all="ignore"):
+        scale = float(sps.median_abs_deviation(values, scale="normal"))
+        if not math.isfinite(scale) or scale == 0:
+            return np.zeros(len(values))
+        z = (values - np.median(values)) / scale
+    return np.where(np.isfinite(z), z, 0.0)
 
 
 def pearson(r: float, n: int) -> Correlation | None:
@@ -182,3 +187,11 @@ def mann_whitney(a: np.ndarray, b: np.ndarray) -> GapTest | None:
 def bonferroni(p_value: float, comparisons: int) -> float:
     """A p-value adjusted for picking one of `comparisons` possible comparisons after seeing the data."""
     return min(1.0, p_value * max(1, comparisons))
+
+
+P_FLOOR = 0.001  # smaller p-values are shown as «меньше 0,001»
+
+
+def shown_p_value(p_value: float) -> float:
+    """A p-value as pages and payloads show it: 3 decimals, and at least 0.001 («p < 0,001»)."""
+    return P_FLOOR if p_value < P_FLOOR else round(p_value, 3)

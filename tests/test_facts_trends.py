@@ -10,17 +10,33 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import pytest
+from scipy import stats as sps
 from streamlit.testing.v1 import AppTest
 
 from lib.charts.trends import trend_chart
 from lib.facts.base import Scope
-from lib.facts.trends import trend_direction, trend_facts
+from lib.facts.trends import anomalies_of, trend_facts
 from lib.filters import apply_filters
 from lib.fmt import fmt_month
 from lib.narration.templates import template_narrative
+from lib.stats import trend_test
 from lib.verify import verify_numbers
 
 SCOPE = Scope.of("test:small", "Малый набор")
+
+
+def sen_slope(x, y) -> float:
+    """Theil–Sen by brute force: the median of every pairwise slope."""
+    x, y = np.asarray(x, dtype="float64"), np.asarray(y, dtype="float64")
+    return float(np.median([(y[j] - y[i]) / (x[j] - x[i]) for i in range(len(x)) for j in range(i + 1, len(x))]))
+
+
+def kendall_tau_b(x, y) -> float:
+    """Kendall's τ-b by brute force over all pairs."""
+    x, y = np.asarray(x, dtype="float64"), np.asarray(y, dtype="float64")
+    pairs = [(np.sign(x[j] - x[i]), np.sign(y[j] - y[i])) for i in range(len(x)) for j in range(i + 1, len(x))]
+    s = sum(a * b for a, b in pairs)
+    return float(s / np.sqrt(sum(a != 0 for a, _ in pairs) * sum(b != 0 for _, b in pairs)))
 
 
 def test_daily_row_counts_of_ten_days(small_frame):
@@ -28,7 +44,7 @@ def test_daily_row_counts_of_ten_days(small_frame):
     assert [p.value for p in facts.points] == [1] * 10
     assert facts.points[0].label == "01.01.2024"
     assert facts.gaps == ()
-    assert facts.slope == pytest.approx(0) and facts.direction == "без выраженного тренда"
+    assert facts.slope == 0 and facts.p_value == 1 and facts.direction == "без выраженного тренда"
 
 
 def test_linear_growth_of_a_mean_skips_the_day_without_values(small_frame):
@@ -83,8 +99,11 @@ def test_flights_monthly_counts_match_the_month_column(flights):
     assert facts.points[2].rolling == pytest.approx(by_month.iloc[:3].mean())
     assert facts.best[0].label == fmt_month(f"2013-{by_month.idxmax():02d}")
     assert facts.worst[0].label == fmt_month(f"2013-{by_month.idxmin():02d}")
-    x = pd.Series(range(12), dtype="float64", index=by_month.index)
-    assert facts.slope == pytest.approx(x.cov(by_month.astype("float64")) / x.var())
+    x, y = np.arange(12.0), by_month.to_numpy(dtype="float64")
+    assert facts.slope == pytest.approx(sen_slope(x, y))
+    assert facts.tau == pytest.approx(kendall_tau_b(x, y))
+    assert facts.p_value == pytest.approx(sps.kendalltau(x, y).pvalue)
+    assert facts.p_value >= 0.05 and facts.direction == "без выраженного тренда"
     assert facts.points[-1].change == by_month.iloc[-1] - by_month.iloc[-2]
 
 
@@ -118,10 +137,10 @@ def test_flights_months_cut_by_the_date_filter_are_partial_and_left_out_of_the_t
                for m in counts.index]
     assert [p.partial for p in facts.points] == partial == [True] + [False] * 7 + [True]
     full = counts[[not cut for cut in partial]]
-    slope = np.polyfit(np.arange(len(full)), full.to_numpy(dtype="float64"), 1)[0]
+    slope = sen_slope(np.arange(1, len(full) + 1), full.to_numpy(dtype="float64"))  # April … October: indices 1–7
     assert facts.slope == pytest.approx(slope)
     assert facts.slope_share == pytest.approx(slope / full.mean())
-    assert abs(slope / full.mean()) < 0.01 and facts.direction == "без выраженного тренда"
+    assert facts.trend_periods == 7 and facts.direction == "без выраженного тренда"
     # November (3 days) is no longer the «collapse» nor the smallest month
     assert facts.worst[0].label == fmt_month(f"2013-{full.idxmin():02d}")
     assert facts.best[0].label == fmt_month(f"2013-{full.idxmax():02d}")
@@ -153,7 +172,8 @@ def test_a_mean_keeps_partial_months_in_the_trend_but_marks_them(flights):
     facts = trend_facts(frame, scope, "time_hour", "arr_delay", "mean", "month")
     means = frame.groupby("month")["arr_delay"].mean()
     assert facts.partial_periods == ("март 2013", "ноябрь 2013")
-    assert facts.slope == pytest.approx(np.polyfit(np.arange(len(means)), means.to_numpy(), 1)[0])
+    assert facts.slope == pytest.approx(sen_slope(np.arange(len(means)), means.to_numpy()))
+    assert facts.trend_periods == len(means) == 9
     assert facts.points[-1].change == pytest.approx(means.loc[11] - means.loc[10])
     assert facts.payload()["неполные периоды в тренде и сравнениях"] == "учтены"
 
@@ -174,14 +194,17 @@ def test_a_frame_ending_mid_month_leaves_the_last_month_out_of_count_and_sum():
     count = trend_facts(frame, SCOPE, date_column="d", period="month")
     assert [p.value for p in count.points] == [93, 116, 50]
     assert [p.partial for p in count.points] == [False, False, True]
-    assert count.slope == pytest.approx(116 - 93) and count.direction == "рост"  # not a fall to 50
+    # two full months are too few to test a trend: no direction, and no fall to 50 either
+    assert count.slope is None and count.direction == "нет данных"
     assert [p.label for p in count.worst] == ["январь 2024"] and count.points[-1].change is None
     total = trend_facts(frame, SCOPE, date_column="d", measure="v", aggregation="sum", period="month")
     assert [p.value for p in total.points] == [93 * 3, 116 * 4, 50 * 5]
-    assert total.slope == pytest.approx(116 * 4 - 93 * 3) and total.direction == "рост"
+    assert total.slope is None and total.trend_periods == 2
     mean = trend_facts(frame, SCOPE, date_column="d", measure="v", aggregation="mean", period="month")
     assert [p.value for p in mean.points] == [3, 4, 5] and mean.points[-1].partial
-    assert mean.slope == pytest.approx(1.0) and mean.best[0].label == "март 2024"
+    # 3, 4, 5: all 3 pairs rise, exact two-sided p = 2/3! = 1/3 — a line, but not evidence of a trend
+    assert mean.slope == pytest.approx(1.0) and mean.p_value == pytest.approx(1 / 3)
+    assert mean.direction == "без выраженного тренда" and mean.best[0].label == "март 2024"
 
 
 def test_a_frame_starting_mid_week_marks_the_first_week():
@@ -205,7 +228,7 @@ def test_infinite_measure_values_count_as_missing():
     })
     mean = trend_facts(frame, SCOPE, date_column="d", measure="v", aggregation="mean", period="day")
     assert [p.value for p in mean.points] == [2, 4, 6, 8]
-    assert mean.slope == pytest.approx(2.0) and mean.direction == "рост"
+    assert mean.slope == pytest.approx(2.0) and mean.p_value == pytest.approx(2 / 24)  # exact: 2 of 4! orders
     count = trend_facts(frame, SCOPE, date_column="d", measure="v", aggregation="count", period="day")
     assert [p.value for p in count.points] == [2, 1, 1, 2]
     total = trend_facts(frame, SCOPE, date_column="d", measure="v", aggregation="sum", period="day")
@@ -222,10 +245,12 @@ def test_only_infinite_values_give_no_trend():
     json.dumps(facts.payload(), allow_nan=False)
 
 
-@pytest.mark.parametrize("slope", [float("nan"), float("inf"), float("-inf")])
-def test_a_non_finite_slope_has_no_direction(slope):
-    assert trend_direction(slope, None) == "нет данных"
-    assert trend_direction(slope, -0.5) == "нет данных"
+def test_huge_values_still_give_a_finite_test_or_none():
+    frame = pd.DataFrame({"d": pd.date_range("2024-01-01", periods=6, freq="D"),
+                          "v": [1e308, -1e308, 1e308, 5.0, -1e308, 1e308]})
+    facts = trend_facts(frame, SCOPE, date_column="d", measure="v", aggregation="mean", period="day")
+    assert facts.direction in ("без выраженного тренда", "нет данных")
+    json.dumps(facts.payload(), allow_nan=False)
 
 
 def test_the_trend_template_names_partial_months_and_passes_the_verifier(flights):
@@ -262,3 +287,114 @@ def test_the_page_caption_names_the_partial_months():
     assert not at.exception
     captions = [c.value for c in at.caption]
     assert any(c.startswith("Неполные периоды: март 2013, ноябрь 2013 — ") and "не входят" in c for c in captions)
+
+
+def daily(values, start: str = "2024-01-01") -> pd.DataFrame:
+    return pd.DataFrame({"d": pd.date_range(start, periods=len(values), freq="D"), "v": np.asarray(values, float)})
+
+
+def test_six_points_worked_by_hand_do_not_make_a_trend():
+    # 1, 3, 2, 5, 4, 6: 13 of 15 pairs rise, exact two-sided p = 40/720; Theil–Sen slope 1 on (−1; 2)
+    facts = trend_facts(daily([1, 3, 2, 5, 4, 6]), SCOPE, date_column="d", measure="v", aggregation="sum",
+                        period="day")
+    assert facts.tau == pytest.approx(11 / 15) and facts.p_value == pytest.approx(40 / 720)
+    assert (facts.slope, facts.slope_low, facts.slope_high) == (pytest.approx(1), pytest.approx(-1), pytest.approx(2))
+    assert facts.direction == "без выраженного тренда"
+    payload = facts.payload()
+    assert payload["тренд"] == "без выраженного тренда" and payload["p-значение"] == 0.056
+    assert payload["наклон, интервал"] == [-1, 2] and "аномалий" not in payload  # fewer than 8 periods
+
+
+def test_flights_mean_delays_by_month_are_no_longer_a_fall(flights):
+    frame = flights.frame
+    for measure in ("arr_delay", "dep_delay"):
+        facts = trend_facts(frame, SCOPE, "time_hour", measure, "mean", "month")
+        means = frame.groupby("month")[measure].mean().to_numpy()
+        x = np.arange(12.0)
+        sen = sps.theilslopes(means, x, alpha=0.95)
+        assert facts.slope == pytest.approx(sen_slope(x, means)) == pytest.approx(sen.slope)
+        assert (facts.slope_low, facts.slope_high) == (pytest.approx(sen.low_slope), pytest.approx(sen.high_slope))
+        assert facts.slope_low < 0 < facts.slope_high
+        assert facts.p_value == pytest.approx(sps.kendalltau(x, means).pvalue) and facts.p_value > 0.6
+        assert facts.direction == "без выраженного тренда"
+        assert "снижение" not in template_narrative(facts)
+
+
+def test_a_known_rise_in_noise_is_found_and_seeded_noise_is_not():
+    rng = np.random.default_rng(12)
+    x = np.arange(40)
+    rising = trend_facts(daily(0.5 * x + rng.normal(0, 2, 40)), SCOPE, date_column="d", measure="v",
+                         aggregation="mean", period="day")
+    values = np.array([p.value for p in rising.points])
+    assert rising.direction == "рост" and rising.p_value < 0.001
+    assert rising.slope == pytest.approx(sen_slope(x, values))
+    falling = trend_facts(daily(-0.5 * x + rng.normal(0, 2, 40)), SCOPE, date_column="d", measure="v",
+                          aggregation="mean", period="day")
+    assert falling.direction == "снижение"
+    for seed in range(5):
+        noise = np.random.default_rng(100 + seed).normal(10, 3, 60)
+        facts = trend_facts(daily(noise), SCOPE, date_column="d", measure="v", aggregation="mean", period="day")
+        expected = sps.kendalltau(np.arange(60), noise).pvalue
+        assert facts.p_value == pytest.approx(expected)
+        assert facts.direction == ("без выраженного тренда" if expected >= 0.05 else facts.direction)
+
+
+def test_two_planted_spikes_are_the_anomalies_and_white_noise_has_none():
+    rng = np.random.default_rng(7)
+    values = 100 + 2 * np.arange(36) + rng.normal(0, 3, 36)
+    values[10] += 40
+    values[25] -= 35
+    facts = trend_facts(daily(values), SCOPE, date_column="d", measure="v", aggregation="mean", period="day")
+    assert [a.label for a in facts.anomalies] == ["11.01.2024", "26.01.2024"]
+    assert facts.anomalies[0].above and not facts.anomalies[1].above
+    payload = facts.payload()
+    assert payload["аномалий"] == 2
+    assert [a["отклонение"] for a in payload["аномалии"]] == ["выше тренда", "ниже тренда"]
+    assert payload["аномалии"][0]["значение"] == round(values[10], 1)
+    figure = trend_chart(facts)
+    marked = next(trace for trace in figure.data if trace.name == "аномалия")
+    assert list(marked.x) == ["11.01.2024", "26.01.2024"]
+    text = template_narrative(facts)
+    assert "Аномалий (периодов далеко от линии тренда) — 2: 11.01.2024" in text
+    assert verify_numbers(text, payload).ok, text
+    quiet = trend_facts(daily(np.random.default_rng(0).normal(0, 1, 60)), SCOPE, date_column="d", measure="v",
+                        aggregation="mean", period="day")
+    assert quiet.anomalies == () and quiet.payload()["аномалий"] == 0
+
+
+def test_white_noise_rarely_has_an_anomaly():
+    # |robust z| ≥ 3.5 on 60 Gaussian points: about 10 % of series show one by chance (MAD is itself noisy)
+    x = np.arange(60.0)
+    flagged = sum(bool(anomalies_of(x, y, [str(i) for i in range(60)], trend_test(x, y)))
+                  for y in (np.random.default_rng(seed).normal(0, 1, 60) for seed in range(200)))
+    assert flagged <= 30
+
+
+def test_anomalies_need_eight_full_periods():
+    values = [1.0, 1.1, 0.9, 1.0, 50.0, 1.0, 1.05]
+    assert trend_facts(daily(values), SCOPE, date_column="d", measure="v", aggregation="mean",
+                       period="day").anomalies == ()
+    eight = trend_facts(daily([*values, 0.95]), SCOPE, date_column="d", measure="v", aggregation="mean", period="day")
+    assert [a.label for a in eight.anomalies] == ["05.01.2024"]
+
+
+def test_a_long_span_is_coarsened_to_at_most_2000_periods_and_says_so():
+    frame = pd.DataFrame({"d": pd.date_range("2000-01-01", "2020-12-31", freq="D")})  # 7 671 days, 1 096 weeks
+    facts = trend_facts(frame, SCOPE, date_column="d", period="day")
+    assert (facts.requested_period, facts.period, facts.window) == ("day", "week", 4)
+    assert len(facts.points) == pd.period_range("2000-01-01", "2020-12-31", freq="W-SUN").size <= 2000
+    payload = facts.payload()
+    assert payload["период"] == "неделя" and "день" in payload["период укрупнён"]
+    assert "укрупнён" in template_narrative(facts)
+
+
+def test_dates_outside_the_nanosecond_range_are_not_used():
+    frame = pd.DataFrame({"d": np.array(["0001-01-01", "9999-12-31", "2000-01-01", "2000-03-01"],
+                                        dtype="datetime64[s]"), "v": [1.0, 2.0, 3.0, 4.0]})
+    facts = trend_facts(frame, SCOPE, date_column="d", measure="v", aggregation="sum", period="day")
+    assert facts.dated_rows == 2 and len(facts.points) == 61  # 1 January … 1 March 2000
+    texts = pd.DataFrame({"d": ["1500-01-01", "2000-01-01", "2000-01-02"]})
+    assert trend_facts(texts, SCOPE, date_column="d", period="day").dated_rows == 2
+    years = trend_facts(pd.DataFrame({"d": pd.to_datetime(["1678-01-01", "2261-12-31"])}), SCOPE,
+                        date_column="d", period="day")
+    assert years.period == "year" and len(years.points) == 2261 - 1678 + 1

@@ -47,8 +47,9 @@ def test_a_straight_line_of_five_points_is_significant():
     assert (result.slope, result.slope_low, result.slope_high) == (3, 3, 3)
 
 
-def test_constant_or_too_short_series_have_no_trend_test():
-    assert trend_test(np.arange(4), np.full(4, 2.0)) is None
+def test_constant_or_too_short_series():
+    flat = trend_test(np.arange(4), np.full(4, 2.0))
+    assert flat is not None and (flat.tau, flat.p_value, flat.slope, flat.slope_low, flat.slope_high) == (0, 1, 0, 0, 0)
     assert trend_test(np.arange(2), np.array([1.0, 2.0])) is None
 
 

@@ -1,5 +1,5 @@
-"""Charts of the «Динамика» page: the series with its rolling mean, gaps and partial periods (hollow
-markers), and period changes."""
+"""Charts of the «Динамика» page: the series with its rolling mean, the Theil–Sen line when the trend is
+significant, anomalies, gaps and partial periods (hollow markers), and period changes."""
 
 from __future__ import annotations
 
@@ -7,10 +7,12 @@ import plotly.graph_objects as go
 
 from lib.charts import russian_layout
 from lib.charts.columns import BAR, OUTLIER, plain_axis
-from lib.facts.trends import AGGREGATIONS, PERIODS, TrendFacts
+from lib.facts.trends import AGGREGATIONS, FLAT, NO_DATA, PERIODS, TrendFacts
 
 ROLLING = "#F58518"
 GROWTH = "#54A24B"
+ANOMALY = "#B279A2"
+ANOMALY_TRACE = "аномалия"
 
 
 def value_title(facts: TrendFacts) -> str:
@@ -30,6 +32,19 @@ def trend_chart(facts: TrendFacts) -> go.Figure:
         x=x, y=[p.rolling for p in facts.points], mode="lines", name=f"скользящее среднее ({facts.window})",
         line={"color": ROLLING, "dash": "dash"}, hovertemplate="%{x}: %{y:,.2~f}<extra>скользящее</extra>",
     ))
+    if facts.direction not in (FLAT, NO_DATA) and facts.slope is not None and facts.intercept is not None:
+        fig.add_trace(go.Scatter(
+            x=x, y=[facts.intercept + facts.slope * i for i in range(len(x))], mode="lines",
+            name=f"тренд: {facts.direction} (линия Тейла–Сена)", line={"color": GROWTH, "width": 1},
+            hoverinfo="skip",
+        ))
+    if facts.anomalies:
+        fig.add_trace(go.Scatter(
+            x=[a.label for a in facts.anomalies], y=[a.value for a in facts.anomalies], mode="markers",
+            name=ANOMALY_TRACE, marker={"color": ANOMALY, "symbol": "diamond", "size": 12},
+            customdata=[a.expected for a in facts.anomalies],
+            hovertemplate="%{x}: %{y:,.2~f} — аномалия (по тренду %{customdata:,.2~f})<extra></extra>",
+        ))
     gaps = [p for p in facts.points if p.rows == 0]
     if gaps:
         fig.add_trace(go.Scatter(
@@ -55,7 +70,7 @@ def change_chart(facts: TrendFacts) -> go.Figure:
     points = [p for p in facts.points if p.change is not None]
     fig = go.Figure(go.Bar(
         x=[p.label for p in points], y=[p.change for p in points],
-        marker_color=[GROWTH if p.change >= 0 else OUTLIER for p in points],
+        marker_color=[GROWTH if (p.change or 0.0) >= 0 else OUTLIER for p in points],
         hovertemplate="%{x}: %{y:+,.2~f}<extra></extra>",
     ))
     russian_layout(fig, title="Изменение к предыдущему периоду", x_title="Период", y_title="Изменение")

@@ -1,6 +1,13 @@
-"""Time series of a measure per period (day, week, month, quarter): rolling mean, period-over-period
-change, best and worst periods, trend direction (least-squares slope) and gaps (periods without rows).
+"""Time series of a measure per period (day, week, month, quarter, year): rolling mean, period-over-period
+change, best and worst periods, the trend and its test, anomalies, and gaps (periods without rows).
 Exact on all rows. Time-zone-aware columns are bucketed by their local wall time.
+
+The trend is «рост» or «снижение» only when the Mann–Kendall test (Kendall's τ of the values against the
+period index) gives p < 0.05; otherwise «без выраженного тренда». The slope is Theil–Sen's (median of the
+pairwise slopes) with its 95 % interval. Anomalies are periods whose residual from the Theil–Sen line has
+a robust z (median/MAD) of at least 3.5 in magnitude, sought when at least 8 full periods have values.
+At most 2 000 periods are built: a finer period over a longer span is coarsened automatically (and the
+sheet says so). Dates outside pandas' nanosecond range (1677–2262) are not used.
 
 A period the data covers only in part (the rows start or end inside it, or the date filter cuts it) is
 marked partial. A partial period's count or sum is small only because days are missing, so for count and
@@ -22,16 +29,35 @@ from lib.facts.base import FactSheet, Scope, display_round, percent
 from lib.facts.overview import finite_numbers
 from lib.filters import filters_payload, normalize_filters
 from lib.fmt import fmt_month
+from lib.stats import ALPHA, CONFIDENCE, ROBUST_Z_LIMIT, TrendTest, robust_z, shown_p_value, trend_test
 
-PERIODS: dict[str, str] = {"day": "день", "week": "неделя", "month": "месяц", "quarter": "квартал"}
-_FREQ = {"day": "D", "week": "W-SUN", "month": "M", "quarter": "Q"}
-WINDOWS = {"day": 7, "week": 4, "month": 3, "quarter": 2}
+PERIODS: dict[str, str] = {"day": "день", "week": "неделя", "month": "месяц", "quarter": "квартал", "year": "год"}
+_FREQ = {"day": "D", "week": "W-SUN", "month": "M", "quarter": "Q", "year": "Y"}
+WINDOWS = {"day": 7, "week": 4, "month": 3, "quarter": 2, "year": 3}
 AGGREGATIONS: dict[str, str] = {"count": "количество", "sum": "сумма", "mean": "среднее", "median": "медиана"}
 ROWS_MEASURE = "число строк"
-FLAT_SLOPE_SHARE = 0.01  # |slope| below 1 % of the mean level per period counts as «без выраженного тренда»
+RISE, FALL, FLAT, NO_DATA = "рост", "снижение", "без выраженного тренда", "нет данных"
+MAX_PERIODS = 2000
+ANOMALY_MIN_PERIODS = 8
 EXTREMES = 3
 PAYLOAD_GAPS = 5
+PAYLOAD_ANOMALIES = 5
 QUARTERS = ("I", "II", "III", "IV")
+_NS_RANGE = (pd.Timestamp.min.ceil("D"), pd.Timestamp.max.floor("D"))
+
+
+@dataclass(frozen=True)
+class Anomaly:
+    """A period far from the robust baseline: the Theil–Sen line plus the median residual."""
+
+    label: str
+    value: float
+    expected: float  # the baseline at this period
+    z: float  # robust z of the residual
+
+    @property
+    def above(self) -> bool:
+        return self.value > self.expected
 
 
 @dataclass(frozen=True)
@@ -61,9 +87,17 @@ class TrendFacts(FactSheet):
     best: tuple[PeriodValue, ...] = ()  # largest values first
     worst: tuple[PeriodValue, ...] = ()  # smallest values first
     gaps: tuple[str, ...] = ()  # labels of periods without rows
-    slope: float | None = None  # change per period (least squares over periods with values; full ones for count/sum)
+    requested_period: str = "month"  # what was asked; `period` is coarser when that gave over 2 000 periods
+    slope: float | None = None  # Theil–Sen change per period (periods with values; full ones for count/sum)
+    intercept: float | None = None  # the Theil–Sen line is intercept + slope · (index of the period in `points`)
+    slope_low: float | None = None  # its 95 % interval
+    slope_high: float | None = None
     slope_share: float | None = None  # slope / mean value
-    direction: str = "нет данных"
+    tau: float | None = None  # Mann–Kendall: Kendall's τ of value against period index
+    p_value: float | None = None
+    trend_periods: int = 0  # periods the test used
+    direction: str = NO_DATA
+    anomalies: tuple[Anomaly, ...] = ()  # largest |z| first
 
     @property
     def is_empty(self) -> bool:
@@ -72,6 +106,10 @@ class TrendFacts(FactSheet):
     @property
     def measure_label(self) -> str:
         return self.measure or ROWS_MEASURE
+
+    @property
+    def coarsened(self) -> bool:
+        return self.period != self.requested_period
 
     @property
     def partial_periods(self) -> tuple[str, ...]:
@@ -95,6 +133,8 @@ class TrendFacts(FactSheet):
             "показатель": self.measure_label,
             "агрегат": AGGREGATIONS[self.aggregation],
             "период": PERIODS[self.period],
+            **({"период укрупнён": f"выбран «{PERIODS[self.requested_period]}», но тогда периодов больше "
+                                   f"{MAX_PERIODS}"} if self.coarsened else {}),
             "строк": self.rows,
             "строк с датой": self.dated_rows,
             "периодов": len(self.points),
@@ -123,15 +163,38 @@ class TrendFacts(FactSheet):
         payload["наибольшие"] = [item(p) for p in self.best]
         if self.worst:
             payload["наименьшие"] = [item(p) for p in self.worst]
-        payload["тренд"] = self.direction
-        if self.slope is not None:
-            payload["наклон за период"] = display_round(self.slope)
-        if self.slope_share is not None:
-            payload["наклон за период, % от среднего"] = percent(self.slope_share)
+        payload.update(self.trend_payload())
         payload["пропущенных периодов"] = len(self.gaps)
         if self.gaps:
             payload["пропуски"] = list(self.gaps[:PAYLOAD_GAPS])
         return payload
+
+
+    def trend_payload(self) -> dict[str, Any]:
+        """The trend as the page states it: the word, the test and the slope with its interval."""
+        shown: dict[str, Any] = {"тренд": self.direction}
+        if self.p_value is None or self.slope is None:
+            return shown
+        shown["проверка тренда"] = "тест Манна–Кендалла"
+        shown["периодов в проверке"] = self.trend_periods
+        shown["уровень значимости"] = ALPHA
+        shown["p-значение меньше" if self.p_value < 0.001 else "p-значение"] = shown_p_value(self.p_value)
+        shown["наклон за период"] = display_round(self.slope)
+        shown["наклон, интервал"] = [display_round(self.slope_low), display_round(self.slope_high)]
+        shown["уровень интервала, %"] = round(CONFIDENCE * 100)
+        if self.slope_share is not None and self.direction != FLAT:
+            shown["наклон за период, % от среднего"] = percent(self.slope_share)
+        if self.trend_periods >= ANOMALY_MIN_PERIODS:
+            shown["аномалий"] = len(self.anomalies)
+            if self.anomalies:
+                shown["аномалии"] = [
+                    {"период": a.label, "значение": display_round(a.value), "по тренду": display_round(a.expected),
+                     "отклонение": "выше тренда" if a.above else "ниже тренда"}
+                    for a in self.anomalies[:PAYLOAD_ANOMALIES]
+                ]
+                if len(self.anomalies) > PAYLOAD_ANOMALIES:
+                    shown["аномалий не показано"] = len(self.anomalies) - PAYLOAD_ANOMALIES
+        return shown
 
 
 def period_label(period: pd.Period, kind: str) -> str:
@@ -142,6 +205,8 @@ def period_label(period: pd.Period, kind: str) -> str:
         return f"неделя с {start.day:02d}.{start.month:02d}.{start.year}"
     if kind == "month":
         return fmt_month(start.date())
+    if kind == "year":
+        return f"{period.year} год"
     return f"{QUARTERS[period.quarter - 1]} квартал {period.year}"
 
 
@@ -149,12 +214,53 @@ def excludes_partial(aggregation: str) -> bool:
     return aggregation in ("count", "sum")
 
 
-def trend_direction(slope: float | None, slope_share: float | None) -> str:
-    if slope is None or not math.isfinite(slope):
-        return "нет данных"
-    if slope_share is not None and abs(slope_share) < FLAT_SLOPE_SHARE or slope == 0:
-        return "без выраженного тренда"
-    return "рост" if slope > 0 else "снижение"
+def trend_direction(test: TrendTest | None, periods: int) -> str:
+    """«рост»/«снижение» only when Mann–Kendall's p < 0.05; «без выраженного тренда» otherwise, including a
+    constant series; «нет данных» below 3 periods with values."""
+    if test is None:
+        return FLAT if periods >= 3 else NO_DATA
+    if not test.significant or test.tau == 0:
+        return FLAT
+    return RISE if test.tau > 0 else FALL
+
+
+def fitting_period(first: pd.Timestamp, last: pd.Timestamp, period: str) -> str:
+    """`period`, or the next coarser one (day → week → month → quarter → year) while the span needs more
+    than 2 000 periods."""
+    order = list(PERIODS)
+    for candidate in order[order.index(period):]:
+        span = pd.Period(last, _FREQ[candidate]).ordinal - pd.Period(first, _FREQ[candidate]).ordinal + 1
+        if span <= MAX_PERIODS:
+            return candidate
+    return order[-1]
+
+
+def anomalies_of(x: np.ndarray, y: np.ndarray, labels: list[str], test: TrendTest | None) -> tuple[Anomaly, ...]:
+    """Periods whose residual from the Theil–Sen line has |robust z| ≥ 3.5; none below 8 periods."""
+    if len(y) < ANOMALY_MIN_PERIODS:
+        return ()
+    slope, intercept = (test.slope, test.intercept) if test is not None else (0.0, float(np.median(y)))
+    with np.errstate(all="ignore"):
+        line = intercept + slope * x
+        residuals = y - line
+    z = robust_z(residuals)
+    baseline = line + float(np.median(residuals))
+    found = [Anomaly(labels[i], float(y[i]), float(baseline[i]), float(z[i]))
+             for i in np.flatnonzero(np.abs(z) >= ROBUST_Z_LIMIT)]
+    return tuple(sorted(found, key=lambda a: -abs(a.z)))
+
+
+def usable_dates(column: pd.Series) -> pd.Series:
+    """The column as naive datetime64[ns]: text parsed, time zones as local wall time, dates outside the
+    nanosecond range (1677–2262) missing."""
+    dates = column
+    if not ptypes.is_datetime64_any_dtype(dates.dtype):
+        dates = pd.to_datetime(dates, errors="coerce")
+    if getattr(dates.dtype, "tz", None) is not None:
+        dates = dates.dt.tz_localize(None)
+    if dates.dtype != "datetime64[ns]":
+        dates = dates.where((dates >= _NS_RANGE[0]) & (dates <= _NS_RANGE[1])).astype("datetime64[ns]")
+    return dates
 
 
 def trend_facts(
@@ -168,6 +274,7 @@ def trend_facts(
     """`aggregation` of `measure` (rows when None) per `period` of `date_column`, over all rows."""
     if period not in PERIODS:
         period = "month"
+    requested = period
     if measure is not None and measure not in frame.columns:
         measure = None
     if measure is None:
@@ -177,17 +284,17 @@ def trend_facts(
     window = WINDOWS[period]
     options = {"date_column": date_column, "measure": measure, "aggregation": aggregation, "period": period}
     base = {**scope.sheet_fields(), "options": options, "date_column": date_column or "", "measure": measure,
-            "aggregation": aggregation, "period": period, "window": window, "rows": len(frame)}
+            "aggregation": aggregation, "period": period, "requested_period": requested, "window": window,
+            "rows": len(frame)}
     if not date_column or date_column not in frame.columns:
         return TrendFacts(**base)
-    dates = frame[date_column]
-    if not ptypes.is_datetime64_any_dtype(dates.dtype):
-        dates = pd.to_datetime(dates, errors="coerce")
-    if getattr(dates.dtype, "tz", None) is not None:
-        dates = dates.dt.tz_localize(None)
+    dates = usable_dates(frame[date_column])
     valid = dates.notna().to_numpy()
     if not valid.any():
         return TrendFacts(**base)
+    period = fitting_period(dates[valid].min(), dates[valid].max(), period)
+    window = WINDOWS[period]
+    base.update(period=period, window=window)
     periods = dates[valid].dt.to_period(_FREQ[period])
     # rows count as 1; a measure's ±inf is not a measurement and counts as missing
     values = pd.Series(1.0, index=periods.index) if measure is None else finite_numbers(frame.loc[valid, measure])
@@ -226,19 +333,18 @@ def trend_facts(
     )
     ranked = [(i, p) for i, p in enumerate(points)
               if p.value is not None and not (p.partial and excludes_partial(aggregation))]
-    ordered = sorted((p for _, p in ranked), key=lambda p: p.value, reverse=True)
+    ordered = sorted((p for _, p in ranked), key=lambda p: p.value or 0.0, reverse=True)  # ranked have values
     k = min(EXTREMES, len(ordered) // 2)
     best = tuple(ordered[: max(k, 1)])
     worst = tuple(reversed(ordered[-k:])) if k else ()
-    slope = slope_share = None
-    if len(ranked) >= 2:
-        x = np.array([i for i, _ in ranked], dtype="float64")
-        y = np.array([p.value for _, p in ranked], dtype="float64")
-        fitted = float(np.polyfit(x, y, 1)[0])
-        if math.isfinite(fitted):
-            slope = fitted
-            level = float(np.mean(y))
-            slope_share = slope / abs(level) if level else None
+    x = np.array([i for i, _ in ranked], dtype="float64")
+    y = np.array([p.value for _, p in ranked], dtype="float64")
+    test = trend_test(x, y)
+    slope_share = None
+    if test is not None:
+        level = float(np.mean(y))
+        slope_share = test.slope / abs(level) if level else None
+    full_points = [(i, p) for i, p in ranked if not p.partial]
     return TrendFacts(
         **base,
         dated_rows=int(valid.sum()),
@@ -246,9 +352,18 @@ def trend_facts(
         best=best,
         worst=worst,
         gaps=tuple(p.label for p in points if p.rows == 0),
-        slope=slope,
+        slope=None if test is None else test.slope,
+        intercept=None if test is None else test.intercept,
+        slope_low=None if test is None else test.slope_low,
+        slope_high=None if test is None else test.slope_high,
         slope_share=slope_share,
-        direction=trend_direction(slope, slope_share),
+        tau=None if test is None else test.tau,
+        p_value=None if test is None else test.p_value,
+        trend_periods=len(ranked),
+        direction=trend_direction(test, len(ranked)),
+        anomalies=anomalies_of(np.array([i for i, _ in full_points], dtype="float64"),
+                               np.array([p.value for _, p in full_points], dtype="float64"),
+                               [p.label for _, p in full_points], test),
     )
 
 

@@ -1,11 +1,12 @@
-"""Динамика: first and last periods, change, extremes, direction."""
+"""Динамика: first and last periods, change, extremes, the tested trend, anomalies and gaps."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
 from lib.facts.base import FactSheet
-from lib.fmt import fmt_count, fmt_int
+from lib.fmt import fmt_count, fmt_int, fmt_num
 from lib.narration.templates.common import (
     filtered,
     joined,
@@ -17,16 +18,58 @@ from lib.narration.templates.common import (
 )
 
 
+def p_value_phrase(item: Mapping[str, Any]) -> str:
+    """«p-значение 0,737» or «p-значение меньше 0,001», as the payload states it."""
+    if item.get("p-значение меньше") is not None:
+        return f"p-значение меньше {fmt_num(item['p-значение меньше'], 3)}"
+    return f"p-значение {fmt_num(item['p-значение'], 3)}"
+
+
 def _period(item: dict[str, Any]) -> str:
     return f"{item['период']}, неполный" if item.get("неполный период") else item["период"]
+
+
+def _trend(p: dict[str, Any]) -> str | None:
+    if p.get("наклон за период") is None:
+        return None
+    low, high = p["наклон, интервал"]
+    slope = (f"наклон по Тейлу–Сену {signed(p['наклон за период'])} за период, {fmt_int(p['уровень интервала, %'])}-"
+             f"процентный интервал от {number(low)} до {number(high)}")
+    test = (f"тест Манна–Кендалла по {fmt_count(p['периодов в проверке'], 'периоду', 'периодам', 'периодам')}, "
+            f"{p_value_phrase(p)} при пороге {fmt_num(p['уровень значимости'])}")
+    if p["тренд"] in ("рост", "снижение"):
+        relative = p.get("наклон за период, % от среднего")
+        if relative is not None and abs(relative) >= 0.1:
+            slope += f" ({percent_text(abs(relative))} от среднего уровня)"
+        return f"Тренд — {p['тренд']}: {test}; {slope}."
+    return f"Ряд без выраженного тренда: {test}; {slope}."
+
+
+def _anomalies_and_gaps(p: dict[str, Any]) -> str:
+    parts = []
+    anomalies = p.get("аномалии") or []
+    if anomalies:
+        listed = [f"{a['период']} ({number(a['значение'])} при {number(a['по тренду'])} по тренду)"
+                  for a in anomalies[:3]]
+        parts.append(f"Аномалий (периодов далеко от линии тренда) — {fmt_int(p['аномалий'])}: {joined(listed)}")
+    elif p.get("аномалий") == 0:
+        parts.append("Аномалий нет")
+    gaps = p.get("пропущенных периодов", 0)
+    if gaps:
+        parts.append(f"периодов без строк — {fmt_int(gaps)}: {joined(list(p.get('пропуски', [])))}")
+    else:
+        parts.append("периодов без строк нет")
+    text = "; ".join(parts)
+    return text[0].upper() + text[1:] + "."
 
 
 def trends_template(facts: FactSheet) -> str:
     p = facts.payload()
     first, last = p["первый период"], p["последний период"]
+    coarser = " (укрупнён: иначе слишком много периодов)" if p.get("период укрупнён") else ""
     sentences = [
         f"Динамика показателя {quoted(p['показатель'])} ({p['агрегат']}) по столбцу {quoted(p['дата'])}"
-        f"{filtered(p)}, период — {p['период']}: "
+        f"{filtered(p)}, период — {p['период']}{coarser}: "
         f"{fmt_count(p['периодов'], 'период', 'периода', 'периодов')}.",
         f"В первом периоде ({_period(first)}) значение — {number(first['значение'])}, "
         f"в последнем ({_period(last)}) — {number(last['значение'])}"
@@ -58,20 +101,8 @@ def trends_template(facts: FactSheet) -> str:
         if worst:
             text += f"; наименьшее — {_period(worst[0])}: {number(worst[0]['значение'])}"
         sentences.append(text + ".")
-    direction = p.get("тренд")
-    if p.get("наклон за период") is not None:
-        slope = f"наклон {signed(p['наклон за период'])} за период"
-        relative = p.get("наклон за период, % от среднего")
-        if relative is not None:
-            slope += f", {percent_text(abs(relative))} от среднего уровня"
-        if direction in ("рост", "снижение"):
-            sentences.append(f"В целом заметен тренд: {direction} ({slope}).")
-        else:
-            sentences.append(f"Выраженного тренда нет ({slope}).")
-    gaps = p.get("пропущенных периодов", 0)
-    if gaps:
-        listed = joined(list(p.get("пропуски", [])))
-        sentences.append(f"Периодов без строк — {fmt_int(gaps)}: {listed}.")
-    else:
-        sentences.append("Периодов без строк нет.")
+    trend = _trend(p)
+    if trend:
+        sentences.append(trend)
+    sentences.append(_anomalies_and_gaps(p))
     return " ".join(sentences[:6])

@@ -33,6 +33,15 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("SVODKA_KAGGLE_TIMEOUT", "60", "Сколько секунд ждать Kaggle (метаданные и скачивание), "
             "прежде чем сказать «Kaggle недоступен»; загрузка продолжается в фоне."),
     Setting("KAGGLEHUB_CACHE", "", "Кэш kagglehub; по умолчанию <SVODKA_STATE_DIR>/kaggle."),
+    Setting("SVODKA_CHROMIUM", "", "Путь к Chromium для PDF и картинок графиков в отчёте; по умолчанию chromium "
+            "из PATH. Без него PDF печатают из HTML в браузере."),
+    Setting("SVODKA_SMTP_HOST", "", "Сервер почты для рассылки отчётов (python -m lib report --mail-to); "
+            "пусто — письма не отправляются."),
+    Setting("SVODKA_SMTP_PORT", "587", "Порт сервера почты."),
+    Setting("SVODKA_SMTP_USER", "", "Логин на сервере почты; пусто — без входа."),
+    Setting("SVODKA_SMTP_PASSWORD", "", "Пароль на сервере почты."),
+    Setting("SVODKA_SMTP_STARTTLS", "1", "Шифровать соединение с сервером почты (STARTTLS): 1 — да, 0 — нет."),
+    Setting("SVODKA_SMTP_FROM", "svodka@localhost", "Адрес отправителя писем с отчётами."),
 )
 
 
@@ -42,6 +51,11 @@ def _default(name: str) -> str:
 
 def _env(name: str) -> str:
     return os.environ.get(name, "").strip() or _default(name)
+
+
+def setting(name: str) -> str:
+    """A setting's current value as text (the environment, else its default)."""
+    return _env(name)
 
 
 def _positive(name: str, cast: type[int] | type[float]) -> int | float:

@@ -3,7 +3,7 @@ import streamlit as st
 from lib.charts.trends import change_chart, trend_chart
 from lib.facts.trends import AGGREGATIONS, PERIODS, ROWS_MEASURE, trend_facts
 from lib.fmt import fmt_int
-from lib.ui.analysis import dataset_choices, page_header, stop_if_empty, trend_table
+from lib.ui.analysis import dataset_choices, page_header, stop_if_empty, trend_caption, trend_table
 from lib.ui.facts import facts_for
 from lib.ui.narrative import narrative_panel
 from lib.ui.safe import literal
@@ -32,6 +32,7 @@ stop_if_empty(facts, f"В столбце «{literal(date_column)}» нет ни 
 summary = st.container()
 
 st.plotly_chart(trend_chart(facts), width="stretch")
+st.caption(trend_caption(facts))
 if facts.partial_periods:
     st.caption(
         f"Неполные периоды: {', '.join(facts.partial_periods)} — данные или фильтр по дате охватывают их "

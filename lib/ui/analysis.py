@@ -14,7 +14,7 @@ from lib.facts.groups import GroupFacts
 from lib.facts.overview import KIND_LABELS
 from lib.facts.quality import SEVERITIES, QualityFacts
 from lib.facts.relations import RelationFacts
-from lib.facts.trends import TrendFacts
+from lib.facts.trends import PERIODS, TrendFacts
 from lib.filters import describe_filters
 from lib.fmt import fmt_date, fmt_int, fmt_num, fmt_pct
 from lib.ui.safe import literal
@@ -105,6 +105,23 @@ def group_table(facts: GroupFacts) -> pd.DataFrame:
     data["Строк"] = [r.rows for r in facts.table]
     return pd.DataFrame(data)
 
+
+
+def trend_caption(facts: TrendFacts) -> str:
+    """What the trend word rests on: the Mann–Kendall p-value and the Theil–Sen slope with its interval."""
+    if facts.slope is None or facts.p_value is None:
+        return "Тренд не проверялся: меньше трёх периодов со значениями."
+    p_value = "p < 0,001" if facts.p_value < 0.001 else f"p = {fmt_num(facts.p_value, 3)}"
+    text = (f"Тренд: {facts.direction} (тест Манна–Кендалла по {fmt_int(facts.trend_periods)} периодам, {p_value}; "
+            f"значим при p < 0,05). Наклон по Тейлу–Сену {fmt_num(facts.slope)} за период, 95 % интервал "
+            f"{fmt_num(facts.slope_low)} … {fmt_num(facts.slope_high)}.")
+    if facts.anomalies:
+        text += (f" Аномалии (|робастный z| ≥ 3,5 от линии тренда, на графике — ромбы): "
+                 f"{', '.join(a.label for a in facts.anomalies)}.")
+    if facts.coarsened:
+        text += (f" Период укрупнён до «{PERIODS[facts.period]}»: с периодом «{PERIODS[facts.requested_period]}» "
+                 "их было бы больше 2 000.")
+    return text
 
 
 def trend_table(facts: TrendFacts) -> pd.DataFrame:

@@ -151,7 +151,7 @@ def render_section(section: Section, index: int) -> str:
 def render_cover(report: Report) -> str:
     cover = report.cover
     rows = [("Набор данных", cover.dataset), ("Источник", cover.source),
-            ("Размер", f"{cover.rows:,} строк × {cover.columns:,} столбцов".replace(",", "\u00a0")),
+            ("Размер", cover.size),
             ("Фильтры", cover.filters), ("Создан", cover.created), ("Версия Сводки", cover.version),
             ("Модель", cover.model)]
     items = "".join(f"<dt>{esc(k)}</dt><dd>{esc(v)}</dd>" for k, v in rows)

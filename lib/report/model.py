@@ -9,6 +9,7 @@ from typing import Any
 import plotly.graph_objects as go
 
 from lib.errors import SvodkaError
+from lib.fmt import fmt_count
 
 SOURCE_LABELS = {"embedded": "встроенный набор", "upload": "загруженный файл", "kaggle": "Kaggle"}
 
@@ -90,6 +91,12 @@ class Cover:
     created: str  # date and time, formatted
     version: str
     model: str
+
+    @property
+    def size(self) -> str:
+        """«336 776 строк × 19 столбцов»."""
+        return (f"{fmt_count(self.rows, 'строка', 'строки', 'строк')} × "
+                f"{fmt_count(self.columns, 'столбец', 'столбца', 'столбцов')}")
 
 
 @dataclass

@@ -6,6 +6,8 @@ stricter retry, template fallback), or the template when no model is to be calle
 
 from __future__ import annotations
 
+import logging
+
 from lib.errors import NarrationError
 from lib.facts.base import FactSheet
 from lib.narration.prompt import build_prompt
@@ -14,6 +16,8 @@ from lib.narration.settings import NarrationSettings
 from lib.narration.tasks import task_for
 from lib.report.model import NarrativeBlock
 from lib.verify import verify_numbers
+
+log = logging.getLogger(__name__)
 
 NOTES = {
     "no_model": "Модель не вызывалась (--no-model): текст по шаблону из тех же фактов.",
@@ -66,3 +70,12 @@ def narrative_block(narrative: Narrative, facts: FactSheet, settings: NarrationS
         note = ""
     summary = verify_numbers(narrative.text, facts.payload()).summary()
     return NarrativeBlock(narrative.text, "template", narrative.model, summary, note, messages)
+
+
+def unavailable_block(facts: FactSheet, settings: NarrationSettings) -> NarrativeBlock:
+    """The template when the server is down; the journal gets the same `connection` row the app records."""
+    try:
+        narration_service().unavailable(facts, task_for(facts.kind), facts.kind, settings)
+    except Exception:  # noqa: BLE001 - a journal that cannot be written never stops the report
+        log.warning("could not record the unavailable server", exc_info=True)
+    return template_block(facts, settings, "unavailable")

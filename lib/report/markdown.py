@@ -1,0 +1,123 @@
+"""`Report` → Markdown: headings, pipe tables, narratives with their verdict. Charts become PNG images (inline,
+as data URIs, so the file stands alone) only when Chromium is there for kaleido; otherwise a line says so."""
+
+from __future__ import annotations
+
+import base64
+import logging
+import os
+from collections.abc import Sequence
+
+from lib.report.html import verdict_line
+from lib.report.model import Block, Chart, Metrics, Note, Report, Section, Table
+from lib.report.pdf import chromium_path
+
+log = logging.getLogger(__name__)
+
+IMAGE_WIDTH = 900
+NO_IMAGES = ("Графики в Markdown не включены: для картинок нужен Chromium (kaleido), а его здесь нет. "
+             "Интерактивные графики — в HTML-версии отчёта.")
+IMAGES_OFF = "Графики в Markdown не включены; интерактивные графики — в HTML-версии отчёта."
+IMAGE_FAILED = "График «{title}» не удалось нарисовать картинкой; он есть в HTML-версии отчёта."
+
+
+def cell(text: str) -> str:
+    return str(text).replace("\\", "\\\\").replace("|", "\\|").replace("\n", " ")
+
+
+def pipe_table(columns: Sequence[str], rows: Sequence[Sequence[str]]) -> list[str]:
+    lines = ["| " + " | ".join(cell(c) for c in columns) + " |", "|" + "|".join("---" for _ in columns) + "|"]
+    lines += ["| " + " | ".join(cell(v) for v in row) + " |" for row in rows]
+    return lines
+
+
+def chart_images(charts: Sequence[Chart]) -> list[bytes | None] | None:
+    """PNG bytes per chart through kaleido and the system Chromium; None when there is no Chromium."""
+    executable = chromium_path()
+    if executable is None or not charts:
+        return None
+    os.environ.setdefault("BROWSER_PATH", executable)  # kaleido's browser (choreographer); never downloaded
+    import kaleido
+    import plotly.io as pio
+
+    images: list[bytes | None] = []
+    try:
+        kaleido.start_sync_server(silence_warnings=True)
+    except Exception:  # noqa: BLE001 - no persistent browser: each image starts its own
+        log.warning("kaleido server did not start", exc_info=True)
+    try:
+        for chart in charts:
+            try:
+                images.append(pio.to_image(chart.figure, format="png", width=IMAGE_WIDTH,
+                                           height=int(chart.figure.layout.height or 380)))
+            except Exception:  # noqa: BLE001 - one failed image leaves a line, not a failed report
+                log.warning("chart image failed", exc_info=True)
+                images.append(None)
+    finally:
+        try:
+            kaleido.stop_sync_server(silence_warnings=True)
+        except Exception:  # noqa: BLE001
+            log.debug("kaleido server did not stop", exc_info=True)
+    return images
+
+
+def _block(block: Block, images: dict[int, bytes | None] | None) -> list[str]:
+    if isinstance(block, Metrics):
+        return pipe_table(("Показатель", "Значение"), block.items)
+    if isinstance(block, Table):
+        return [f"**{block.title}**", "", *pipe_table(block.columns, block.rows)]
+    if isinstance(block, Note):
+        return [f"_{block.text}_"]
+    if isinstance(block, Chart):
+        if images is None:
+            return []
+        image = images.get(id(block))
+        if image is None:
+            return [f"_{IMAGE_FAILED.format(title=block.title)}_"]
+        data = base64.b64encode(image).decode("ascii")
+        return [f"![{block.title}](data:image/png;base64,{data})"]
+    raise TypeError(f"unknown block {block!r}")
+
+
+def _section(section: Section, images: dict[int, bytes | None] | None) -> list[str]:
+    lines = [f"## {section.title}", ""]
+    if section.subtitle:
+        lines += [f"_{section.subtitle}_", ""]
+    if section.notice:
+        lines += [section.notice, ""]
+    if section.narrative is not None:
+        n = section.narrative
+        lines += [f"> {p.strip()}" for p in n.text.split("\n\n") if p.strip()]
+        lines += [">", f"> _{verdict_line(n)}_"]
+        if n.note:
+            lines += [">", f"> _{n.note}_"]
+        lines.append("")
+    for block in section.blocks:
+        rendered = _block(block, images)
+        if rendered:
+            lines += [*rendered, ""]
+    return lines
+
+
+def render_markdown(report: Report, *, images: bool = True) -> str:
+    """The document as Markdown; `images=False` leaves charts out without trying Chromium."""
+    cover = report.cover
+    charts = [c for s in report.sections for c in s.charts]
+    pictures = chart_images(charts) if images else None
+    by_chart = None if pictures is None else {id(c): p for c, p in zip(charts, pictures, strict=True)}
+    lines = [
+        f"# {report.title}", "",
+        f"- Набор данных: {cover.dataset}",
+        f"- Источник: {cover.source}",
+        f"- Размер: {cover.size}",
+        f"- Фильтры: {cover.filters}",
+        f"- Создан: {cover.created}",
+        f"- Версия Сводки: {cover.version}",
+        f"- Модель: {cover.model}",
+        "",
+    ]
+    if by_chart is None and charts:
+        lines += [f"_{NO_IMAGES if images else IMAGES_OFF}_", ""]
+    for section in report.sections:
+        lines += _section(section, by_chart)
+    return "\n".join(lines).rstrip() + "\n"

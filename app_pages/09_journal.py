@@ -2,26 +2,30 @@ import streamlit as st
 
 from lib.charts.journal import latency_chart, speed_chart, status_chart
 from lib.fmt import fmt_int, fmt_num
-from lib.journal import calls_csv, load_calls, load_choices
+from lib.journal import load_calls, load_choices
 from lib.journal_facts import (
     PERIODS,
     fmt_seconds,
+    journal_csv,
     journal_facts,
     journal_table,
     page_label,
     period_start,
     status_label,
 )
+from lib.ui.journal import calls_table, reader_zone
 from lib.ui.widgets import metric_row
+from lib.verify import escape_markdown
 
 LIMIT = 5000
 
 st.title("Журнал")
 st.caption("Каждое обращение к модели: когда, с какой страницы, сколько ждали и чем закончилось.")
 
+zone = reader_zone()
 choices, problem = load_choices()
-if problem:
-    st.error(problem)
+if choices is None:
+    st.error(problem or "")
     st.stop()
 
 if not choices["status"]:
@@ -41,18 +45,19 @@ status = status_col.selectbox("Статус", [None, *choices["status"]], format
                               key="journal_status")
 
 frame, problem = load_calls(since=period_start(period), page=page, model=model, status=status, limit=LIMIT)
-if problem:
-    st.error(problem)
+if frame is None:
+    st.error(problem or "")
     st.stop()
 if frame.empty:
     st.info("Под выбранные фильтры не попал ни один вызов. Расширьте период или выберите «Все».")
     st.stop()
 
-facts = journal_facts(frame)
+facts = journal_facts(frame, zone)
 metric_row(
     [
         ("Вызовов", fmt_int(facts.calls)),
         ("Успешно", fmt_int(facts.ok)),
+        ("Текст отклонён", fmt_int(facts.rejected)),
         ("Ошибок", fmt_int(facts.errors)),
         ("Из кэша", fmt_int(facts.cache_hits)),
         ("Медиана ответа", f"{fmt_seconds(facts.median_latency_seconds)} с"),
@@ -60,7 +65,8 @@ metric_row(
     ],
     helps=[
         None,
-        None,
+        "Модель ответила, и её текст прошёл проверку чисел.",
+        "Модель ответила, но текст не прошёл проверку чисел: вместо него показан текст по шаблону.",
         "Вызовы, завершившиеся ошибкой: сервер недоступен, тайм-аут, модель не найдена…",
         "Ответы, взятые из кэша текстов: модель при этом не запускалась.",
         "Полное время ответа модели по данным сервера (успешные вызовы, без кэша).",
@@ -68,21 +74,26 @@ metric_row(
     ],
 )
 
-left, right = st.columns(2)
-left.plotly_chart(latency_chart(facts), width="stretch")
-right.plotly_chart(speed_chart(facts), width="stretch")
+if facts.points:
+    left, right = st.columns(2)
+    left.plotly_chart(latency_chart(facts), width="stretch")
+    right.plotly_chart(speed_chart(facts), width="stretch")
+else:
+    st.info("За выбранный период модель ни разу не ответила (только ошибки или ответы из кэша), поэтому "
+            "графиков времени ответа и скорости нет. Расширьте период, чтобы увидеть их.")
 st.plotly_chart(status_chart(facts), width="stretch")
 
 st.subheader("Вызовы")
 if len(frame) == LIMIT:
     st.caption(f"Показаны последние {fmt_int(LIMIT)} вызовов: сузьте период, чтобы увидеть более ранние.")
-st.dataframe(journal_table(frame), hide_index=True, width="stretch")
+calls_table(journal_table(frame, zone))
 st.download_button(
     "Скачать CSV",
-    data=calls_csv(frame),
+    data=journal_csv(frame, zone),
     file_name="svodka-journal.csv",
     mime="text/csv",
-    help="Все поля показанных вызовов, включая отправленные сообщения; кодировка UTF-8 с BOM (открывается в Excel).",
+    help="Все поля показанных вызовов, включая отправленные сообщения; разделитель «;», кодировка UTF-8 с BOM "
+         "— файл открывается в Excel с русскими настройками.",
 )
 
 with st.expander("Что видела модель"):
@@ -96,4 +107,4 @@ with st.expander("Что видела модель"):
     st.markdown("**Ответ**")
     st.code(call["response"] if isinstance(call["response"], str) else "", language=None, wrap_lines=True)
     if isinstance(call["error"], str):
-        st.error(call["error"])
+        st.error(escape_markdown(call["error"]))

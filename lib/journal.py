@@ -1,8 +1,11 @@
 """SQLite journal of every LLM call: what was sent, what came back, how long it took.
 
-Like simonw/llm's logs database: the schema grows through numbered migrations whose names are recorded
-in the database itself (table `_migrations`), so an old journal is upgraded in place on first use.
-Thread-safe by construction: every function opens its own connection (WAL, busy timeout) and closes it.
+Like simonw/llm's logs database: the schema grows through numbered migrations recorded in the database
+(lib/store.py: connection, WAL, busy timeout, migrations), so an old journal is upgraded in place on first
+use. Every function opens its own connection and closes it, so threads never share one.
+
+The stored columns are derived from `CallRecord` (plus `id`, `created_at` and the metric columns of
+`METRIC_TYPES`): a field added there needs a migration adding its column, and nothing else.
 """
 
 from __future__ import annotations
@@ -10,44 +13,36 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
+import logging
 import sqlite3
-import threading
-from collections.abc import Callable, Iterator
+import types
+from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from pathlib import Path
-from typing import Any
+from typing import Any, Union, get_args, get_origin, get_type_hints
 
 import pandas as pd
 
 from lib.config import load_config
 from lib.errors import SvodkaError
+from lib.store import Schema, connect
+from lib.store import migrate as store_migrate
 
-METRIC_FIELDS: tuple[str, ...] = (
-    "total_duration",
-    "load_duration",
-    "prompt_eval_count",
-    "prompt_eval_duration",
-    "eval_count",
-    "eval_duration",
-    "done_reason",
-    "first_token_seconds",
-    "wall_seconds",
-)
-_INT_COLUMNS = (
-    "id",
-    "prompt_chars",
-    "prompt_tokens",
-    "total_duration",
-    "load_duration",
-    "prompt_eval_count",
-    "prompt_eval_duration",
-    "eval_count",
-    "eval_duration",
-    "attempt",
-)
-_FLOAT_COLUMNS = ("first_token_seconds", "wall_seconds")
-_JSON_COLUMNS = ("options", "messages", "verdict")
+log = logging.getLogger(__name__)
+
+METRIC_TYPES: dict[str, type] = {
+    "total_duration": int,
+    "load_duration": int,
+    "prompt_eval_count": int,
+    "prompt_eval_duration": int,
+    "eval_count": int,
+    "eval_duration": int,
+    "done_reason": str,
+    "first_token_seconds": float,
+    "wall_seconds": float,
+}
+METRIC_FIELDS: tuple[str, ...] = tuple(METRIC_TYPES)
 
 
 @dataclass
@@ -69,9 +64,37 @@ class CallRecord:
     facts_kind: str
     dataset_id: str
     prompt_version: str
-    metrics: dict[str, Any] = field(default_factory=dict)
+    metrics: dict[str, Any] = field(default_factory=dict)  # stored as the columns of METRIC_TYPES
     verdict: dict[str, Any] | None = None
     attempt: int = 1
+
+
+def _storage(annotation: Any) -> type:
+    """How a field is stored: int, float, bool, str, or dict for JSON text (lists and dicts)."""
+    args = [a for a in get_args(annotation) if a is not type(None)]
+    if get_origin(annotation) in (Union, types.UnionType) and len(args) == 1:
+        annotation = args[0]
+    if get_origin(annotation) in (dict, list):
+        return dict
+    if annotation in (int, float, bool, str):
+        return annotation
+    raise TypeError(f"no journal column type for {annotation!r}")
+
+
+def _column_types() -> dict[str, type]:
+    hints = get_type_hints(CallRecord)
+    types_: dict[str, type] = {"id": int, "created_at": dt.datetime}
+    for item in fields(CallRecord):
+        if item.name == "metrics":
+            types_.update(METRIC_TYPES)
+        else:
+            types_[item.name] = _storage(hints[item.name])
+    return types_
+
+
+COLUMN_TYPES: dict[str, type] = _column_types()
+COLUMNS: tuple[str, ...] = tuple(COLUMN_TYPES)
+RECORD_COLUMNS: tuple[str, ...] = COLUMNS[2:]  # what `record_call` writes besides `created_at`
 
 
 def text_hash(text: str) -> str:
@@ -121,10 +144,12 @@ def _m002_indexes(db: sqlite3.Connection) -> None:
     db.execute("CREATE INDEX calls_status ON calls (status)")
 
 
-MIGRATIONS: tuple[tuple[str, Callable[[sqlite3.Connection], None]], ...] = (
+MIGRATIONS = (
     ("m001_calls", _m001_calls),
     ("m002_indexes", _m002_indexes),
 )
+SCHEMA = Schema(MIGRATIONS, table="calls")
+
 
 class JournalError(SvodkaError):
     """The journal database could not be opened, read or written."""
@@ -135,28 +160,10 @@ JOURNAL_UNAVAILABLE = (
     "Проверьте, что каталог состояния (SVODKA_STATE_DIR) существует и доступен для записи, и обновите страницу."
 )
 
-_migrated: set[Path] = set()
-_migrate_lock = threading.Lock()
-
 
 def migrate(db: sqlite3.Connection) -> list[str]:
-    """Apply the migrations this database has not seen yet; returns their names."""
-    db.execute("CREATE TABLE IF NOT EXISTS _migrations (name TEXT PRIMARY KEY, applied_at TEXT NOT NULL)")
-    applied: list[str] = []
-    db.execute("BEGIN IMMEDIATE")  # one process/thread migrates at a time; the others wait, then see the names
-    try:
-        done = {row[0] for row in db.execute("SELECT name FROM _migrations")}
-        for name, apply in MIGRATIONS:
-            if name in done:
-                continue
-            apply(db)
-            db.execute("INSERT INTO _migrations (name, applied_at) VALUES (?, ?)", (name, _now()))
-            applied.append(name)
-        db.execute("COMMIT")
-    except BaseException:
-        db.execute("ROLLBACK")
-        raise
-    return applied
+    """Apply the journal migrations this database has not seen yet; returns their names."""
+    return store_migrate(db, MIGRATIONS)
 
 
 def journal_path() -> Path:
@@ -168,29 +175,10 @@ def _connect(path: Path | None) -> Iterator[sqlite3.Connection]:
     """A fresh connection to a migrated journal; SQLite and file-system failures become a JournalError."""
     path = Path(path) if path is not None else journal_path()
     try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        db = sqlite3.connect(path, timeout=30, isolation_level=None)
+        with connect(path, SCHEMA) as db:
+            yield db
     except (OSError, sqlite3.Error) as exc:
         raise JournalError(JOURNAL_UNAVAILABLE.format(path=path), detail=repr(exc)) from exc
-    try:
-        db.execute("PRAGMA busy_timeout=30000")
-        key = path.resolve()
-        if key not in _migrated or not _has_calls_table(db):
-            with _migrate_lock:
-                # WAL is a property of the file, set once; switching modes needs the file to itself and SQLite
-                # answers «database is locked» at once instead of waiting, so it happens here, serialised.
-                db.execute("PRAGMA journal_mode=WAL")
-                migrate(db)
-                _migrated.add(key)
-        yield db
-    except sqlite3.Error as exc:
-        raise JournalError(JOURNAL_UNAVAILABLE.format(path=path), detail=repr(exc)) from exc
-    finally:
-        db.close()
-
-
-def _has_calls_table(db: sqlite3.Connection) -> bool:
-    return db.execute("SELECT 1 FROM sqlite_master WHERE type='table' AND name='calls'").fetchone() is not None
 
 
 def _now() -> str:
@@ -209,65 +197,29 @@ def _json(value: Any) -> str | None:
     return None if value is None else json.dumps(value, ensure_ascii=False, sort_keys=True, default=str)
 
 
+def _stored(kind: type, value: Any) -> Any:
+    """A record's value as its column holds it."""
+    if value is None:
+        return None
+    if kind is dict:
+        return _json(value)
+    if kind in (int, bool):
+        return int(value)
+    if kind is float:
+        return float(value)
+    return value
+
+
 def record_call(record: CallRecord, path: Path | None = None) -> int:
     """Append one call to the journal; returns its row id. `created_at` is now, in UTC."""
-    metrics = record.metrics or {}
-    row: dict[str, Any] = {
-        "created_at": _now(),
-        "page": record.page,
-        "model": record.model,
-        "options": _json(record.options or {}),
-        "system_prompt_hash": record.system_prompt_hash,
-        "prompt_hash": record.prompt_hash,
-        "prompt_chars": int(record.prompt_chars),
-        "prompt_tokens": record.prompt_tokens,
-        "messages": _json(record.messages),
-        "response": record.response,
-        "status": record.status,
-        "error": record.error,
-        "cache_hit": int(bool(record.cache_hit)),
-        "facts_kind": record.facts_kind,
-        "dataset_id": record.dataset_id,
-        "prompt_version": record.prompt_version,
-        **{name: metrics.get(name) for name in METRIC_FIELDS},
-        "verdict": _json(record.verdict),
-        "attempt": int(record.attempt),
-    }
-    columns = ", ".join(row)
-    marks = ", ".join("?" for _ in row)
+    values = {**{item.name: getattr(record, item.name) for item in fields(record)}, **(record.metrics or {})}
+    values["options"] = values["options"] or {}
+    row = [_stored(COLUMN_TYPES[name], values.get(name)) for name in RECORD_COLUMNS]
+    sql = (f"INSERT INTO calls (created_at, {', '.join(RECORD_COLUMNS)}) "
+           f"VALUES (?, {', '.join('?' for _ in RECORD_COLUMNS)})")
     with _connect(path) as db:
-        cursor = db.execute(f"INSERT INTO calls ({columns}) VALUES ({marks})", tuple(row.values()))
-        return int(cursor.lastrowid)
-
-
-def update_verdict(call_id: int, verdict: dict[str, Any], path: Path | None = None) -> None:
-    """Attach the verifier's verdict to a call recorded before the check ran."""
-    with _connect(path) as db:
-        db.execute("UPDATE calls SET verdict = ? WHERE id = ?", (_json(verdict), int(call_id)))
-
-
-COLUMNS: tuple[str, ...] = (
-    "id",
-    "created_at",
-    "page",
-    "model",
-    "options",
-    "system_prompt_hash",
-    "prompt_hash",
-    "prompt_chars",
-    "prompt_tokens",
-    "messages",
-    "response",
-    "status",
-    "error",
-    "cache_hit",
-    "facts_kind",
-    "dataset_id",
-    "prompt_version",
-    *METRIC_FIELDS,
-    "verdict",
-    "attempt",
-)
+        cursor = db.execute(sql, (_now(), *row))
+        return int(cursor.lastrowid or 0)
 
 
 def calls(
@@ -283,7 +235,8 @@ def calls(
 
     JSON columns (`options`, `messages`, `verdict`) come back as Python objects; counts are nullable Int64.
     """
-    where, params = [], []
+    where: list[str] = []
+    params: list[str | int] = []
     if since is not None:
         where.append("created_at >= ?")
         params.append(_utc_iso(since))
@@ -299,16 +252,25 @@ def calls(
     with _connect(path) as db:
         rows = db.execute(sql, params).fetchall()
     frame = pd.DataFrame.from_records(rows, columns=list(COLUMNS))
-    frame["created_at"] = pd.to_datetime(frame["created_at"], utc=True, format="ISO8601")
-    for name in _INT_COLUMNS:
-        frame[name] = pd.array(frame[name].tolist(), dtype="Int64")
-    for name in _FLOAT_COLUMNS:
-        frame[name] = pd.to_numeric(frame[name], errors="coerce").astype("float64")
-    for name in _JSON_COLUMNS:
-        decoded = [json.loads(text) if isinstance(text, str) else None for text in frame[name]]
-        frame[name] = pd.Series(decoded, index=frame.index, dtype=object)
-    frame["cache_hit"] = frame["cache_hit"].astype(bool)
+    for name, kind in COLUMN_TYPES.items():
+        frame[name] = _typed(frame[name], kind)
     return frame
+
+
+def _typed(column: pd.Series, kind: type) -> pd.Series:
+    """A column read from SQLite as the frame holds it (counts nullable Int64, JSON decoded, UTC times)."""
+    if kind is dt.datetime:
+        return pd.to_datetime(column, utc=True, format="ISO8601")
+    if kind is int:
+        return pd.Series(pd.array(column.tolist(), dtype="Int64"), index=column.index)
+    if kind is float:
+        return pd.to_numeric(column, errors="coerce").astype("float64")
+    if kind is bool:
+        return column.astype(bool)
+    if kind is dict:
+        decoded = [json.loads(text) if isinstance(text, str) else None for text in column]
+        return pd.Series(decoded, index=column.index, dtype=object)
+    return column
 
 
 def distinct_values(path: Path | None = None) -> dict[str, list[str]]:
@@ -321,27 +283,20 @@ def distinct_values(path: Path | None = None) -> dict[str, list[str]]:
 
 
 def load_choices(path: Path | None = None) -> tuple[dict[str, list[str]] | None, str | None]:
-    """`distinct_values` for the «Журнал» page: the values, or None and the Russian message to show."""
+    """`distinct_values` for the «Журнал» page: the values, or None and the Russian message to show
+    (the technical detail is logged)."""
     try:
         return distinct_values(path), None
     except JournalError as exc:
+        log.warning("journal unavailable: %s", exc.detail, exc_info=exc)
         return None, exc.user_message
 
 
 def load_calls(path: Path | None = None, **filters: Any) -> tuple[pd.DataFrame | None, str | None]:
-    """`calls(**filters)` for the «Журнал» page: the frame, or None and the Russian message to show."""
+    """`calls(**filters)` for the «Журнал» page: the frame, or None and the Russian message to show
+    (the technical detail is logged)."""
     try:
         return calls(path, **filters), None
     except JournalError as exc:
+        log.warning("journal unavailable: %s", exc.detail, exc_info=exc)
         return None, exc.user_message
-
-
-def calls_csv(frame: pd.DataFrame) -> bytes:
-    """The frame as CSV in UTF-8 with a BOM (so Excel in a Russian locale opens it right); JSON columns as JSON."""
-    out = frame.copy()
-    for name in _JSON_COLUMNS:
-        if name in out.columns:
-            out[name] = out[name].map(_json)
-    if "created_at" in out.columns and pd.api.types.is_datetime64_any_dtype(out["created_at"]):
-        out["created_at"] = out["created_at"].map(lambda t: t.isoformat() if pd.notna(t) else "")
-    return out.to_csv(index=False).encode("utf-8-sig")

@@ -6,7 +6,13 @@ and status); nothing is computed in `lib/charts/journal.py` or in the page.
 
 from __future__ import annotations
 
+import csv
+import datetime as dt
+import io
+import json
 from dataclasses import dataclass
+from typing import Any
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import pandas as pd
 
@@ -14,20 +20,30 @@ from lib.fmt import DASH, fmt_int, fmt_num
 
 NS = 1e9
 
+# Labels of journal statuses: a call that answered (`ok`: its text was accepted; the others: the model
+# answered, but the text shown is the template) or the kind of error that ended it.
 STATUS_LABELS: dict[str, str] = {
     "ok": "успешно",
+    "rejected": "текст не прошёл проверку чисел",
+    "no_numbers": "в тексте нет чисел из сводки",
+    "unchecked": "текст не удалось проверить",
     "bad_host": "неверный адрес сервера",
     "connection": "сервер недоступен",
     "not_found": "модель не найдена",
     "timeout": "тайм-аут",
+    "answer_timeout": "ответ не уложился в срок",
+    "too_long": "ответ слишком длинный",
+    "not_ollama": "по адресу отвечает не Ollama",
     "server": "ошибка сервера (500)",
     "busy": "сервер занят (503)",
     "bad_request": "неверный запрос (400)",
     "stream_error": "ошибка в потоке",
     "stream_cut": "ответ оборван",
     "empty": "пустой ответ",
+    "pull": "модель не скачалась",
     "unknown": "неизвестная ошибка",
 }
+ANSWERED = frozenset({"ok", "rejected", "no_numbers", "unchecked"})  # the model ran to the end of its answer
 
 PAGE_LABELS: dict[str, str] = {
     "overview": "Обзор",
@@ -50,11 +66,38 @@ def page_label(page: str) -> str:
     return PAGE_LABELS.get(page, page)
 
 
+def resolve_zone(name: str | None) -> str:
+    """An IANA time zone name the journal can show times in (the browser's, say); UTC when unknown."""
+    if name:
+        try:
+            ZoneInfo(name)
+        except (ZoneInfoNotFoundError, ValueError):
+            return "UTC"
+        return name
+    return "UTC"
+
+
+def zone_label(zone: str, moment: dt.datetime | None = None) -> str:
+    """«Europe/Moscow, UTC+3», «Asia/Kolkata, UTC+5:30», «UTC»: the zone and its offset at `moment` (now)."""
+    if zone == "UTC":
+        return "UTC"
+    offset = (moment or dt.datetime.now(dt.UTC)).astimezone(ZoneInfo(zone)).utcoffset() or dt.timedelta()
+    minutes = int(offset.total_seconds() // 60)
+    sign = "+" if minutes >= 0 else "−"
+    hours, rest = divmod(abs(minutes), 60)
+    return f"{zone}, UTC{sign}{hours}" + (f":{rest:02d}" if rest else "")
+
+
+def local_times(created_at: pd.Series, zone: str) -> pd.Series:
+    """UTC moments as naive local wall-clock times in `zone` (what a reader of that zone sees on a clock)."""
+    return created_at.dt.tz_convert(zone).dt.tz_localize(None)
+
+
 @dataclass(frozen=True)
 class CallPoint:
-    """One successful model call (cache hits excluded: the model did not run)."""
+    """One model call that answered (cache hits excluded: the model did not run)."""
 
-    time: str  # ISO, UTC without offset (plotly reads offsets poorly)
+    time: str  # ISO local wall-clock time in the sheet's zone, without offset (plotly reads offsets poorly)
     model: str
     page: str
     latency_seconds: float | None  # total_duration, or wall time when the server gave none
@@ -64,7 +107,7 @@ class CallPoint:
 
 @dataclass(frozen=True)
 class StatusCount:
-    period: str  # ISO start of the hour or day, UTC without offset
+    period: str  # ISO start of the local hour or day, without offset
     status: str
     count: int
 
@@ -81,6 +124,8 @@ class JournalFacts:
     points: tuple[CallPoint, ...]
     status_counts: tuple[StatusCount, ...]
     busiest_period_calls: int = 0  # most calls in one hour (or day): the count axis needs whole-number ticks
+    zone: str = "UTC"  # IANA name of the zone all times are in
+    rejected: int = 0  # the model answered, but its text failed the check: the template was shown
 
     @property
     def is_empty(self) -> bool:
@@ -107,23 +152,22 @@ def _none(value: float) -> float | None:
     return None if pd.isna(value) else float(value)
 
 
-def _naive_utc(moment: pd.Timestamp) -> str:
-    return moment.tz_convert("UTC").tz_localize(None).isoformat()
-
-
-def journal_facts(frame: pd.DataFrame) -> JournalFacts:
-    """Counts, medians, per-call points and per-period status counts of a `lib.journal.calls()` frame."""
+def journal_facts(frame: pd.DataFrame, zone: str = "UTC") -> JournalFacts:
+    """Counts, medians, per-call points and per-period status counts of a `lib.journal.calls()` frame, with
+    times and hour/day periods in the local time of `zone`."""
     if frame.empty:
-        return JournalFacts(0, 0, 0, 0, None, None, "hour", (), ())
+        return JournalFacts(0, 0, 0, 0, None, None, "hour", (), (), zone=zone)
     frame = frame.sort_values(["created_at", "id"])
-    is_ok = frame["status"] == "ok"
-    model_ok = frame[is_ok & ~frame["cache_hit"]]
-    latency = latency_seconds(model_ok)
-    speed = tokens_per_second(model_ok)
-    load = _seconds(model_ok["load_duration"])
+    local = local_times(frame["created_at"], zone)
+    answered = frame["status"].isin(list(ANSWERED))
+    ran = answered & ~frame["cache_hit"]
+    model_ran = frame[ran]
+    latency = latency_seconds(model_ran)
+    speed = tokens_per_second(model_ran)
+    load = _seconds(model_ran["load_duration"])
     points = tuple(
         CallPoint(
-            time=_naive_utc(time),
+            time=time.isoformat(),
             model=model,
             page=page,
             latency_seconds=_none(lat),
@@ -131,23 +175,23 @@ def journal_facts(frame: pd.DataFrame) -> JournalFacts:
             tokens_per_second=_none(tps),
         )
         for time, model, page, lat, ld, tps in zip(
-            model_ok["created_at"], model_ok["model"], model_ok["page"], latency, load, speed, strict=True
+            local[ran], model_ran["model"], model_ran["page"], latency, load, speed, strict=True
         )
     )
 
-    span = frame["created_at"].max() - frame["created_at"].min()
+    span = local.max() - local.min()
     bucket = "hour" if span <= pd.Timedelta(days=2) else "day"
-    periods = frame["created_at"].dt.floor("h" if bucket == "hour" else "D")
+    periods = local.dt.floor("h" if bucket == "hour" else "D")
     grouped = frame.groupby([periods, frame["status"]]).size()
     status_counts = tuple(
-        StatusCount(period=_naive_utc(period), status=status, count=int(count))
+        StatusCount(period=period.isoformat(), status=status, count=int(count))
         for (period, status), count in grouped.items()
     )
     per_period = frame.groupby(periods).size()
     return JournalFacts(
         calls=len(frame),
-        ok=int(is_ok.sum()),
-        errors=int((~is_ok).sum()),
+        ok=int((frame["status"] == "ok").sum()),
+        errors=int((~answered).sum()),
         cache_hits=int(frame["cache_hit"].sum()),
         median_latency_seconds=_none(latency.median()),
         median_tokens_per_second=_none(speed.median()),
@@ -155,6 +199,8 @@ def journal_facts(frame: pd.DataFrame) -> JournalFacts:
         points=points,
         status_counts=status_counts,
         busiest_period_calls=int(per_period.max()),
+        zone=zone,
+        rejected=int((answered & (frame["status"] != "ok")).sum()),
     )
 
 
@@ -199,28 +245,103 @@ def _short(text: object, limit: int = 120) -> str:
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
-def journal_table(frame: pd.DataFrame) -> pd.DataFrame:
-    """Display rows of a `calls()` frame: Russian column names, numbers formatted the Russian way."""
+def journal_table(frame: pd.DataFrame, zone: str = "UTC") -> pd.DataFrame:
+    """Display rows of a `calls()` frame: Russian column names, numbers formatted the Russian way, local
+    times in `zone`. What a reader scans first (time, page, status, the check) comes first, so it is in view
+    without scrolling sideways."""
     latency = latency_seconds(frame)
     speed = tokens_per_second(frame)
+    local = local_times(frame["created_at"], zone)
     return pd.DataFrame(
         {
             "№": [fmt_int(v) for v in frame["id"]],
-            "Время (UTC)": [t.strftime("%d.%m.%Y %H:%M:%S") for t in frame["created_at"]],
+            f"Время ({zone_label(zone)})": [t.strftime("%d.%m.%Y %H:%M:%S") for t in local],
             "Страница": [page_label(p) for p in frame["page"]],
-            "Модель": list(frame["model"]),
             "Статус": [status_label(s) for s in frame["status"]],
-            "Из кэша": ["да" if hit else "нет" for hit in frame["cache_hit"]],
+            "Проверено чисел": [verdict_text(v) for v in frame["verdict"]],
             "Время ответа, с": [fmt_seconds(_none(v)) for v in latency],
+            "Токенов/с": [fmt_num(_none(v), 1) for v in speed],
+            "Модель": list(frame["model"]),
+            "Из кэша": ["да" if hit else "нет" for hit in frame["cache_hit"]],
+            "Попытка": [fmt_int(_none(v)) for v in frame["attempt"]],
             "Загрузка модели, с": [fmt_seconds(_none(v)) for v in _seconds(frame["load_duration"])],
             "Первый токен, с": [fmt_seconds(_none(v)) for v in frame["first_token_seconds"]],
             "Токенов в запросе": [fmt_int(_none(v)) for v in frame["prompt_eval_count"]],
             "Токенов в ответе": [fmt_int(_none(v)) for v in frame["eval_count"]],
-            "Токенов/с": [fmt_num(_none(v), 1) for v in speed],
             "Символов в запросе": [fmt_int(_none(v)) for v in frame["prompt_chars"]],
-            "Проверено чисел": [verdict_text(v) for v in frame["verdict"]],
-            "Попытка": [fmt_int(_none(v)) for v in frame["attempt"]],
             "Ответ": [_short(t) for t in frame["response"]],
             "Ошибка": [_short(e) for e in frame["error"]],
         }
     )
+
+
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def csv_safe(text: str) -> str:
+    """A cell a spreadsheet will not run as a formula: text starting with = + - @ tab or CR gets a leading
+    apostrophe (the OWASP rule for CSV injection)."""
+    return "'" + text if text.startswith(FORMULA_STARTS) else text
+
+
+def _csv_number(value: Any, scale: float = 1.0) -> str:
+    """A number as Russian Excel reads it: decimal comma, no thousands separator, at most 3 decimals."""
+    if value is None or pd.isna(value):
+        return ""
+    number = float(value) / scale
+    if scale == 1.0 and number.is_integer():
+        return str(int(number))
+    return f"{number:.3f}".rstrip("0").rstrip(".").replace(".", ",")
+
+
+def _csv_json(value: object) -> str:
+    return "" if value is None else json.dumps(value, ensure_ascii=False, sort_keys=True, default=str)
+
+
+def journal_csv(frame: pd.DataFrame, zone: str = "UTC") -> bytes:
+    """Every field of the shown calls as a CSV that Russian Excel opens as is: `;` between cells, UTF-8 with
+    a BOM, Russian headers and page and status names, local time to the second, the check as «N из M»,
+    durations in seconds with a decimal comma; cells that would start a formula are defused (`csv_safe`)."""
+    local = local_times(frame["created_at"], zone) if len(frame) else frame["created_at"]
+    columns: dict[str, list[str]] = {
+        "№": [_csv_number(v) for v in frame["id"]],
+        f"Время ({zone_label(zone)})": [t.strftime("%d.%m.%Y %H:%M:%S") for t in local],
+        "Страница": [page_label(p) for p in frame["page"]],
+        "Модель": list(frame["model"]),
+        "Статус": [status_label(s) for s in frame["status"]],
+        "Из кэша": ["да" if hit else "нет" for hit in frame["cache_hit"]],
+        "Проверено чисел": [_csv_verdict(v) for v in frame["verdict"]],
+        "Попытка": [_csv_number(v) for v in frame["attempt"]],
+        "Время ответа, с": [_csv_number(v, NS) for v in frame["total_duration"]],
+        "Загрузка модели, с": [_csv_number(v, NS) for v in frame["load_duration"]],
+        "Чтение запроса, с": [_csv_number(v, NS) for v in frame["prompt_eval_duration"]],
+        "Генерация, с": [_csv_number(v, NS) for v in frame["eval_duration"]],
+        "Первый токен, с": [_csv_number(v) for v in frame["first_token_seconds"]],
+        "Время по часам приложения, с": [_csv_number(v) for v in frame["wall_seconds"]],
+        "Токенов в запросе": [_csv_number(v) for v in frame["prompt_eval_count"]],
+        "Токенов в ответе": [_csv_number(v) for v in frame["eval_count"]],
+        "Причина остановки": [v if isinstance(v, str) else "" for v in frame["done_reason"]],
+        "Символов в запросе": [_csv_number(v) for v in frame["prompt_chars"]],
+        "Токенов в запросе (оценка)": [_csv_number(v) for v in frame["prompt_tokens"]],
+        "Ответ": [v if isinstance(v, str) else "" for v in frame["response"]],
+        "Ошибка": [v if isinstance(v, str) else "" for v in frame["error"]],
+        "Сводка": [str(v) for v in frame["facts_kind"]],
+        "Набор данных": [str(v) for v in frame["dataset_id"]],
+        "Версия промпта": [str(v) for v in frame["prompt_version"]],
+        "Параметры": [_csv_json(v) for v in frame["options"]],
+        "Сообщения": [_csv_json(v) for v in frame["messages"]],
+        "Проверка (JSON)": [_csv_json(v) for v in frame["verdict"]],
+        "Хэш системного промпта": [str(v) for v in frame["system_prompt_hash"]],
+        "Хэш промпта": [str(v) for v in frame["prompt_hash"]],
+    }
+    out = io.StringIO()
+    writer = csv.writer(out, delimiter=";", lineterminator="\r\n")
+    writer.writerow(columns)
+    for row in zip(*columns.values(), strict=True):
+        writer.writerow([csv_safe(cell) for cell in row])
+    return out.getvalue().encode("utf-8-sig")
+
+
+def _csv_verdict(verdict: object) -> str:
+    text = verdict_text(verdict)
+    return "" if text == DASH else text.replace("\xa0", " ")

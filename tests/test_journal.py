@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import csv
+import dataclasses
+import datetime as dt
 import io
 import json
 import sqlite3
@@ -14,8 +16,16 @@ import pytest
 
 from lib import journal
 from lib.charts.journal import latency_chart, speed_chart, status_chart
-from lib.journal import CallRecord, calls, calls_csv, record_call, text_hash, update_verdict
-from lib.journal_facts import fmt_seconds, journal_facts, journal_table, period_start
+from lib.journal import CallRecord, calls, record_call, text_hash
+from lib.journal_facts import (
+    csv_safe,
+    fmt_seconds,
+    journal_csv,
+    journal_facts,
+    journal_table,
+    period_start,
+    zone_label,
+)
 
 
 def make_record(**changes) -> CallRecord:
@@ -110,13 +120,14 @@ def test_error_and_cache_hit_rows_keep_missing_metrics_as_na() -> None:
     assert list(frame["cache_hit"]) == [True, False]  # newest first
 
 
-def test_update_verdict_attaches_to_the_right_call() -> None:
-    first = record_call(make_record())
-    second = record_call(make_record())
-    update_verdict(second, {"supported": 2, "total": 2})
-    frame = calls().set_index("id")
-    assert frame.loc[second, "verdict"] == {"supported": 2, "total": 2}
-    assert frame.loc[first, "verdict"] is None
+def test_stored_columns_are_the_record_fields_plus_id_time_and_metrics(state_dir: Path) -> None:
+    record_call(make_record())
+    with sqlite3.connect(state_dir / "journal.sqlite") as db:
+        stored = [row[1] for row in db.execute("PRAGMA table_info(calls)")]
+    expected = {"id", "created_at", *(f.name for f in dataclasses.fields(CallRecord) if f.name != "metrics"),
+                *make_record().metrics}
+    assert set(stored) == expected
+    assert set(journal.COLUMNS) == expected
 
 
 def test_filters_by_status_page_model_and_since(state_dir: Path) -> None:
@@ -154,15 +165,48 @@ def test_concurrent_writes_from_threads_all_land() -> None:
     assert sorted(frame["prompt_chars"]) == sorted(n * 100 + i for n in range(4) for i in range(10))
 
 
-def test_csv_has_bom_russian_text_and_json_columns() -> None:
-    record_call(make_record())
-    data = calls_csv(calls())
+def read_csv(data: bytes) -> list[list[str]]:
     assert data.startswith(b"\xef\xbb\xbf")
-    rows = list(csv.DictReader(io.StringIO(data.decode("utf-8-sig"))))
-    assert len(rows) == 1
-    assert rows[0]["response"] == "В наборе 336 776 рейсов."
-    assert json.loads(rows[0]["options"]) == {"num_ctx": 8192, "temperature": 0.2}
-    assert rows[0]["created_at"].endswith("+00:00")
+    return list(csv.reader(io.StringIO(data.decode("utf-8-sig"), newline=""), delimiter=";"))
+
+
+def test_csv_opens_in_russian_excel_semicolons_russian_headers_local_seconds(state_dir: Path) -> None:
+    call_id = record_call(make_record(verdict={"supported": 3, "total": 4}, page="groups", status="rejected"))
+    set_created_at(state_dir / "journal.sqlite", call_id, "2026-11-23T16:08:09.500000+00:00")
+    rows = read_csv(journal_csv(calls(), "Europe/Moscow"))
+    assert len(rows) == 2
+    row = dict(zip(rows[0], rows[1], strict=True))
+    assert row["№"] == str(call_id)
+    assert row["Время (Europe/Moscow, UTC+3)"] == "23.11.2026 19:08:09"  # 16:08:09 UTC is 19:08:09 in Moscow
+    assert row["Страница"] == "Группировки"
+    assert row["Статус"] == "текст не прошёл проверку чисел"
+    assert row["Проверено чисел"] == "3 из 4"
+    assert row["Из кэша"] == "нет"
+    assert row["Время ответа, с"] == "4"  # 4 000 000 000 ns
+    assert row["Чтение запроса, с"] == "1,5"
+    assert row["Первый токен, с"] == "2,6"
+    assert row["Токенов в ответе"] == "50"
+    assert row["Ответ"] == "В наборе 336 776 рейсов."
+    assert json.loads(row["Параметры"]) == {"num_ctx": 8192, "temperature": 0.2}
+    assert json.loads(row["Сообщения"])[1] == {"role": "user", "content": "факты"}
+
+
+@pytest.mark.parametrize("start", ["=", "+", "-", "@", "\t", "\r"])
+def test_csv_defuses_cells_that_would_start_a_formula(start: str) -> None:
+    payload = f"{start}HYPERLINK(\"http://x\";\"y\")"
+    record_call(make_record(response=payload, error=payload, model=f"{start}cmd"))
+    rows = read_csv(journal_csv(calls()))
+    row = dict(zip(rows[0], rows[1], strict=True))
+    assert row["Ответ"] == "'" + payload
+    assert row["Ошибка"] == "'" + payload
+    assert row["Модель"] == f"'{start}cmd"
+
+
+def test_csv_safe_leaves_ordinary_text_alone() -> None:
+    assert csv_safe("В наборе 19 столбцов") == "В наборе 19 столбцов"
+    assert csv_safe("") == ""
+    assert csv_safe("a=b") == "a=b"
+    assert csv_safe("-5") == "'-5"
 
 
 def test_facts_medians_points_and_counts(state_dir: Path) -> None:
@@ -256,9 +300,64 @@ def test_period_start_subtracts_the_period_length() -> None:
 
 
 def test_csv_of_empty_frame_is_only_the_header() -> None:
-    data = calls_csv(calls())
-    header = data.decode("utf-8-sig").strip()
-    assert header.split(",") == list(journal.COLUMNS)
+    rows = read_csv(journal_csv(calls()))
+    assert len(rows) == 1
+    assert rows[0][:3] == ["№", "Время (UTC)", "Страница"]
+
+
+def test_zone_label_names_the_zone_and_its_offset() -> None:
+    winter = dt.datetime(2026, 1, 15, tzinfo=dt.UTC)
+    summer = dt.datetime(2026, 7, 15, tzinfo=dt.UTC)
+    assert zone_label("UTC") == "UTC"
+    assert zone_label("Europe/Moscow", winter) == "Europe/Moscow, UTC+3"
+    assert zone_label("Europe/Berlin", winter) == "Europe/Berlin, UTC+1"
+    assert zone_label("Europe/Berlin", summer) == "Europe/Berlin, UTC+2"
+    assert zone_label("Asia/Kolkata", winter) == "Asia/Kolkata, UTC+5:30"
+    assert zone_label("America/New_York", winter) == "America/New_York, UTC−5"
+
+
+def test_facts_times_and_hours_are_local_to_the_reader(state_dir: Path) -> None:
+    path = state_dir / "journal.sqlite"
+    ids = [record_call(make_record()) for _ in range(3)]
+    for call_id, moment in zip(ids, ("16:08", "16:12", "16:15"), strict=True):
+        set_created_at(path, call_id, f"2026-11-23T{moment}:00.000000+00:00")
+    facts = journal_facts(calls(), "Europe/Moscow")
+    assert [p.time for p in facts.points] == ["2026-11-23T19:08:00", "2026-11-23T19:12:00", "2026-11-23T19:15:00"]
+    assert [(c.period, c.status, c.count) for c in facts.status_counts] == [("2026-11-23T19:00:00", "ok", 3)]
+    assert facts.zone == "Europe/Moscow"
+
+
+def test_status_chart_bar_covers_its_hour_and_ticks_fall_on_whole_hours(state_dir: Path) -> None:
+    path = state_dir / "journal.sqlite"
+    ids = [record_call(make_record()) for _ in range(2)]
+    for call_id, moment in zip(ids, ("16:08", "16:15"), strict=True):
+        set_created_at(path, call_id, f"2026-11-23T{moment}:00.000000+00:00")
+    fig = status_chart(journal_facts(calls(), "Europe/Moscow"))
+    assert fig.layout.xaxis.title.text.startswith("Час (Europe/Moscow, UTC+")
+    assert list(fig.layout.xaxis.range) == ["2026-11-23T19:00:00", "2026-11-23T20:00:00"]
+    assert fig.layout.xaxis.tick0 == "2026-11-23T19:00:00"
+    assert fig.layout.xaxis.dtick == 3_600_000
+    assert list(fig.data[0].x) == ["2026-11-23T19:30:00"]  # the bar's centre: it spans 19:00–20:00
+    assert fig.data[0].width == 3_600_000 * 0.9
+
+
+def test_latency_chart_of_one_call_has_a_readable_range(state_dir: Path) -> None:
+    call_id = record_call(make_record())
+    set_created_at(state_dir / "journal.sqlite", call_id, "2026-11-23T16:08:00.000000+00:00")
+    fig = latency_chart(journal_facts(calls(), "Europe/Moscow"))
+    assert list(fig.layout.xaxis.range) == ["2026-11-23T19:03:00", "2026-11-23T19:13:00"]  # ± 5 minutes
+
+
+def test_rejected_text_is_not_counted_as_success_nor_as_error() -> None:
+    record_call(make_record())
+    record_call(make_record(status="rejected"))
+    record_call(make_record(status="timeout", response="", metrics={}))
+    frame = calls()
+    facts = journal_facts(frame)
+    assert (facts.calls, facts.ok, facts.rejected, facts.errors) == (3, 1, 1, 1)
+    assert len(facts.points) == 2  # the model ran in both answered calls: their speed counts
+    labels = set(journal_table(frame)["Статус"])
+    assert labels == {"успешно", "текст не прошёл проверку чисел", "тайм-аут"}
 
 
 def test_unwritable_journal_raises_russian_journal_error(tmp_path: Path) -> None:

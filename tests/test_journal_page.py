@@ -8,6 +8,7 @@ from pathlib import Path
 from streamlit.testing.v1 import AppTest
 
 from lib.journal import CallRecord, calls, record_call, text_hash
+from lib.ui.journal import table_height
 
 PAGE = str(Path(__file__).resolve().parent.parent / "app_pages" / "09_journal.py")
 
@@ -111,3 +112,32 @@ def test_journal_failing_after_the_filters_shows_russian_error_not_traceback(mon
     at = run_page()
     assert "Журнал вызовов недоступен" in at.error[0].value
     assert not at.dataframe and not at.get("plotly_chart")
+
+
+def test_a_period_without_answers_shows_a_notice_instead_of_empty_axes() -> None:
+    record(status="connection", response="", error="Сервер Ollama не отвечает", metrics={})
+    record(status="timeout", response="", error="Тайм-аут", metrics={})
+    at = run_page()
+    charts = at.get("plotly_chart")
+    assert len(charts) == 1  # only the status chart: it has the two failed calls
+    assert any("модель ни разу не ответила" in i.value for i in at.info)
+
+
+def test_table_height_shows_up_to_25_rows_without_an_inner_scroll_box() -> None:
+    assert table_height(3) == (3 + 1) * 35 + 3  # 3 rows of 35 px, the header and the border
+    assert table_height(25) == (25 + 1) * 35 + 3
+    assert table_height(400) == table_height(25)  # longer tables scroll inside 25 rows' height
+    for _ in range(25):
+        record()
+    assert len(run_page().dataframe[0].value) == 25
+
+
+def test_the_check_column_comes_early_and_a_rejected_text_is_not_called_a_success() -> None:
+    record(status="rejected", verdict={"supported": 1, "total": 3})
+    at = run_page()
+    table = at.dataframe[0].value
+    assert list(table.columns)[:5] == ["№", "Время (UTC)", "Страница", "Статус", "Проверено чисел"]
+    assert list(table["Статус"]) == ["текст не прошёл проверку чисел"]
+    assert list(table["Проверено чисел"]) == ["1 из 3"]
+    metrics = {m.label: m.value for m in at.metric}
+    assert (metrics["Успешно"], metrics["Текст отклонён"], metrics["Ошибок"]) == ("0", "1", "0")

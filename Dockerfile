@@ -13,9 +13,12 @@ RUN groupadd --gid 10001 svodka \
 
 WORKDIR /app
 
-# Dependencies first, in their own layer: code changes do not reinstall them.
+# Dependencies first, in their own layer: code changes do not reinstall them. No bytecode (the app user cannot
+# write it and PYTHONDONTWRITEBYTECODE is set) and no packages' own test suites: site-packages 551 MB instead
+# of 759 MB (measured in a clean virtualenv with scipy), under the 600 MB budget.
 COPY requirements.txt ./
-RUN pip install --no-cache-dir -r requirements.txt
+RUN pip install --no-cache-dir --no-compile -r requirements.txt \
+    && find /usr/local/lib/python3.11/site-packages -type d \( -name __pycache__ -o -name tests \) -prune -exec rm -rf {} +
 
 # Code and the embedded dataset stay owned by root: the app user can read them, not change them.
 COPY .streamlit/ ./.streamlit/

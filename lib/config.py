@@ -33,6 +33,8 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("SVODKA_KAGGLE_TIMEOUT", "60", "Сколько секунд ждать Kaggle (метаданные и скачивание), "
             "прежде чем сказать «Kaggle недоступен»; загрузка продолжается в фоне."),
     Setting("KAGGLEHUB_CACHE", "", "Кэш kagglehub; по умолчанию <SVODKA_STATE_DIR>/kaggle."),
+    Setting("SVODKA_CACHE_MB", "200", "Предельный размер кэша текстов (narratives.sqlite), МБ: сверх него "
+            "удаляются тексты, которые дольше всех не открывали."),
     Setting("SVODKA_CHROMIUM", "", "Путь к Chromium для PDF и картинок графиков в отчёте; по умолчанию chromium "
             "из PATH. Без него PDF печатают из HTML в браузере."),
     Setting("SVODKA_SMTP_HOST", "", "Сервер почты для рассылки отчётов (python -m lib report --mail-to); "
@@ -78,6 +80,7 @@ class Config:
     max_upload_mb: int
     kaggle_timeout: float
     kagglehub_cache: Path
+    cache_mb: float
 
     @property
     def journal_path(self) -> Path:
@@ -104,10 +107,5 @@ def load_config() -> Config:
         max_upload_mb=int(_positive("SVODKA_MAX_UPLOAD_MB", int)),
         kaggle_timeout=float(_positive("SVODKA_KAGGLE_TIMEOUT", float)),
         kagglehub_cache=Path(kaggle).expanduser() if kaggle else state_dir / "kaggle",
+        cache_mb=float(_positive("SVODKA_CACHE_MB", float)),
     )
-
-
-def ensure_state_dir(config: Config | None = None) -> Path:
-    config = config or load_config()
-    config.state_dir.mkdir(parents=True, exist_ok=True)
-    return config.state_dir

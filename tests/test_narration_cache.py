@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+import sqlite3
 import threading
 
 import pytest
@@ -12,9 +14,9 @@ from lib.journal import calls
 from lib.narration.cache import NarrativeCache, SingleFlight, cache_key
 from lib.narration.service import NarrationService
 from lib.narration.settings import NarrationSettings
-from tests.fake_ollama import DEFAULT_REPLY
 
 TASK = "Опиши набор данных."
+REPLY = "В таблице 10 строк и 5 столбцов."  # small_frame's numbers: the text passes the check
 KEY_PARTS = {"fingerprint": "f" * 64, "task": TASK, "model": "qwen2.5:3b", "options": {"num_ctx": 8192},
              "system_prompt": "Правила.", "prompt_version": "1", "verifier_version": "1"}
 
@@ -33,6 +35,66 @@ def test_put_replaces_the_entry_of_a_key():
     cache.put("k", {"text": "новый"})
     assert cache.get("k") == {"text": "новый"}
     assert len(cache) == 1
+
+
+def entry_of(size: int, tag: str) -> dict:
+    """An entry whose stored JSON is exactly `size` bytes (computed here from the JSON text itself)."""
+    base = len(json.dumps({"text": "", "tag": tag}, ensure_ascii=False).encode("utf-8"))
+    entry = {"text": "я" * ((size - base) // 2) + "x" * ((size - base) % 2), "tag": tag}
+    assert len(json.dumps(entry, ensure_ascii=False).encode("utf-8")) == size
+    return entry
+
+
+def test_cache_over_its_cap_drops_the_least_recently_used_entries(tmp_path):
+    cache = NarrativeCache(tmp_path / "c.sqlite", max_bytes=1000)
+    for name in ("a", "b", "c", "d"):  # 4 × 300 bytes: 1 200 > 1 000, the oldest one («a») goes
+        cache.put(name, entry_of(300, name))
+    assert cache.keys() == ["b", "c", "d"]
+    assert cache.size_bytes() == 900
+    assert cache.get("b")["tag"] == "b"  # reading «b» makes «c» the least recently used
+    cache.put("e", entry_of(300, "e"))
+    assert cache.keys() == ["d", "b", "e"]
+    cache.put("big", entry_of(700, "big"))  # 300 + 300 + 300 + 700 = 1 600: «d» and «b» go (1 000 left)
+    assert cache.keys() == ["e", "big"]
+    assert cache.size_bytes() == 1000
+    assert cache.get("d") is None
+
+
+def test_an_entry_larger_than_the_cap_stays_alone(tmp_path):
+    cache = NarrativeCache(tmp_path / "c.sqlite", max_bytes=500)
+    cache.put("a", entry_of(200, "a"))
+    cache.put("huge", entry_of(800, "huge"))
+    assert cache.keys() == ["huge"]
+
+
+def test_replacing_an_entry_counts_its_new_size_once(tmp_path):
+    cache = NarrativeCache(tmp_path / "c.sqlite", max_bytes=1000)
+    cache.put("a", entry_of(400, "a"))
+    cache.put("b", entry_of(400, "b"))
+    cache.put("a", entry_of(500, "a"))  # 500 + 400 = 900 ≤ 1 000: nothing dropped
+    assert cache.keys() == ["b", "a"]
+    assert cache.size_bytes() == 900
+
+
+def test_the_cap_comes_from_svodka_cache_mb(monkeypatch):
+    monkeypatch.setenv("SVODKA_CACHE_MB", "0.5")
+    assert NarrativeCache().max_bytes == 512 * 1024
+    monkeypatch.delenv("SVODKA_CACHE_MB")
+    assert NarrativeCache().max_bytes == 200 * 1024 * 1024
+
+
+def test_a_cache_written_before_migrations_is_upgraded_in_place(tmp_path):
+    path = tmp_path / "old.sqlite"
+    with sqlite3.connect(path) as db:
+        db.execute("CREATE TABLE narratives (key TEXT PRIMARY KEY, created_at TEXT NOT NULL, model TEXT NOT NULL, "
+                    "prompt_version TEXT NOT NULL, entry TEXT NOT NULL)")
+        db.execute("INSERT INTO narratives VALUES ('old', '2026-01-01', 'm', '1', ?)", ('{"text": "Привет"}',))
+    cache = NarrativeCache(path)
+    assert cache.get("old") == {"text": "Привет"}
+    assert cache.size_bytes() == len('{"text": "Привет"}'.encode())
+    with sqlite3.connect(path) as db:
+        names = [row[0] for row in db.execute("SELECT name FROM _migrations ORDER BY name")]
+    assert names == ["m001_narratives", "m002_size_and_use"]
 
 
 @pytest.mark.parametrize(
@@ -91,8 +153,8 @@ def overview(small_frame):
 
 def test_second_request_is_served_from_the_cache_without_a_call(fake_ollama, small_frame):
     settings = NarrationSettings(host=fake_ollama.url, model="qwen2.5:3b")
-    first = NarrationService().narrate(overview(small_frame), TASK, "overview", settings)
-    again = NarrationService().narrate(overview(small_frame), TASK, "overview", settings)  # as after a restart
+    first = NarrationService().open(overview(small_frame), settings).result(10)
+    again = NarrationService().open(overview(small_frame), settings).result(10)  # as after a restart
     assert len(fake_ollama.chat_bodies) == 1
     assert not first.cached and again.cached
     assert again.text == first.text
@@ -102,22 +164,21 @@ def test_second_request_is_served_from_the_cache_without_a_call(fake_ollama, sma
 def test_changed_model_or_prompt_misses_the_cache(fake_ollama, small_frame):
     settings = NarrationSettings(host=fake_ollama.url, model="qwen2.5:3b")
     service = NarrationService()
-    service.narrate(overview(small_frame), TASK, "overview", settings)
-    service.narrate(overview(small_frame), TASK, "overview",
-                    NarrationSettings(host=fake_ollama.url, model="qwen2.5:0.5b"))
-    service.narrate(overview(small_frame), TASK, "overview",
-                    NarrationSettings(host=fake_ollama.url, model="qwen2.5:3b", system_prompt="Пиши кратко."))
+    service.open(overview(small_frame), settings).result(10)
+    service.open(overview(small_frame), NarrationSettings(host=fake_ollama.url, model="qwen2.5:0.5b")).result(10)
+    service.open(overview(small_frame),
+                 NarrationSettings(host=fake_ollama.url, model="qwen2.5:3b", system_prompt="Пиши кратко.")).result(10)
     assert [b["model"] for b in fake_ollama.chat_bodies] == ["qwen2.5:3b", "qwen2.5:0.5b", "qwen2.5:3b"]
 
 
 def test_force_regenerates_and_replaces_the_cached_text(fake_ollama, small_frame):
     settings = NarrationSettings(host=fake_ollama.url, model="qwen2.5:3b")
     service = NarrationService()
-    fake_ollama.replies.extend(["Первый вариант без чисел.", "Второй вариант без чисел."])
-    service.narrate(overview(small_frame), TASK, "overview", settings)
-    forced = service.narrate(overview(small_frame), TASK, "overview", settings, force=True)
-    assert forced.text == "Второй вариант без чисел."
-    assert service.narrate(overview(small_frame), TASK, "overview", settings).text == "Второй вариант без чисел."
+    fake_ollama.replies.extend(["Первый вариант: 10 строк.", "Второй вариант: 5 столбцов."])
+    service.open(overview(small_frame), settings).result(10)
+    forced = service.open(overview(small_frame), settings, force=True).result(10)
+    assert forced.text == "Второй вариант: 5 столбцов."
+    assert service.open(overview(small_frame), settings).result(10).text == "Второй вариант: 5 столбцов."
     assert len(fake_ollama.chat_bodies) == 2
 
 
@@ -125,9 +186,9 @@ def test_force_sends_another_seed_so_the_model_can_write_another_text(fake_ollam
     """A real Ollama answers a byte-identical request (same prompt, options and seed 42) with the same text."""
     settings = NarrationSettings(host=fake_ollama.url, model="qwen2.5:3b", seed=42)
     service = NarrationService()
-    service.narrate(overview(small_frame), TASK, "overview", settings)
-    service.narrate(overview(small_frame), TASK, "overview", settings, force=True)
-    service.narrate(overview(small_frame), TASK, "overview", settings, force=True)
+    service.open(overview(small_frame), settings).result(10)
+    service.open(overview(small_frame), settings, force=True).result(10)
+    service.open(overview(small_frame), settings, force=True).result(10)
     first, forced, again = fake_ollama.chat_bodies
     assert first["options"]["seed"] == 42
     assert forced["options"]["seed"] != 42 and again["options"]["seed"] != forced["options"]["seed"]
@@ -142,14 +203,15 @@ def test_force_sends_another_seed_so_the_model_can_write_another_text(fake_ollam
 def test_force_on_a_random_seed_setting_still_sends_a_seed(fake_ollama, small_frame):
     settings = NarrationSettings(host=fake_ollama.url, model="qwen2.5:3b", seed=None)
     service = NarrationService()
-    service.narrate(overview(small_frame), TASK, "overview", settings)
-    service.narrate(overview(small_frame), TASK, "overview", settings, force=True)
+    service.open(overview(small_frame), settings).result(10)
+    service.open(overview(small_frame), settings, force=True).result(10)
     first, forced = fake_ollama.chat_bodies
     assert "seed" not in first["options"] and isinstance(forced["options"]["seed"], int)
 
 
 def test_concurrent_sessions_asking_the_same_key_make_one_call(fake_ollama, small_frame):
     fake_ollama.chunk_delay = 0.05  # keep the first call streaming while the others arrive
+    fake_ollama.default_reply = REPLY
     settings = NarrationSettings(host=fake_ollama.url, model="qwen2.5:3b")
     service = NarrationService()
     facts = overview(small_frame)
@@ -159,10 +221,10 @@ def test_concurrent_sessions_asking_the_same_key_make_one_call(fake_ollama, smal
 
     def session():
         barrier.wait()
-        job = service.request(facts, TASK, "overview", settings)
+        job = service.open(facts, settings)
         text = "".join("".join(chunks) for _, chunks in job.streams())
         streamed.append(text)
-        results.append(job.wait(10).text)
+        results.append(job.result(10).text)
 
     threads = [threading.Thread(target=session) for _ in range(6)]
     for thread in threads:
@@ -171,9 +233,9 @@ def test_concurrent_sessions_asking_the_same_key_make_one_call(fake_ollama, smal
         thread.join(20)
     assert len(fake_ollama.chat_bodies) == 1
     assert len(results) == 6 and len(set(results)) == 1
-    assert results[0] == DEFAULT_REPLY
-    assert streamed.count(DEFAULT_REPLY) >= 1  # followers that joined mid-stream saw the whole text too
-    assert all(text in ("", DEFAULT_REPLY) for text in streamed)
+    assert results[0] == REPLY
+    assert streamed.count(REPLY) >= 1  # followers that joined mid-stream saw the whole text too
+    assert all(text in ("", REPLY) for text in streamed)
 
 
 def test_a_changed_payload_of_the_same_sheet_misses_the_cache(fake_ollama, small_frame, monkeypatch):
@@ -181,10 +243,10 @@ def test_a_changed_payload_of_the_same_sheet_misses_the_cache(fake_ollama, small
 
     settings = NarrationSettings(host=fake_ollama.url, model="qwen2.5:3b")
     service = NarrationService()
-    before = service.key(overview(small_frame), TASK, settings)
+    before = service.key(overview(small_frame), settings)
     original = OverviewFacts.payload
     monkeypatch.setattr(OverviewFacts, "payload", lambda self: {**original(self), "новый ключ": 1})
-    assert service.key(overview(small_frame), TASK, settings) != before
+    assert service.key(overview(small_frame), settings) != before
 
 
 def test_sessions_arriving_at_once_share_one_service(monkeypatch):
@@ -223,9 +285,9 @@ def test_a_new_verifier_version_misses_the_cache(fake_ollama, small_frame, monke
     from lib.narration import service as module
 
     settings = NarrationSettings(host=fake_ollama.url, model="qwen2.5:3b")
-    NarrationService().narrate(overview(small_frame), TASK, "overview", settings)
+    NarrationService().open(overview(small_frame), settings).result(10)
     monkeypatch.setattr(module, "VERIFIER_VERSION", module.VERIFIER_VERSION + "-next")
-    again = NarrationService().narrate(overview(small_frame), TASK, "overview", settings)
+    again = NarrationService().open(overview(small_frame), settings).result(10)
     assert not again.cached and len(fake_ollama.chat_bodies) == 2
 
 

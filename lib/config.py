@@ -25,6 +25,8 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("OLLAMA_HOST", "http://127.0.0.1:11434", "Адрес сервера Ollama."),
     Setting("OLLAMA_MODEL", "qwen2.5:3b", "Модель Ollama для текстов."),
     Setting("SVODKA_OLLAMA_TIMEOUT", "120", "Сколько секунд ждать ответа Ollama (включая загрузку модели)."),
+    Setting("SVODKA_ANSWER_TIMEOUT", "300", "Сколько секунд самое большее длится один ответ модели, от запроса "
+            "до последнего слова; дольше — ответ останавливается и показывается текст по шаблону."),
     Setting("SVODKA_NUM_CTX", "8192", "Размер контекста модели (options.num_ctx), в токенах."),
     Setting("SVODKA_KEEP_ALIVE", "30m", "Сколько держать модель в памяти после запроса (keep_alive): "
             "30m, 24h, число секунд (3600) или -1 — всегда."),
@@ -75,6 +77,7 @@ class Config:
     ollama_host: str
     ollama_model: str
     ollama_timeout: float
+    answer_timeout: float
     num_ctx: int
     keep_alive: str
     max_upload_mb: int
@@ -102,6 +105,7 @@ def load_config() -> Config:
         ollama_host=_env("OLLAMA_HOST"),
         ollama_model=_env("OLLAMA_MODEL"),
         ollama_timeout=float(_positive("SVODKA_OLLAMA_TIMEOUT", float)),
+        answer_timeout=float(_positive("SVODKA_ANSWER_TIMEOUT", float)),
         num_ctx=int(_positive("SVODKA_NUM_CTX", int)),
         keep_alive=_env("SVODKA_KEEP_ALIVE"),
         max_upload_mb=int(_positive("SVODKA_MAX_UPLOAD_MB", int)),

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from dataclasses import replace
 
 import pandas as pd
 import pytest
@@ -12,10 +13,12 @@ from lib.facts.overview import overview_facts
 from lib.journal import calls
 from lib.journal_facts import status_label
 from lib.narration.cache import NarrativeCache
-from lib.narration.service import NarrationService, template_text
+from lib.narration.kinds import ErrorKind, JobSource, Outcome, TextSource
+from lib.narration.ollama import LivenessProbe
+from lib.narration.service import NarrationService, SessionMemo, template_text
 from lib.narration.settings import NarrationSettings
+from lib.narration.tasks import TASKS
 
-TASK = "Опиши набор данных: размер, пропуски и дубликаты."
 # small_frame (tests/conftest.py): 10 rows, 5 columns — both numbers are in the payload
 GOOD = "В таблице 10 строк и 5 столбцов. Пропусков мало."
 BAD = "В таблице 777 строк и 5 столбцов."
@@ -32,8 +35,8 @@ def settings(fake_ollama):
     return NarrationSettings(host=fake_ollama.url, model="qwen2.5:3b", timeout=10)
 
 
-def narrate(facts, settings, page="overview"):
-    return NarrationService().narrate(facts, TASK, page, settings)
+def narrate(facts, settings):
+    return NarrationService().open(facts, settings).result(10)
 
 
 def test_verified_text_is_shown_and_journalled_with_its_verdict(fake_ollama, facts, settings):
@@ -183,10 +186,10 @@ def test_after_a_failure_the_next_request_calls_again(fake_ollama, facts, settin
 def test_retry_failing_keeps_the_first_text_folded_with_the_error(fake_ollama, facts, settings):
     fake_ollama.replies.append(BAD)
     fake_ollama.chat_faults.extend([None, "http_500"])  # the stricter retry fails
-    job = NarrationService().request(facts, TASK, "overview", settings)
+    job = NarrationService().open(facts, settings)
     seen = [(number, "".join(chunks)) for number, chunks in job.streams()]
     assert seen == [(1, BAD), (2, "")]
-    narrative = job.wait(10)
+    narrative = job.result(10)
     assert narrative.source == "template" and narrative.error.kind == "server"
     assert narrative.model_text == BAD and narrative.failed_check
     assert len(NarrativeCache()) == 0
@@ -216,3 +219,233 @@ def test_empty_answer_cut_by_num_predict_suggests_a_longer_answer_or_an_instruct
     message = narrative.error.user_message
     assert "num_predict = 128" in message and "«Модель»" in message and "-instruct" in message
     assert "done_reason=length" in calls().to_dict("records")[0]["error"]
+
+
+# --- the handle: NarrationService.open(facts, settings) -------------------------------------------------------
+
+
+class CountingCache(NarrativeCache):
+    """The real cache, counting reads."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.reads = 0
+
+    def get(self, key):
+        self.reads += 1
+        return super().get(key)
+
+
+@pytest.fixture
+def counted(monkeypatch):
+    """A service with a counting cache, and a counter of cache-key computations."""
+    from lib.narration import service as module
+
+    keys = []
+    original = module.cache_key
+
+    def counting_key(**parts):
+        keys.append(parts)
+        return original(**parts)
+
+    monkeypatch.setattr(module, "cache_key", counting_key)
+    cache = CountingCache()
+    return NarrationService(cache=cache), cache, keys
+
+
+def test_live_pass_streams_the_text_and_the_job_knows_its_key_and_source(fake_ollama, facts, settings):
+    fake_ollama.replies.append(GOOD)
+    service = NarrationService()
+    job = service.open(facts, settings)
+    assert job.source == JobSource.LIVE == "live"
+    assert job.key == service.key(facts, settings)
+    assert [(number, "".join(chunks)) for number, chunks in job.streams()] == [(1, GOOD)]
+    narrative = job.result(10)
+    assert narrative.outcome == Outcome.VERIFIED and narrative.source == TextSource.MODEL
+    assert narrative.text == GOOD and narrative.verdict.ok and len(narrative.attempts) == 1
+
+
+def test_the_task_sentence_comes_from_the_kind(fake_ollama, facts, settings):
+    fake_ollama.replies.append(GOOD)
+    NarrationService().open(facts, settings).result(10)
+    assert TASKS["overview"] in fake_ollama.chat_bodies[0]["messages"][-1]["content"]
+
+
+def test_cache_hit_is_a_finished_job_with_no_stream(fake_ollama, facts, settings):
+    fake_ollama.replies.append(GOOD)
+    NarrationService().open(facts, settings).result(10)
+    job = NarrationService().open(facts, settings)
+    assert job.source == JobSource.CACHE and job.done
+    assert list(job.streams()) == []
+    narrative = job.result()
+    assert narrative.cached and narrative.text == GOOD and narrative.verdict.summary() == "Проверено чисел: 2 из 2"
+    assert len(fake_ollama.chat_bodies) == 1
+
+
+def test_offline_gives_the_template_with_no_call_and_one_connection_row(fake_ollama, facts, settings):
+    fake_ollama.down()
+    job = NarrationService().open(facts, settings)
+    assert job.source == JobSource.OFFLINE and job.done
+    narrative = job.result()
+    assert narrative.outcome == Outcome.OFFLINE and narrative.text == template_text(facts)
+    assert narrative.error.kind == ErrorKind.CONNECTION
+    assert narrative.template_verdict is not None and narrative.template_verdict.ok
+    (row,) = calls().to_dict("records")
+    assert row["status"] == "connection"
+
+
+def test_retry_pass_shows_the_second_text(fake_ollama, facts, settings):
+    fake_ollama.replies.extend([BAD, GOOD])
+    job = NarrationService().open(facts, settings)
+    assert [(n, "".join(c)) for n, c in job.streams()] == [(1, BAD), (2, GOOD)]
+    narrative = job.result(10)
+    assert narrative.outcome == Outcome.VERIFIED and narrative.text == GOOD
+    assert [a.verified for a in narrative.attempts] == [False, True]
+
+
+def test_retry_fail_gives_the_template_with_the_model_text_folded(fake_ollama, facts, settings):
+    fake_ollama.replies.extend([BAD, ALSO_BAD])
+    narrative = NarrationService().open(facts, settings).result(10)
+    assert narrative.outcome == Outcome.REJECTED and narrative.source == TextSource.TEMPLATE
+    assert narrative.failed_check and narrative.model_text == ALSO_BAD
+    statuses = [row["status"] for row in calls().sort_values("id").to_dict("records")]
+    assert statuses == ["rejected", "rejected"]  # a rejected text is not journalled as «ok»
+
+
+def test_error_gives_the_template_and_is_not_cached(fake_ollama, facts, settings):
+    fake_ollama.fault = "http_500"
+    narrative = NarrationService().open(facts, settings).result(10)
+    assert narrative.outcome == Outcome.ERROR and narrative.text == template_text(facts)
+    assert narrative.error.kind == ErrorKind.SERVER
+    assert len(NarrativeCache()) == 0
+
+
+def test_force_skips_the_cache_and_asks_again(fake_ollama, facts, settings):
+    fake_ollama.replies.extend([GOOD, "В таблице 5 столбцов."])
+    service = NarrationService()
+    service.open(facts, settings).result(10)
+    job = service.open(facts, settings, force=True)
+    assert job.source == JobSource.LIVE
+    assert job.result(10).text == "В таблице 5 столбцов."
+    assert service.open(facts, settings).result().text == "В таблице 5 столбцов."  # the new text replaced the old
+    assert len(fake_ollama.chat_bodies) == 2
+
+
+def test_a_live_render_computes_the_key_once_and_reads_the_cache_once(fake_ollama, facts, settings, counted):
+    service, cache, keys = counted
+    fake_ollama.replies.append(GOOD)
+    service.open(facts, settings).result(10)
+    assert len(keys) == 1 and cache.reads == 1
+
+
+def test_a_cache_hit_render_computes_the_key_once_and_reads_the_cache_once(fake_ollama, facts, settings, counted,
+                                                                           monkeypatch):
+    from lib.narration import service as module
+
+    fake_ollama.replies.append(GOOD)
+    NarrationService().open(facts, settings).result(10)
+    service, cache, keys = counted
+    keys.clear()
+    verified = []
+    original = module.verify_numbers
+    monkeypatch.setattr(module, "verify_numbers", lambda text, payload: verified.append(text) or original(text,
+                                                                                                          payload))
+    assert service.open(facts, settings).result().cached
+    assert len(keys) == 1 and cache.reads == 1
+    assert verified == [GOOD]  # the one attempt re-verified once, nothing else
+
+
+def test_a_session_memo_hit_reads_no_cache_and_calls_nothing(fake_ollama, facts, settings, counted):
+    service, cache, keys = counted
+    memo = SessionMemo()
+    fake_ollama.replies.append(GOOD)
+    first = service.open(facts, settings, memo=memo).result(10)
+    again = service.open(facts, settings, memo=memo)
+    assert again.source == JobSource.CACHE and again.result() is first
+    assert len(keys) == 2 and cache.reads == 1 and len(fake_ollama.chat_bodies) == 1
+
+
+def test_a_session_keeps_an_error_until_asked_again(fake_ollama, facts, settings):
+    memo = SessionMemo()
+    service = NarrationService()
+    fake_ollama.fault = "http_503"
+    service.open(facts, settings, memo=memo).result(10)
+    fake_ollama.fault = None
+    fake_ollama.replies.append(GOOD)
+    assert service.open(facts, settings, memo=memo).result().error.kind == ErrorKind.BUSY
+    assert len(fake_ollama.chat_bodies) == 1
+    assert service.open(facts, settings, memo=memo, force=True).result(10).text == GOOD
+
+
+def test_a_template_shown_offline_gives_way_once_the_server_answers(fake_ollama, facts, settings):
+    from tests.fake_ollama import FakeOllama
+
+    memo = SessionMemo()
+    service = NarrationService()
+    fake_ollama.down()
+    assert service.open(facts, settings, memo=memo).result().outcome == Outcome.OFFLINE
+    assert service.open(facts, settings, memo=memo).source == JobSource.OFFLINE  # still down: nothing new
+    assert len(calls()) == 1  # the outage is journalled once
+    with FakeOllama() as server:
+        server.replies.append(GOOD)
+        moved = replace(settings, host=server.url)  # the same key: the host is not part of it
+        job = service.open(facts, moved, memo=memo)
+        assert job.source == JobSource.LIVE and job.result(10).text == GOOD
+
+
+def test_offline_status_is_remembered_for_a_while_then_asked_again(fake_ollama, facts, settings):
+    now = [0.0]
+    probe = LivenessProbe(clock=lambda: now[0])
+    assert probe.up(fake_ollama.url)
+    fake_ollama.down()
+    assert probe.up(fake_ollama.url)  # remembered
+    now[0] = probe.ttl + 1
+    assert not probe.up(fake_ollama.url)
+    assert probe.problem(fake_ollama.url).kind == ErrorKind.CONNECTION
+
+
+def test_an_empty_sheet_gets_the_template_without_any_call(fake_ollama, settings, small_frame):
+    from lib.filters import apply_filters
+
+    empty = apply_filters(small_frame, {"categories": {"city": ["нет такого"]}})
+    facts = overview_facts(empty, Scope.of("test:small", "Малая таблица"))
+    job = NarrationService().open(facts, settings)
+    assert job.source == JobSource.OFFLINE and job.result().outcome == Outcome.OFFLINE
+    assert fake_ollama.chat_bodies == [] and len(calls()) == 0
+
+
+def test_an_answer_without_a_sheet_number_is_not_a_pass(fake_ollama, facts, settings):
+    """11.8: «задержек нет» holds no number; «Проверено чисел: 0 из 0» must not read as a pass."""
+    planted = "Задержек нет, всё отлично."
+    fake_ollama.replies.append(planted)
+    narrative = NarrationService().open(facts, settings).result(10)
+    assert narrative.outcome == Outcome.NO_NUMBERS
+    assert narrative.source == TextSource.TEMPLATE and narrative.text == template_text(facts)
+    assert narrative.failed_check and narrative.model_text == planted
+    assert narrative.verdict.total == 0
+    assert len(fake_ollama.chat_bodies) == 1  # not retried: there is no wrong number to name
+    (row,) = calls().to_dict("records")
+    assert row["status"] == "no_numbers"
+    again = NarrationService().open(facts, settings).result()  # from the cache, with the same decision
+    assert again.cached and again.outcome == Outcome.NO_NUMBERS and again.model_text == planted
+
+
+def test_an_answer_without_numbers_passes_when_the_sheet_has_none(fake_ollama, facts, settings, monkeypatch):
+    from lib.facts.overview import OverviewFacts
+
+    monkeypatch.setattr(OverviewFacts, "payload", lambda self: {"набор": "Малая таблица"})
+    fake_ollama.replies.append("Таблица небольшая.")
+    narrative = NarrationService().open(facts, settings).result(10)
+    assert narrative.outcome == Outcome.VERIFIED and narrative.text == "Таблица небольшая."
+
+
+def test_a_bug_in_the_producer_ends_in_the_template(fake_ollama, facts, settings, monkeypatch):
+    from lib.narration import service as module
+
+    def broken(*args, **kwargs):
+        raise RuntimeError("boom")
+
+    monkeypatch.setattr(module, "build_prompt", broken)
+    narrative = NarrationService().open(facts, settings).result(10)
+    assert narrative.outcome == Outcome.ERROR and narrative.text == template_text(facts)
+    assert narrative.error.kind == ErrorKind.UNKNOWN and "RuntimeError" in narrative.error.user_message

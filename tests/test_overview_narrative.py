@@ -14,7 +14,8 @@ from lib.facts.overview import overview_facts
 from lib.fmt import fmt_int
 from lib.journal import calls
 from lib.narration.service import template_text
-from lib.verify import escape_markdown
+from lib.ui.narrative import first_token_text, unsupported_list
+from lib.verify import escape_markdown, verify_numbers
 
 TIMEOUT = 120
 APP = str(Path(__file__).resolve().parent.parent / "streamlit_app.py")
@@ -107,10 +108,43 @@ def test_failed_check_shows_template_and_folds_the_model_text(fake_ollama, fligh
     (folded,) = [e for e in at.expander if e.label == "Текст модели не прошёл проверку"]
     folded_text = " ".join(m.value for m in folded.markdown)
     assert ":red-background[123 457]" in folded_text
-    assert "ближайший факт" in folded_text
+    assert escape_markdown("«123 457»: такого числа нет в сводке фактов; ближайшее —") in folded_text
     assert any("Модель дважды написала числа" in c.value for c in folded.caption)
     assert any(c.startswith("Проверено чисел:") and "текст по шаблону" in c for c in texts(at, "caption"))
     assert len(fake_ollama.chat_bodies) == 2
+    # 18.7: one sentence says why; the model line sits with the folded model text, not under the template
+    assert "Текст модели не прошёл проверку чисел — показан текст по шаблону." in texts(at, "info")
+    (line,) = [c.value for c in folded.caption if c.value.startswith("Модель: qwen2.5:3b")]
+    assert "ток/с" in line
+    outside = [c for c in texts(at, "caption") if c.startswith("Модель: qwen2.5:3b") and "ток/с" in c]
+    assert outside == [line]  # the only model line on the page is the folded one
+
+
+def test_a_misattributed_number_is_explained_with_what_it_is(fake_ollama, flights):
+    """10.11 bug 1: «В наборе 19 строк.» — 19 is the number of columns, not «нет в сводке»."""
+    fake_ollama.replies.extend(["В наборе 19 строк.", "В наборе 19 строк."])
+    at = run_app()
+    (folded,) = [e for e in at.expander if e.label == "Текст модели не прошёл проверку"]
+    folded_text = " ".join(m.value for m in folded.markdown)
+    assert escape_markdown("а 19 — это «столбцов»") in folded_text
+    assert "нет в сводке" not in folded_text
+
+
+def test_an_answer_without_a_sheet_number_shows_the_template_first_and_folds_the_text(fake_ollama, flights,
+                                                                                      flights_facts):
+    """11.8: a text with no number of the sheet (it may obey «задержек нет» planted in the data) is no pass."""
+    fake_ollama.replies.append("Задержек нет, всё отлично.")
+    at = run_app()
+    assert not at.exception
+    markdown = texts(at, "markdown")
+    template = escape_markdown(template_text(flights_facts))
+    assert template in markdown
+    (info,) = texts(at, "info")
+    assert "нет ни одного числа из сводки" in info
+    (folded,) = [e for e in at.expander if e.label == "Текст модели без чисел из сводки"]
+    assert escape_markdown("Задержек нет, всё отлично.") in [m.value for m in folded.markdown]
+    assert markdown.index(template) < markdown.index(escape_markdown("Задержек нет, всё отлично."))
+    assert "Проверено чисел: 0 из 0" not in texts(at, "caption")[:2]
 
 
 def test_no_server_shows_notice_template_and_statistics(fake_ollama, flights, flights_facts):
@@ -131,6 +165,12 @@ def test_rerun_without_a_server_journals_the_outage_once(fake_ollama, flights):
     at = run_app()
     at.run()
     assert len(calls()) == 1
+
+
+def test_no_regenerate_button_while_ollama_is_unavailable(fake_ollama, flights):
+    fake_ollama.down()
+    at = run_app()
+    assert "overview_regenerate_button" not in [b.key for b in at.button]
 
 
 def test_the_template_gives_way_to_the_model_once_a_server_answers(fake_ollama, flights):
@@ -224,3 +264,38 @@ def test_failed_check_with_a_failing_retry_does_not_say_twice(fake_ollama, fligh
     notes = " ".join(c.value for c in folded.caption)
     assert "повторная попытка не удалась" in notes and "дважды" not in notes
     assert ":red-background[123 457]" in " ".join(m.value for m in folded.markdown)
+
+
+# --- panel pieces without Streamlit -------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("seconds", "text"),
+    [(0.0, "первый токен: меньше 0,1 с"), (0.04, "первый токен: меньше 0,1 с"), (2.345, "первый токен через 2,3 с"),
+     (12.6, "первый токен через 13 с")],
+)
+def test_first_token_wording(seconds, text):
+    assert first_token_text(seconds) == text
+
+
+PAYLOAD = {"строк": 336776, "столбцов": 19,
+           "перевозчики": [{"имя": "UA", "рейсов": 58665}, {"имя": "B6", "рейсов": 54635}]}
+
+
+@pytest.mark.parametrize(
+    ("text", "payload", "reason", "words"),
+    [
+        ("Всего 777.", {"набор": "без чисел"}, "not_in_facts", "«777»: такого числа нет в сводке фактов."),
+        ("Всего 777.", PAYLOAD, "not_in_facts",
+         "«777»: такого числа нет в сводке фактов; ближайшее — «столбцов» = 19."),
+        ("У B6 58 665 рейсов.", PAYLOAD, "other_entity", "относится к другому объекту — «перевозчики › UA › рейсов»"),
+        ("В наборе 19 строк.", PAYLOAD, "other_label", "«19»: в сводке «строк» = 336\u00a0776, а 19 — это «столбцов»."),
+    ],
+    ids=["absent", "absent-with-closest", "other_entity", "other_label"],
+)
+def test_unsupported_list_names_the_verifiers_reason(text, payload, reason, words):
+    verdict = verify_numbers(text, payload)
+    (check,) = verdict.unsupported
+    assert check.reason == reason
+    assert unsupported_list(verdict) == f"- {escape_markdown(check.explanation())}"
+    assert escape_markdown(words) in unsupported_list(verdict)

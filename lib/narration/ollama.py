@@ -5,6 +5,11 @@ what happened and what to do, the kind goes to the journal. Notes on the client 
 non-streaming calls turn a refused connection into the built-in `ConnectionError`, streaming calls let
 `httpx.ConnectError` escape on first iteration; an `{"error": …}` line mid-stream raises `ResponseError`
 with status -1; a stream that simply stops ends the iterator without a `done` line.
+
+Limits: every read waits at most the gateway's timeout; a streamed answer as a whole ends after `deadline`
+seconds (checked at every chunk, so a slow endless drip ends too) or `max_chars` characters. A body that
+is a web page instead of JSON means something else answers at that address (a proxy, a captive portal).
+Server error texts reach the user cut to ERROR_TEXT_LIMIT characters and markdown-escaped.
 """
 
 from __future__ import annotations
@@ -13,7 +18,7 @@ import json
 import re
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import asdict, dataclass
 from typing import Any
 
@@ -22,10 +27,17 @@ import ollama
 import pydantic
 
 from lib.errors import NarrationError
-from lib.fmt import fmt_num
+from lib.fmt import fmt_int, fmt_num
+from lib.narration.kinds import ErrorKind
+from lib.verify import escape_markdown
 
 DEFAULT_PORT = 11434
 BARE_NUMBER = re.compile(r"-?\d+(\.\d+)?")
+ANSWER_CHAR_CAP = 20_000  # characters: a narrative is 3–6 sentences; anything this long is runaway output
+ERROR_TEXT_LIMIT = 300  # characters of a server's error text shown to the user
+HTML_START = re.compile(r"^\s*<(?:!doctype|html|head|body|\?xml|title|meta)\b", re.IGNORECASE)
+STATUS_TIMEOUT = 0.5  # seconds per phase (connect, read): the status probe holds a page up ~1 s at most
+STATUS_TTL = 15.0  # seconds a status probe's answer is reused
 
 MESSAGES: dict[str, str] = {
     "bad_host": (
@@ -44,6 +56,20 @@ MESSAGES: dict[str, str] = {
         "Ollama не ответила за {timeout} с. Скорее всего, модель ещё загружается в память: подождите минуту "
         "и нажмите «Сгенерировать заново». Если так повторяется, увеличьте SVODKA_OLLAMA_TIMEOUT "
         "или выберите модель поменьше на странице «Модель»."
+    ),
+    "answer_timeout": (
+        "Модель не закончила ответ за {timeout} с (предел SVODKA_ANSWER_TIMEOUT), поэтому ответ остановлен "
+        "и ниже текст по шаблону. Выберите модель поменьше на странице «Модель» или увеличьте "
+        "SVODKA_ANSWER_TIMEOUT."
+    ),
+    "too_long": (
+        "Ответ модели превысил {limit} символов (так бывает, когда модель зацикливается), поэтому он "
+        "остановлен и ниже текст по шаблону. Нажмите «Сгенерировать заново» или выберите другую модель "
+        "на странице «Модель»."
+    ),
+    "not_ollama": (
+        "По адресу {host} отвечает не Ollama (похоже на веб-страницу или прокси). Проверьте адрес сервера "
+        "(OLLAMA_HOST) на странице «Модель»: нужен адрес самой Ollama, например http://127.0.0.1:11434."
     ),
     "server": (
         "Сервер Ollama сообщил о внутренней ошибке: {error}. Попробуйте ещё раз; если ошибка повторяется, "
@@ -92,10 +118,25 @@ def base_url(host: str) -> str:
     return f"{scheme}://{hostport}{slash}{path}"
 
 
+def shown_error(text: str) -> str:
+    """A server's error text as the user sees it: one line, at most ERROR_TEXT_LIMIT characters, escaped."""
+    line = " ".join(str(text).split())
+    if len(line) > ERROR_TEXT_LIMIT:
+        line = line[: ERROR_TEXT_LIMIT - 1].rstrip() + "…"
+    return escape_markdown(line)
+
+
 def narration_error(kind: str, *, host: str = "", model: str = "", timeout: float = 0, error: str = "",
                     detail: str = "") -> NarrationError:
-    message = MESSAGES[kind].format(host=host, model=model, timeout=fmt_num(timeout), error=error or "нет подробностей")
-    return NarrationError(message, kind=kind, detail=detail or error)
+    """The error of `kind` with its Russian message; `error` (a server's text) is cut and escaped there,
+    and kept whole (up to a few thousand characters) in `detail` for the log and the journal."""
+    message = MESSAGES[kind].format(host=host, model=model, timeout=fmt_num(timeout), limit=fmt_int(ANSWER_CHAR_CAP),
+                                    error=shown_error(error) if error else "нет подробностей")
+    return NarrationError(message, kind=ErrorKind(kind), detail=(detail or error)[:4000])
+
+
+def looks_like_html(text: str | None) -> bool:
+    return bool(text) and HTML_START.match(str(text)) is not None
 
 
 def keep_alive_value(value: str | float | None) -> str | float | None:
@@ -161,10 +202,13 @@ class ChatStream:
     Raises `NarrationError` from the iteration; `.text` then holds what arrived before the failure.
     """
 
-    def __init__(self, gateway: OllamaGateway, model: str, request: dict[str, Any]) -> None:
+    def __init__(self, gateway: OllamaGateway, model: str, request: dict[str, Any], *,
+                 deadline: float | None = None, max_chars: int | None = None) -> None:
         self._gateway = gateway
         self._model = model
         self._request = request
+        self._deadline = deadline
+        self._max_chars = max_chars
         self._parts: list[str] = []
         self.metrics = CallMetrics()
         self.done = False
@@ -182,14 +226,23 @@ class ChatStream:
 
     def _chunks(self) -> Iterator[str]:
         start = time.perf_counter()
+        length = 0
+        parts: Iterator[Any] | None = None
         try:
-            for part in self._gateway.client.chat(model=self._model, stream=True, **self._request):
+            parts = iter(self._gateway.client.chat(model=self._model, stream=True, **self._request))
+            for part in parts:
                 content = (part.message.content or "") if part.message is not None else ""
                 if content:
                     if self.metrics.first_token_seconds is None:
                         self.metrics.first_token_seconds = time.perf_counter() - start
+                    if self._max_chars is not None and length + len(content) > self._max_chars:
+                        self._parts.append(content[: self._max_chars - length])
+                        raise self._limit(ErrorKind.TOO_LONG, f"answer longer than {self._max_chars} characters")
+                    length += len(content)
                     self._parts.append(content)
                     yield content
+                if self._deadline is not None and time.perf_counter() - start > self._deadline:
+                    raise self._limit(ErrorKind.ANSWER_TIMEOUT, f"answer not finished in {self._deadline} s")
                 if part.done:
                     self.done = True
                     for name in ("total_duration", "load_duration", "prompt_eval_count", "prompt_eval_duration",
@@ -200,9 +253,16 @@ class ChatStream:
         except Exception as exc:  # noqa: BLE001 - every failure becomes a NarrationError with a Russian message
             raise self._gateway.translate(exc, self._model) from exc
         finally:
+            close = getattr(parts, "close", None)
+            if close is not None:
+                close()  # leaving the generator early closes the HTTP response: the server stops generating
             self.metrics.wall_seconds = time.perf_counter() - start
         if not self.done:
             raise self._gateway.translate(_StreamCut(), self._model)
+
+    def _limit(self, kind: ErrorKind, detail: str) -> NarrationError:
+        return narration_error(kind, host=self._gateway.url, model=self._model, timeout=self._deadline or 0,
+                               detail=detail)
 
 
 class _StreamCut(Exception):
@@ -241,12 +301,16 @@ class OllamaGateway:
             return exc
         if isinstance(exc, _StreamCut):
             return narration_error("stream_cut", **ctx, detail="stream ended without done:true")
+        if isinstance(exc, json.JSONDecodeError) and looks_like_html(exc.doc):
+            return narration_error("not_ollama", **ctx, detail=f"HTML instead of JSON: {exc.doc[:500]}")
         if isinstance(exc, (ConnectionError, httpx.ConnectError)):
             return narration_error("connection", **ctx, detail=str(exc))
         if isinstance(exc, httpx.TimeoutException):
             return narration_error("timeout", **ctx, detail=f"{type(exc).__name__}: {exc}")
         if isinstance(exc, ollama.ResponseError):
             status, error = exc.status_code, str(exc.error)
+            if looks_like_html(error):
+                return narration_error("not_ollama", **ctx, detail=f"HTTP {status}, HTML body: {error[:500]}")
             kind = {404: "not_found", 500: "server", 503: "busy", 400: "bad_request", -1: "stream_error"}.get(
                 status, "unknown")
             if status == 404 and "not found" not in error.lower():
@@ -271,6 +335,8 @@ class OllamaGateway:
             with httpx.Client(base_url=self.url, timeout=limit, trust_env=False) as http:
                 response = http.get("/api/version")
                 response.raise_for_status()
+                if looks_like_html(response.text):
+                    raise self.translate(json.JSONDecodeError("HTML", response.text, 0))
                 return str(response.json().get("version", ""))
         except httpx.HTTPStatusError as exc:
             raise self.translate(ollama.ResponseError(exc.response.text, exc.response.status_code)) from exc
@@ -325,9 +391,11 @@ class OllamaGateway:
         return request
 
     def chat_stream(self, model: str, messages: list[dict[str, Any]], *, options: dict[str, Any],
-                    keep_alive: str | float | None, think: bool | None = False) -> ChatStream:
+                    keep_alive: str | float | None, think: bool | None = False, deadline: float | None = None,
+                    max_chars: int | None = None) -> ChatStream:
+        """One streamed answer, ended after `deadline` seconds or `max_chars` characters (NarrationError)."""
         request = self.chat_request(model, messages, options=options, keep_alive=keep_alive, think=think)
-        return ChatStream(self, model, request)
+        return ChatStream(self, model, request, deadline=deadline, max_chars=max_chars)
 
     def pull(self, model: str) -> Iterator[PullProgress]:
         """Stream the download of `model`; the last item has status "success"."""
@@ -356,3 +424,41 @@ def gateway_for(host: str, timeout: float) -> OllamaGateway:
         if gateway is None:
             gateway = _gateways[key] = OllamaGateway(host, timeout)
         return gateway
+
+
+class LivenessProbe:
+    """Whether Ollama answers at a host (GET /api/version within STATUS_TIMEOUT), remembered STATUS_TTL seconds
+    so a page render asks at most once. Shared by the sidebar status and the narration's offline decision."""
+
+    def __init__(self, timeout: float = STATUS_TIMEOUT, ttl: float = STATUS_TTL,
+                 clock: Callable[[], float] = time.monotonic) -> None:
+        self.timeout = timeout
+        self.ttl = ttl
+        self._clock = clock
+        self._seen: dict[str, tuple[float, NarrationError | None]] = {}
+        self._lock = threading.Lock()
+
+    def problem(self, host: str) -> NarrationError | None:
+        """None when the server answers, else the error that says why not (bad address, no connection, …)."""
+        with self._lock:
+            seen = self._seen.get(host)
+            if seen is not None and self._clock() - seen[0] < self.ttl:
+                return seen[1]
+            try:
+                gateway_for(host, self.timeout).version(timeout=self.timeout)
+                error = None
+            except NarrationError as exc:
+                error = exc
+            self._seen[host] = (self._clock(), error)
+            return error
+
+    def up(self, host: str) -> bool:
+        return self.problem(host) is None
+
+    def forget(self, host: str | None = None) -> None:
+        """Ask again next time (after «Сгенерировать заново», or for every host)."""
+        with self._lock:
+            if host is None:
+                self._seen.clear()
+            else:
+                self._seen.pop(host, None)

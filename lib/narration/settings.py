@@ -37,6 +37,7 @@ class NarrationSettings:
     num_predict: int = 400
     keep_alive: str = "30m"
     timeout: float = 120.0  # seconds to wait for Ollama's next byte (covers loading the model)
+    answer_timeout: float = 300.0  # seconds for a whole answer, first byte and stream (SVODKA_ANSWER_TIMEOUT)
 
     def options(self) -> dict[str, Any]:
         """The Ollama `options` dict. `num_ctx` is always explicit: Ollama's CPU default (4096) silently
@@ -53,10 +54,6 @@ class NarrationSettings:
             options["seed"] = int(self.seed)
         return options
 
-    @property
-    def is_default_prompt(self) -> bool:
-        return self.system_prompt == DEFAULT_SYSTEM_PROMPT
-
     @classmethod
     def from_config(cls, config: Config | None = None) -> NarrationSettings:
         config = config or load_config()
@@ -66,4 +63,5 @@ class NarrationSettings:
             num_ctx=config.num_ctx,
             keep_alive=config.keep_alive,
             timeout=config.ollama_timeout,
+            answer_timeout=config.answer_timeout,
         )

@@ -1,13 +1,16 @@
-"""The narrative panel every page ends with, the narration settings of a session, the sidebar model status.
+"""The narrative panel of every report page, the narration settings of a session, the sidebar model status.
 
-The panel streams the model's text (`st.write_stream`) under the statistics already drawn, then replaces
-it with the checked version: «Проверено чисел: N из M», call metrics, warnings, «Что видела модель» and a
-regenerate button. Without a server it shows a notice and the template narrative; nothing here raises.
+The panel renders one narration handle (`NarrationService.open`) and decides nothing: it streams the model's
+text (`st.write_stream`) into the page's summary slot, then replaces it with the checked version: the text,
+«Проверено чисел: N из M», the model line (model, speed, tokens), warnings, «Что видела модель». When the
+template is shown instead, one sentence says why and the model's text, if any, is folded below with its
+check and its model line. Nothing here raises.
 """
 
 from __future__ import annotations
 
 import logging
+from typing import Any
 
 import streamlit as st
 from streamlit.delta_generator import DeltaGenerator
@@ -15,16 +18,16 @@ from streamlit.delta_generator import DeltaGenerator
 from lib.errors import NarrationError
 from lib.facts.base import FactSheet
 from lib.fmt import fmt_int, fmt_num
+from lib.narration.kinds import ErrorKind, JobSource, Outcome, TextSource
 from lib.narration.ollama import base_url, gateway_for
-from lib.narration.service import Narrative, narration_service, template_text, verify
+from lib.narration.service import Narrative, SessionMemo, narration_service, template_text
 from lib.narration.settings import NarrationSettings
-from lib.narration.tasks import task_for
-from lib.verify import escape_markdown
+from lib.verify import Verdict, escape_markdown
 
 log = logging.getLogger(__name__)
 
 SETTINGS_KEY = "narration_settings"
-STATUS_TIMEOUT = 0.5  # seconds per phase (connect, read): the status probe holds a page up ~1 s at most
+MEMO_KEY = "narration_memo"
 
 UNAVAILABLE = (
     "Ollama недоступна по адресу {host}, поэтому текст ниже собран по шаблону из тех же фактов. "
@@ -32,6 +35,18 @@ UNAVAILABLE = (
     "либо укажите адрес сервера (OLLAMA_HOST) на странице «Модель»."
 )
 RETRYING = "В тексте нашлись числа, которых нет в сводке. Пишу текст заново, со строгим указанием…"
+TEMPLATE_MARK = "текст по шаблону"
+# why the template is shown although the model answered (one visible sentence above the template)
+WHY_TEMPLATE = {
+    Outcome.REJECTED: "Текст модели не прошёл проверку чисел — показан текст по шаблону.",
+    Outcome.NO_NUMBERS: "В тексте модели нет ни одного числа из сводки, проверить его нечем — показан текст "
+                        "по шаблону.",
+    Outcome.ERROR: "Текст модели не прошёл проверку чисел, а повторная попытка не удалась — показан текст "
+                   "по шаблону.",
+}
+FOLDED = {
+    Outcome.NO_NUMBERS: "Текст модели без чисел из сводки",
+}
 FAILED_CHECK = "Текст модели не прошёл проверку"
 FAILED_CHECK_NOTES = {
     "twice": (
@@ -41,6 +56,10 @@ FAILED_CHECK_NOTES = {
     "retry_failed": (
         "Модель написала числа, которых нет в сводке, а повторная попытка не удалась (причина — в сообщении "
         "выше), поэтому выше показан текст по шаблону. Числа, не найденные в сводке, выделены."
+    ),
+    "no_numbers": (
+        "В сводке есть числа, а в этом тексте — ни одного из них: такой текст нельзя проверить, и он мог "
+        "последовать указанию, спрятанному в данных. Поэтому выше показан текст по шаблону."
     ),
 }
 
@@ -58,17 +77,9 @@ def set_settings(settings: NarrationSettings) -> None:
     st.session_state[SETTINGS_KEY] = settings
 
 
-@st.cache_data(ttl=15, max_entries=16, show_spinner=False)
-def _server_version(host: str) -> str | None:
-    """Ollama's version at `host`, or None when it does not answer within STATUS_TIMEOUT (cached 15 s)."""
-    try:
-        return gateway_for(host, STATUS_TIMEOUT).version(timeout=STATUS_TIMEOUT)
-    except NarrationError:
-        return None
-
-
 def server_available(host: str) -> bool:
-    return _server_version(host) is not None
+    """Whether Ollama answers at `host` (the service's status probe, remembered for a few seconds)."""
+    return narration_service().status.up(host)
 
 
 def model_status() -> None:
@@ -76,6 +87,12 @@ def model_status() -> None:
     settings = current_settings()
     state = "сервер доступен" if server_available(settings.host) else "Ollama недоступна"
     st.sidebar.caption(f"Модель: {settings.model} · {state}")
+
+
+def show_error(error: NarrationError) -> None:
+    """A narration failure on screen: its Russian message; the technical detail goes to the log."""
+    log.warning("narration failed (%s): %s", error.kind, error.detail, exc_info=error)
+    st.warning(error.user_message)
 
 
 def _ask_regenerate(page: str) -> None:
@@ -98,6 +115,7 @@ def _pull_model(settings: NarrationSettings, page: str) -> None:
             finished = finished or progress.status == "success"
     except NarrationError as error:
         bar.empty()
+        log.warning("model pull failed (%s): %s", error.kind, error.detail, exc_info=error)
         st.error(error.user_message)
         return
     bar.empty()
@@ -108,15 +126,22 @@ def _pull_model(settings: NarrationSettings, page: str) -> None:
     _ask_regenerate(page)
 
 
-def _metrics_line(narrative: Narrative, settings: NarrationSettings) -> str:
+def first_token_text(seconds: float) -> str:
+    """«меньше 0,1 с» rather than «через 0 с» for an instant answer."""
+    if seconds < 0.1:
+        return "первый токен: меньше 0,1 с"
+    return f"первый токен через {fmt_num(seconds, 1 if seconds < 10 else 0)} с"
+
+
+def metrics_line(narrative: Narrative, settings: NarrationSettings) -> str:
+    """«Модель: … · из кэша · первый токен через … · N ток/с · токенов в запросе: N из M»."""
     parts = [f"Модель: {narrative.model}"]
     metrics = narrative.metrics
     if narrative.cached:
         parts.append("из кэша")
     if metrics is not None:
         if metrics.first_token_seconds is not None:
-            seconds = metrics.first_token_seconds
-            parts.append(f"первый токен через {fmt_num(seconds, 2 if seconds < 10 else 0)} с")
+            parts.append(first_token_text(metrics.first_token_seconds))
         if metrics.tokens_per_second is not None:
             parts.append(f"{fmt_num(metrics.tokens_per_second, 1)} ток/с")
         if metrics.prompt_eval_count is not None:
@@ -124,75 +149,66 @@ def _metrics_line(narrative: Narrative, settings: NarrationSettings) -> str:
     return " · ".join(parts)
 
 
-def _unsupported_list(verdict) -> str:
-    lines = []
-    for check in verdict.unsupported:
-        line = f"- «{escape_markdown(check.claim.raw)}» — нет в сводке"
-        if check.reason == "other_entity":
-            line = f"- «{escape_markdown(check.claim.raw)}» — в сводке относится к другому столбцу или значению"
-        if check.closest is not None:
-            line += f"; ближайший факт: {escape_markdown(check.closest.label)} = {check.closest.shown()}"
-        lines.append(line)
+def unsupported_list(verdict: Verdict) -> str:
+    """One markdown line per unsupported number (and failed claim), in the verifier's own words."""
+    lines = [f"- {escape_markdown(check.explanation())}" for check in verdict.unsupported]
+    claims: tuple[Any, ...] = getattr(verdict, "claims", ())
+    lines += [f"- {escape_markdown(claim.explanation)}" for claim in claims if not claim.ok]
     return "\n".join(lines)
 
 
 def failed_check_note(narrative: Narrative) -> str:
     """«дважды» only when both attempts were checked: a retry that ended in an error has no verdict."""
+    if narrative.outcome == Outcome.NO_NUMBERS:
+        return FAILED_CHECK_NOTES["no_numbers"]
     checked = sum(1 for attempt in narrative.attempts if attempt.verdict is not None)
     return FAILED_CHECK_NOTES["twice" if checked >= 2 else "retry_failed"]
 
 
-def _what_the_model_saw(narrative: Narrative) -> None:
-    if not narrative.messages:
-        return
-    with st.expander("Что видела модель"):
-        for message in narrative.messages:
-            title = "Системный промпт" if message["role"] == "system" else "Сообщение со сводкой фактов"
-            st.markdown(f"**{title}**")
-            st.code(message["content"], language=None, wrap_lines=True)
-
-
-def _render(narrative: Narrative, facts: FactSheet, settings: NarrationSettings, *, server_down: bool,
-            page: str = "") -> None:
-    if server_down:
-        st.info(UNAVAILABLE.format(host=base_url(settings.host)))
-    elif narrative.error is not None:
-        st.warning(narrative.error.user_message)
-        if narrative.error.kind == "not_found" and page:
-            st.button(f"Скачать модель {settings.model}", key=f"{page}_pull_button", on_click=_ask_pull,
-                      args=(page,), help="Ollama скачает модель; это может занять несколько минут.")
-
-    if narrative.source == "model":
-        verdict = narrative.verdict
-        st.markdown(verdict.highlighted_markdown() if verdict is not None else escape_markdown(narrative.text))
-        if verdict is not None:
-            st.caption(verdict.summary())
-            if not verdict.ok:
-                st.markdown(_unsupported_list(verdict))
-        else:
-            st.caption("Числа в этом тексте не удалось проверить.")
+def _model_text(narrative: Narrative, settings: NarrationSettings) -> None:
+    """The model's text with its check, warnings and model line (main text or folded)."""
+    verdict = narrative.verdict
+    if verdict is None:
+        st.markdown(escape_markdown(narrative.model_text))
+        st.caption("Числа в этом тексте не удалось проверить.")
     else:
-        st.markdown(escape_markdown(narrative.text))
-        try:
-            st.caption(f"{verify(narrative.text, facts.payload()).summary()} · текст по шаблону")
-        except Exception:  # noqa: BLE001
-            st.caption("Текст по шаблону")
-        if narrative.failed_check:
-            with st.expander(FAILED_CHECK):
-                st.caption(failed_check_note(narrative))
-                st.markdown(narrative.verdict.highlighted_markdown())
-                st.caption(narrative.verdict.summary())
-                st.markdown(_unsupported_list(narrative.verdict))
-
+        st.markdown(verdict.highlighted_markdown())
+        st.caption(verdict.summary())
+        if not verdict.ok:
+            st.markdown(unsupported_list(verdict))
     for warning in narrative.warnings:
         st.warning(warning)
-    if narrative.attempts and narrative.model_text:
-        st.caption(_metrics_line(narrative, settings))
+    st.caption(metrics_line(narrative, settings))
+
+
+def _template_text(narrative: Narrative) -> None:
+    st.markdown(escape_markdown(narrative.text))
+    verdict = narrative.template_verdict
+    st.caption(f"{verdict.summary()} · {TEMPLATE_MARK}" if verdict is not None else TEMPLATE_MARK.capitalize())
+
+
+def render_narrative(narrative: Narrative, source: JobSource, settings: NarrationSettings, page: str) -> None:
+    """Everything the panel shows for a finished narrative."""
+    error = narrative.error
+    if source == JobSource.OFFLINE and error is not None and error.kind == ErrorKind.CONNECTION:
+        log.info("narration offline: %s", error.detail)
+        st.info(UNAVAILABLE.format(host=base_url(settings.host)))
+    elif error is not None:
+        show_error(error)
+        if error.kind == ErrorKind.NOT_FOUND:
+            st.button(f"Скачать модель {settings.model}", key=f"{page}_pull_button", on_click=_ask_pull,
+                      args=(page,), help="Ollama скачает модель; это может занять несколько минут.")
+    if narrative.source == TextSource.MODEL:
+        _model_text(narrative, settings)
+    else:
+        if narrative.failed_check:
+            st.info(WHY_TEMPLATE.get(narrative.outcome, WHY_TEMPLATE[Outcome.REJECTED]))
+        _template_text(narrative)
+        if narrative.failed_check:
+            with st.expander(FOLDED.get(narrative.outcome, FAILED_CHECK)):
+                st.caption(failed_check_note(narrative))
+                _model_text(narrative, settings)
     _what_the_model_saw(narrative)
-
-
-def _offline(facts: FactSheet, settings: NarrationSettings) -> Narrative:
-    return Narrative(template_text(facts), "template", settings.model)
 
 
 def narrative_panel(facts: FactSheet, into: DeltaGenerator | None = None) -> None:
@@ -205,46 +221,33 @@ def narrative_panel(facts: FactSheet, into: DeltaGenerator | None = None) -> Non
             narrative_panel(facts)
         return
     st.subheader("Коротко о главном")
-    task, page = task_for(facts.kind), facts.kind
-    settings = current_settings()
+    page = facts.kind
+    source = JobSource.LIVE
     try:
-        _panel(facts, task, page, settings)
+        source = _panel(facts, current_settings())
     except Exception:  # noqa: BLE001 - the statistics above must stay on screen whatever happens here
         log.exception("narrative panel failed")
         st.warning("Текст по сводке сейчас не получился. Статистика и графики выше посчитаны точно; "
                    "обновите страницу или нажмите «Сгенерировать заново».")
         st.markdown(escape_markdown(template_text(facts)))
-    st.button("Сгенерировать заново", key=f"{page}_regenerate_button", on_click=_ask_regenerate, args=(page,),
-              help="Запросить у модели новый текст, не беря его из кэша.")
+    if source != JobSource.OFFLINE:  # without a server a new text cannot be asked for
+        st.button("Сгенерировать заново", key=f"{page}_regenerate_button", on_click=_ask_regenerate,
+                  args=(page,), help="Запросить у модели новый текст, не беря его из кэша.")
 
 
-def _panel(facts: FactSheet, task: str, page: str, settings: NarrationSettings) -> None:
-    service = narration_service()
+def _memo() -> SessionMemo:
+    memo = st.session_state.get(MEMO_KEY)
+    if not isinstance(memo, SessionMemo):
+        memo = st.session_state[MEMO_KEY] = SessionMemo()
+    return memo
+
+
+def _panel(facts: FactSheet, settings: NarrationSettings) -> JobSource:
+    page = facts.kind
     if st.session_state.pop(f"{page}_pull", False):
         _pull_model(settings, page)
     force = bool(st.session_state.pop(f"{page}_regenerate", False))
-    if force:
-        _server_version.clear()
-    key = service.key(facts, task, settings)
-    shown_key = f"{page}_narrative"
-    stored = st.session_state.get(shown_key)
-    if facts.is_empty:
-        _render(_offline(facts, settings), facts, settings, server_down=False)
-        return
-    if not force and stored is not None and stored[0] == key:
-        _, narrative, offline = stored
-        # a template shown because the server was down is replaced as soon as the server answers again
-        if not offline or not server_available(settings.host):
-            _render(narrative, facts, settings, server_down=offline, page=page)
-            return
-    cached = None if force else service.cached(facts, task, settings)
-    if cached is None and not server_available(settings.host):
-        narrative = service.unavailable(facts, task, page, settings)
-        st.session_state[shown_key] = (key, narrative, True)
-        _render(narrative, facts, settings, server_down=True)
-        return
-
-    job = service.request(facts, task, page, settings, force=force)
+    job = narration_service().open(facts, settings, force=force, memo=_memo())
     slot = st.empty()
     if not job.done:
         with slot.container(), st.spinner("Модель пишет текст по сводке…"):
@@ -252,8 +255,17 @@ def _panel(facts: FactSheet, task: str, page: str, settings: NarrationSettings) 
                 if number > 1:
                     st.caption(RETRYING)
                 st.write_stream(chunks)
-    narrative = job.wait()
+    narrative = job.result()
     with slot.container():
-        _render(narrative, facts, settings, server_down=False, page=page)
-    # errors are kept too: a rerun must not wait for a failing server again; «Сгенерировать заново» retries
-    st.session_state[shown_key] = (key, narrative, False)
+        render_narrative(narrative, job.source, settings, page)
+    return job.source
+
+
+def _what_the_model_saw(narrative: Narrative) -> None:
+    if not narrative.messages:
+        return
+    with st.expander("Что видела модель"):
+        for message in narrative.messages:
+            title = "Системный промпт" if message["role"] == "system" else "Сообщение со сводкой фактов"
+            st.markdown(f"**{title}**")
+            st.code(message["content"], language=None, wrap_lines=True)

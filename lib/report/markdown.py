@@ -6,6 +6,7 @@ from __future__ import annotations
 import base64
 import logging
 import os
+import warnings
 from collections.abc import Sequence
 
 from lib.report.html import verdict_line
@@ -48,8 +49,10 @@ def chart_images(charts: Sequence[Chart]) -> list[bytes | None] | None:
     try:
         for chart in charts:
             try:
-                images.append(pio.to_image(chart.figure, format="png", width=IMAGE_WIDTH,
-                                           height=int(chart.figure.layout.height or 380)))
+                with warnings.catch_warnings():  # plotly notes that per-call kaleido options go unused with a server
+                    warnings.simplefilter("ignore", UserWarning)
+                    images.append(pio.to_image(chart.figure, format="png", width=IMAGE_WIDTH,
+                                               height=int(chart.figure.layout.height or 380)))
             except Exception:  # noqa: BLE001 - one failed image leaves a line, not a failed report
                 log.warning("chart image failed", exc_info=True)
                 images.append(None)

@@ -33,9 +33,17 @@ def start(facts: FactSheet, settings: NarrationSettings) -> NarrationJob:
     return narration_service().request(facts, task_for(facts.kind), facts.kind, settings)
 
 
+def finished(job: NarrationJob) -> bool:
+    return job.done
+
+
+def result(job: NarrationJob) -> Narrative:
+    return job.wait()
+
+
 def narrate(facts: FactSheet, settings: NarrationSettings) -> Narrative:
     """The page's narrative, blocking: cached, written by the model and checked, or the template."""
-    return start(facts, settings).wait()
+    return result(start(facts, settings))
 
 
 def _prompt_messages(facts: FactSheet, settings: NarrationSettings) -> tuple[dict[str, str], ...]:

@@ -39,8 +39,10 @@ from lib.ui.analysis import (
     group_value,
     pairs_table,
     top_values_table,
+    trend_caption,
     trend_table,
 )
+from lib.ui.tables import MAX_DECIMALS, display_frame
 from lib.ui.widgets import column_table
 
 Options = dict[str, Any]
@@ -73,9 +75,11 @@ class PageSpec:
         return EMPTY_FILTERED if getattr(facts, "rows", 1) == 0 else self.empty_message
 
 
-def table(title: str, frame: pd.DataFrame) -> Table:
-    return Table(title, tuple(str(c) for c in frame.columns),
-                 tuple(tuple("" if v is None else str(v) for v in row) for row in frame.itertuples(index=False)))
+def table(title: str, frame: pd.DataFrame, cap: int = MAX_DECIMALS) -> Table:
+    """A page's table as the page shows it: every cell the Russian text of `lib.ui.tables` (same `cap`)."""
+    shown = display_frame(frame, cap)
+    return Table(title, tuple(str(c) for c in shown.columns),
+                 tuple(tuple(str(v) for v in row) for row in shown.itertuples(index=False)))
 
 
 # --- Обзор -----------------------------------------------------------------------------------------------
@@ -135,7 +139,7 @@ def groups_blocks(facts: GroupFacts, options: Options) -> list[Block]:
         blocks.append(Note(f"Ещё групп меньше {fmt_int(facts.min_rows)} {facts.size_unit}: "
                            f"{fmt_int(facts.small_groups)} — они не в рейтинге, в таблице стоят в конце "
                            "и учтены в «прочем»."))
-    blocks.append(table("Группы", group_table(facts)))
+    blocks.append(table("Группы", group_table(facts), cap=2))
     if facts.groups > len(facts.table):
         blocks.append(Note(f"В таблице первые {fmt_int(len(facts.table))} групп из {fmt_int(facts.groups)}."))
     return blocks
@@ -156,7 +160,7 @@ def trends_describe(options: Options) -> str:
 
 
 def trends_blocks(facts: TrendFacts, options: Options) -> list[Block]:
-    blocks: list[Block] = [Chart(trend_chart(facts))]
+    blocks: list[Block] = [Chart(trend_chart(facts)), Note(trend_caption(facts))]
     if facts.partial_periods:
         blocks.append(Note(
             f"Неполные периоды: {', '.join(facts.partial_periods)} — данные или фильтр по дате охватывают их "

@@ -2,6 +2,7 @@
 
 import streamlit as st
 
+from lib.ui.export import export_panel, report_button
 from lib.ui.filters import sidebar_filters
 from lib.ui.narrative import model_status
 from lib.ui.sidebar import dataset_summary, dataset_switcher
@@ -33,5 +34,7 @@ dataset_switcher()
 REPORT_PATHS = {page.url_path for page in PAGES["Отчёт"]}
 if navigation.url_path in REPORT_PATHS:  # filters shape the report; the data and model pages ignore them
     sidebar_filters()
+    report_button(sidebar=True)
+    export_panel()  # «Отчёт целиком» in the main area, above the page, while asked for
 model_status()
 navigation.run()

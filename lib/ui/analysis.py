@@ -17,6 +17,7 @@ from lib.facts.relations import RelationFacts
 from lib.facts.trends import PERIODS, TrendFacts
 from lib.filters import describe_filters
 from lib.fmt import fmt_date, fmt_int, fmt_num, fmt_pct
+from lib.ui.export import report_button
 from lib.ui.safe import literal
 from lib.ui.state import active_filters, current_dataset
 
@@ -53,6 +54,7 @@ def page_header(title: str) -> None:
     if active_filters():
         caption += f" · фильтры: {literal(describe_filters(active_filters()))}"
     st.caption(caption)
+    report_button()
 
 
 def stop_if_empty(facts: FactSheet, message: str) -> None:

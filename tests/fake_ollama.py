@@ -10,6 +10,11 @@ Enough of the API for Svodka: /api/chat (NDJSON stream with a final metrics line
 - "error_mid_stream": a few chunks, then an `{"error": …}` line (HTTP status stays 200)
 - "cut_stream":    a few chunks, then the connection closes without `done: true`
 - "cjk":           the answer drifts into Chinese
+- "slow_drip":     an endless answer: a chunk every `chunk_delay` (or 0.05) seconds, never `done`
+- "huge":          a normal stream of `huge_chars` characters (a model that never stops)
+- "html_body":     every route answers 200 with a captive-portal HTML page instead of JSON
+- "html_502":      chat answers 502 with a proxy's HTML error page
+- "long_error":    chat answers 500 with a LONG_ERROR body: 2 000+ characters with markdown and a secret
 
 Like the real server, a `keep_alive` string that Go's `time.ParseDuration` rejects ("3600", "-1") is a 400.
 
@@ -34,6 +39,10 @@ from typing import Any
 
 DEFAULT_REPLY = "Таблица заполнена почти полностью. Повторяющихся строк нет. Самые важные столбцы описаны ниже."
 CJK_REPLY = "В таблице 10 строк. 数据质量很好，没有重复。"
+HTML_PAGE = ("<!DOCTYPE html><html><head><title>Вход в сеть</title></head>"
+             "<body><h1>Авторизуйтесь</h1><a href='http://portal.example/login'>войти</a></body></html>")
+LONG_ERROR = ("![img](http://evil.example/x.png) # Заголовок [ссылка](http://evil.example) "
+              "token=SECRET-TAIL-9f8e7d " + "подробности сбоя " * 120 + "КОНЕЦ-ОШИБКИ")
 GO_DURATION = re.compile(r"0|[-+]?(\d+(\.\d*)?|\.\d+)(ns|us|µs|ms|s|m|h)((\d+(\.\d*)?|\.\d+)(ns|us|µs|ms|s|m|h))*")
 
 MODELS: dict[str, dict[str, Any]] = {
@@ -66,6 +75,7 @@ class FakeOllama:
         self.chat_faults: collections.deque[str | None] = collections.deque()  # per chat call, before `fault`
         self.load_seconds = 5.0
         self.chunk_delay = 0.0
+        self.huge_chars = 50_000
         self.prompt_eval_count: int | None = None  # None: about one token per 3 characters of the messages
         self.done_reason = "stop"  # "length": the answer hit num_predict (with an empty reply: all spent thinking)
         self.requests: list[tuple[str, str, Any]] = []  # (method, path, body)
@@ -204,9 +214,19 @@ def _handler(fake: FakeOllama) -> type[BaseHTTPRequestHandler]:
             self.connection.shutdown(2)
 
         # --- routes ---------------------------------------------------------------------------------
+        def _html(self, status: int, page: str = HTML_PAGE) -> None:
+            data = page.encode()
+            self.send_response(status)
+            self.send_header("Content-Type", "text/html; charset=utf-8")
+            self.send_header("Content-Length", str(len(data)))
+            self.end_headers()
+            self.wfile.write(data)
+
         def do_GET(self) -> None:  # noqa: N802 - http.server naming
             fake.record("GET", self.path, None)
-            if self.path == "/api/version":
+            if fake.fault == "html_body":
+                self._html(200)
+            elif self.path == "/api/version":
                 self._json(200, {"version": "0.33.0"})
             elif self.path == "/api/tags":
                 self._json(200, {"models": [_tag(name, info) for name, info in fake.models.items()]})
@@ -222,6 +242,9 @@ def _handler(fake: FakeOllama) -> type[BaseHTTPRequestHandler]:
                 self._error(400, "invalid JSON")
                 return
             fake.record("POST", self.path, body)
+            if fake.fault == "html_body":
+                self._html(200)
+                return
             routes = {"/api/chat": self._chat, "/api/show": self._show, "/api/pull": self._pull}
             route = routes.get(self.path)
             if route is None:
@@ -277,7 +300,16 @@ def _handler(fake: FakeOllama) -> type[BaseHTTPRequestHandler]:
                            400: "registry.ollama.ai/library/x does not support thinking"}[status]
                 self._error(status, message)
                 return
-            text = fake.next_reply()
+            if fault == "html_502":
+                self._html(502, "<html><head><title>502 Bad Gateway</title></head><body>nginx</body></html>")
+                return
+            if fault == "long_error":
+                self._error(500, LONG_ERROR)
+                return
+            if fault == "slow_drip":
+                self._drip(body["model"])
+                return
+            text = "слово " * (fake.huge_chars // 6) if fault == "huge" else fake.next_reply()
             pieces = _chunks(text)
             prompt_chars = len(json.dumps(body.get("messages", []), ensure_ascii=False))
             prompt_tokens = fake.prompt_eval_count if fake.prompt_eval_count is not None else prompt_chars // 3
@@ -306,6 +338,14 @@ def _handler(fake: FakeOllama) -> type[BaseHTTPRequestHandler]:
                     fake.wait(fake.chunk_delay)
             self._line(final)
             self._end_stream()
+
+        def _drip(self, model: str) -> None:
+            """Chunks forever (until the client hangs up or the server stops), never a `done` line."""
+            self._start_stream()
+            while not fake._stop.is_set():
+                self._line({"model": model, "created_at": _now(),
+                            "message": {"role": "assistant", "content": "капля "}, "done": False})
+                fake.wait(fake.chunk_delay or 0.05)
 
         def _pull(self, body: dict[str, Any]) -> None:
             name = body.get("model", "")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from dataclasses import replace
 
 import pandas as pd
@@ -14,7 +15,7 @@ from lib.journal import calls
 from lib.journal_facts import status_label
 from lib.narration.cache import NarrativeCache
 from lib.narration.kinds import ErrorKind, JobSource, Outcome, TextSource
-from lib.narration.ollama import LivenessProbe
+from lib.narration.ollama import ANSWER_CHAR_CAP, LivenessProbe
 from lib.narration.service import NarrationService, SessionMemo, template_text
 from lib.narration.settings import NarrationSettings
 from lib.narration.tasks import TASKS
@@ -449,3 +450,62 @@ def test_a_bug_in_the_producer_ends_in_the_template(fake_ollama, facts, settings
     narrative = NarrationService().open(facts, settings).result(10)
     assert narrative.outcome == Outcome.ERROR and narrative.text == template_text(facts)
     assert narrative.error.kind == ErrorKind.UNKNOWN and "RuntimeError" in narrative.error.user_message
+
+
+# --- limits (14.3): each ends in a Russian message, a journal status and the template -------------------------
+
+
+def test_an_answer_past_the_deadline_ends_in_the_template(fake_ollama, facts):
+    fake_ollama.fault = "slow_drip"
+    settings = NarrationSettings(host=fake_ollama.url, model="qwen2.5:3b", timeout=10, answer_timeout=0.5)
+    narrative = narrate(facts, settings)
+    assert narrative.outcome == Outcome.ERROR and narrative.text == template_text(facts)
+    assert narrative.error.kind == ErrorKind.ANSWER_TIMEOUT and "не закончила ответ" in narrative.error.user_message
+    (row,) = calls().to_dict("records")
+    assert row["status"] == "answer_timeout"
+    assert len(NarrativeCache()) == 0
+
+
+def test_the_first_byte_wait_is_bounded_by_the_answer_deadline_too(fake_ollama, facts):
+    fake_ollama.fault = "slow_load"  # 5 s before the first byte
+    settings = NarrationSettings(host=fake_ollama.url, model="qwen2.5:3b", timeout=120, answer_timeout=0.5)
+    narrative = narrate(facts, settings)
+    assert narrative.error.kind == ErrorKind.TIMEOUT and narrative.text == template_text(facts)
+
+
+def test_a_huge_answer_ends_in_the_template_and_nothing_huge_is_stored(fake_ollama, facts, settings):
+    fake_ollama.fault = "huge"  # 50 000 characters
+    narrative = narrate(facts, settings)
+    assert narrative.error.kind == ErrorKind.TOO_LONG and narrative.text == template_text(facts)
+    (row,) = calls().to_dict("records")
+    assert row["status"] == "too_long" and len(row["response"]) == ANSWER_CHAR_CAP
+    assert len(NarrativeCache()) == 0
+
+
+def test_an_html_page_at_the_address_is_reported_as_not_ollama(fake_ollama, facts, settings):
+    fake_ollama.fault = "html_body"
+    job = NarrationService().open(facts, settings)
+    assert job.source == JobSource.OFFLINE
+    narrative = job.result()
+    assert narrative.error.kind == ErrorKind.NOT_OLLAMA and narrative.text == template_text(facts)
+    assert "отвечает не Ollama (похоже на веб-страницу или прокси)" in narrative.error.user_message
+    assert calls().to_dict("records")[0]["status"] == "not_ollama"
+
+
+def test_every_vocabulary_member_has_a_russian_label():
+    from lib.narration.kinds import (
+        CALL_STATUS_LABELS,
+        ERROR_KIND_LABELS,
+        JOB_SOURCE_LABELS,
+        OUTCOME_LABELS,
+        TEXT_SOURCE_LABELS,
+        CallStatus,
+    )
+    from lib.narration.ollama import MESSAGES
+
+    for vocabulary, labels in [(ErrorKind, ERROR_KIND_LABELS), (CallStatus, CALL_STATUS_LABELS),
+                               (JobSource, JOB_SOURCE_LABELS), (TextSource, TEXT_SOURCE_LABELS),
+                               (Outcome, OUTCOME_LABELS)]:
+        assert set(labels) == set(vocabulary)
+        assert all(re.search("[а-яё]", labels[member]) for member in vocabulary)
+    assert set(MESSAGES) == set(ErrorKind) - {ErrorKind.EMPTY}  # «empty» has its own two messages

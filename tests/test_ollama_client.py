@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
+import time
+
 import httpx
 import ollama
 import pytest
 
 from lib.errors import NarrationError
-from lib.narration.ollama import OllamaGateway, base_url
+from lib.fmt import fmt_int
+from lib.narration.ollama import ANSWER_CHAR_CAP, ERROR_TEXT_LIMIT, OllamaGateway, base_url
 from lib.narration.settings import NarrationSettings
-from tests.fake_ollama import DEFAULT_REPLY
+from tests.fake_ollama import DEFAULT_REPLY, LONG_ERROR
 
 MESSAGES = [{"role": "system", "content": "Отвечай по-русски."}, {"role": "user", "content": "Привет"}]
 
@@ -238,3 +241,64 @@ def test_calls_ignore_proxy_variables(fake_ollama, monkeypatch, variable):
     assert "".join(gateway.chat_stream("qwen2.5:3b", MESSAGES, options={}, keep_alive="5m")) == DEFAULT_REPLY
     assert "qwen2.5:3b" in {m.name for m in gateway.list_models()}
     assert gateway.version(timeout=1) == "0.33.0"
+
+
+# --- limits (14.3): one deadline per answer, a length cap, HTML bodies, long error bodies ---------------------
+
+
+def test_an_endless_slow_drip_ends_at_the_answer_deadline(fake_ollama):
+    fake_ollama.fault = "slow_drip"
+    fake_ollama.chunk_delay = 0.02  # every read is quick, so only an overall deadline can end it
+    gateway = OllamaGateway(fake_ollama.url, 10)
+    started = time.perf_counter()
+    with pytest.raises(NarrationError) as caught:
+        list(gateway.chat_stream("qwen2.5:3b", MESSAGES, options={}, keep_alive="5m", deadline=0.5))
+    elapsed = time.perf_counter() - started
+    assert caught.value.kind == "answer_timeout"
+    assert 0.5 <= elapsed < 2.5
+    assert "SVODKA_ANSWER_TIMEOUT" in caught.value.user_message and "0,5 с" in caught.value.user_message
+
+
+def test_a_huge_answer_stops_at_the_character_cap_and_keeps_only_the_cap(fake_ollama):
+    fake_ollama.fault = "huge"
+    gateway = OllamaGateway(fake_ollama.url, 10)
+    stream = gateway.chat_stream("qwen2.5:3b", MESSAGES, options={}, keep_alive="5m", max_chars=1000)
+    with pytest.raises(NarrationError) as caught:
+        list(stream)
+    assert caught.value.kind == "too_long"
+    assert len(stream.text) == 1000 and stream.text == ("слово " * 200)[:1000]
+    assert f"{fmt_int(ANSWER_CHAR_CAP)} символов" in caught.value.user_message
+
+
+def test_an_html_page_instead_of_json_is_not_ollama(fake_ollama):
+    fake_ollama.fault = "html_body"
+    error = failure(OllamaGateway(fake_ollama.url, 10))
+    assert error.kind == "not_ollama"
+    assert f"По адресу {fake_ollama.url} отвечает не Ollama (похоже на веб-страницу или прокси)" in error.user_message
+    assert "<html" not in error.user_message.lower()
+
+
+def test_the_status_probe_on_an_html_page_is_not_ollama_either(fake_ollama):
+    fake_ollama.fault = "html_body"
+    with pytest.raises(NarrationError) as caught:
+        OllamaGateway(fake_ollama.url, 10).version()
+    assert caught.value.kind == "not_ollama"
+
+
+def test_a_proxy_502_html_page_is_not_ollama(fake_ollama):
+    fake_ollama.fault = "html_502"
+    assert failure(OllamaGateway(fake_ollama.url, 10)).kind == "not_ollama"
+
+
+def test_a_long_error_body_is_cut_to_300_characters_and_escaped(fake_ollama):
+    fake_ollama.fault = "long_error"
+    error = failure(OllamaGateway(fake_ollama.url, 10))
+    assert error.kind == "server"
+    shown = error.user_message.split("внутренней ошибке: ", 1)[1].split(". Попробуйте ещё раз", 1)[0]
+    plain = shown.replace("\\", "")  # the escaping backslashes are not characters the user sees
+    assert len(plain) == ERROR_TEXT_LIMIT and plain.endswith("…")
+    assert plain[:-1].rstrip() == " ".join(LONG_ERROR.split())[: ERROR_TEXT_LIMIT - 1].rstrip()
+    assert "КОНЕЦ-ОШИБКИ" not in error.user_message
+    assert "![img]" not in error.user_message and r"\!\[img\]" in error.user_message
+    assert "](http" not in error.user_message
+    assert "КОНЕЦ-ОШИБКИ" in error.detail  # the whole text stays in the log and the journal

@@ -197,6 +197,9 @@ def test_the_template_gives_way_to_the_model_once_a_server_answers(fake_ollama, 
         ("error_mid_stream", "прервала ответ"),
         ("cut_stream", "оборвался на середине"),
         ("slow_load", "загружается"),
+        ("html_502", "отвечает не Ollama (похоже на веб-страницу или прокси)"),
+        ("html_body", "отвечает не Ollama (похоже на веб-страницу или прокси)"),
+        ("long_error", "внутренней ошибке"),
     ],
 )
 def test_failure_modes_show_a_russian_message_and_keep_the_statistics(fake_ollama, flights, flights_facts,
@@ -210,6 +213,24 @@ def test_failure_modes_show_a_russian_message_and_keep_the_statistics(fake_ollam
     assert escape_markdown(template_text(flights_facts)) in texts(at, "markdown")
     assert statistics_still_shown(at, flights)
     assert calls().to_dict("records")[0]["status"] != "ok"
+
+
+def test_a_long_markdown_error_body_is_shown_cut_and_literally(fake_ollama, flights):
+    fake_ollama.fault = "long_error"
+    at = run_app()
+    (warning,) = [w for w in texts(at, "warning") if "внутренней ошибке" in w]
+    assert r"\!\[img\]" in warning and "](http" not in warning and "КОНЕЦ-ОШИБКИ" not in warning
+
+
+def test_an_answer_past_the_deadline_shows_the_template_and_a_russian_message(fake_ollama, flights, flights_facts,
+                                                                               monkeypatch):
+    monkeypatch.setenv("SVODKA_ANSWER_TIMEOUT", "0.5")
+    fake_ollama.fault = "slow_drip"
+    at = run_app()
+    assert not at.exception
+    assert any("не закончила ответ за 0,5 с" in w for w in texts(at, "warning"))
+    assert escape_markdown(template_text(flights_facts)) in texts(at, "markdown")
+    assert calls().to_dict("records")[0]["status"] == "answer_timeout"
 
 
 def test_cjk_answer_warns(fake_ollama, flights):

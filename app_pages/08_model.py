@@ -6,11 +6,11 @@ from lib.ui.model import (
     models_section,
     probe_section,
     pull_section,
-    server_status,
     server_summary,
     settings_form,
     show_flash,
 )
+from lib.narration.server import server_status
 from lib.ui.narrative import current_settings
 
 st.title("Модель")

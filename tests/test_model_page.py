@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
@@ -9,7 +10,7 @@ from streamlit.testing.v1 import AppTest
 
 from lib.journal import calls
 from lib.narration.ollama import OllamaGateway, PullProgress
-from lib.ui.model import PullMeter
+from lib.narration.server import PullMeter
 
 PAGE = str(Path(__file__).resolve().parent.parent / "app_pages" / "08_model.py")
 SETTINGS_KEY = "narration_settings"
@@ -35,7 +36,8 @@ def click(at: AppTest, label: str) -> AppTest:
 
 
 def texts(elements) -> str:
-    return "\n".join(e.value for e in elements)
+    """The messages as a reader sees them: markdown escapes of names and addresses removed."""
+    return re.sub(r"\\(.)", r"\1", "\n".join(e.value for e in elements))
 
 
 def settings(at: AppTest):
@@ -93,9 +95,26 @@ def test_pull_share_counts_every_layer() -> None:
     assert meter.update(PullProgress("pulling aaa", 0, 9 * mib))[0] == 0.0
     assert meter.update(PullProgress("pulling aaa", 9 * mib, 9 * mib))[0] == 1.0
     share, text = meter.update(PullProgress("pulling bbb", 0, mib))  # a second, small layer appears
-    assert share == 0.9  # 9 MiB of 10 MiB
+    assert share == 1.0  # 9 MiB of 10 MiB, but the bar never moves back
     assert text == "Скачиваю: 9\xa0МБ из 10\xa0МБ (90\xa0%)"
+    assert meter.update(PullProgress("pulling bbb", mib // 2, mib))[0] == 1.0  # 9,5 of 10: still held
     assert not meter.finished
+
+
+def test_pull_share_grows_over_all_layers_bytes_and_never_moves_back() -> None:
+    mib = 1024 * 1024
+    meter = PullMeter()
+    shares = [meter.update(p)[0] for p in (
+        PullProgress("pulling manifest", None, None),
+        PullProgress("pulling aaa", 2 * mib, 8 * mib),  # 2 of 8
+        PullProgress("pulling bbb", 0, 2 * mib),  # 2 of 10: held at 0,25
+        PullProgress("pulling aaa", 6 * mib, 8 * mib),  # 6 of 10
+        PullProgress("pulling bbb", 2 * mib, 2 * mib),  # 8 of 10
+        PullProgress("verifying sha256 digest", None, None),
+        PullProgress("success", None, None),
+    )]
+    assert shares == [0.0, 0.25, 0.25, 0.6, 0.8, 0.8, 1.0]
+    assert meter.finished
 
 
 def test_pull_of_unknown_tag_explains_in_russian(fake_ollama) -> None:
@@ -208,10 +227,10 @@ def test_probe_server_errors_are_russian(fake_ollama, fault: str, words: str) ->
 def test_settings_edits_reach_current_settings(fake_ollama) -> None:
     at = run_page()
     at.text_area[0].set_value("Пиши кратко и только по-русски.")
-    next(s for s in at.slider if s.label == "temperature").set_value(0.7)
-    next(n for n in at.number_input if n.label == "num_ctx").set_value(4096)
-    next(n for n in at.number_input if n.label == "num_predict").set_value(256)
-    next(c for c in at.checkbox if c.label == "Фиксированный seed").uncheck()
+    next(s for s in at.select_slider if s.label == "Температура (temperature)").set_value(0.7)
+    next(n for n in at.number_input if n.label == "Размер контекста (num_ctx)").set_value(4096)
+    next(n for n in at.number_input if n.label == "Длина ответа (num_predict)").set_value(256)
+    next(c for c in at.checkbox if c.label == "Фиксированное зерно (seed)").uncheck()
     click(at, "Сохранить настройки")
     saved = settings(at)
     assert saved.system_prompt == "Пиши кратко и только по-русски."
@@ -243,7 +262,7 @@ def test_reset_restores_default_prompt_and_options_but_keeps_the_model(fake_olla
     at = run_page()
     at.selectbox(key="model_choice").set_value("qwen2.5:0.5b").run()
     at.text_area[0].set_value("Другой промпт")
-    next(s for s in at.slider if s.label == "temperature").set_value(1.5)
+    next(s for s in at.select_slider if s.label == "Температура (temperature)").set_value(1.5)
     click(at, "Сохранить настройки")
     click(at, "Вернуть по умолчанию")
     restored = settings(at)
@@ -257,12 +276,37 @@ def test_trained_context_is_shown_and_a_larger_num_ctx_warned(fake_ollama) -> No
     at = run_page()
     assert "«qwen2.5:3b» рассчитана на контекст до 32\xa0768 токенов." in texts(at.caption)
     assert not at.warning
-    next(n for n in at.number_input if n.label == "num_ctx").set_value(65536)
+    next(n for n in at.number_input if n.label == "Размер контекста (num_ctx)").set_value(65536)
     click(at, "Сохранить настройки")
-    assert "num_ctx = 65\xa0536 больше, чем модель умеет (32\xa0768)" in texts(at.warning)
+    assert "Размер контекста (num_ctx) 65\xa0536 больше, чем модель умеет (32\xa0768)" in texts(at.warning)
 
 
 def test_thinking_model_is_noted(fake_ollama) -> None:
     at = run_page()
     at.selectbox(key="model_choice").set_value("qwen3:4b").run()
     assert "умеет рассуждать" in texts(at.caption)
+
+
+def test_generation_parameters_are_named_in_russian_first_with_decimal_commas(fake_ollama) -> None:
+    at = run_page()
+    sliders = {s.label: s for s in at.select_slider}
+    assert set(sliders) == {"Температура (temperature)", "Порог вероятности (top_p)",
+                            "Штраф за повторы (repeat_penalty)"}
+    temperature = sliders["Температура (temperature)"]
+    assert temperature.value == 0.2  # the default, NarrationSettings.temperature
+    assert temperature.format_func(temperature.value) == "0,2"
+    penalty = sliders["Штраф за повторы (repeat_penalty)"]
+    assert penalty.format_func(penalty.value) == "1,1"
+    assert sliders["Порог вероятности (top_p)"].format_func(0.9) == "0,9"
+    numbers = {n.label for n in at.number_input}
+    assert numbers == {"Число кандидатов (top_k)", "Размер контекста (num_ctx)", "Длина ответа (num_predict)",
+                       "Зерно (seed)"}
+
+
+def test_a_setting_between_scale_steps_starts_on_the_nearest_step() -> None:
+    from lib.ui.model import SCALES, decimal_text, nearest_on_scale
+
+    assert nearest_on_scale("temperature", 0.33) == 0.35
+    assert nearest_on_scale("repeat_penalty", 5.0) == 2.0
+    assert SCALES["temperature"][0] == 0.0 and SCALES["temperature"][-1] == 2.0
+    assert [decimal_text(v) for v in (0.05, 1.0, 1.15)] == ["0,05", "1", "1,15"]

@@ -1,5 +1,6 @@
 import streamlit as st
 
+from lib.narration.server import server_status
 from lib.ui.model import (
     host_form,
     model_notes,
@@ -10,7 +11,6 @@ from lib.ui.model import (
     settings_form,
     show_flash,
 )
-from lib.narration.server import server_status
 from lib.ui.narrative import current_settings
 
 st.title("Модель")

@@ -20,7 +20,10 @@ summary = st.container()
 overview_metrics(facts)
 
 left, right = st.columns([3, 2])
-left.plotly_chart(missing_chart(facts), width="stretch")
+if facts.missing_cells:
+    left.plotly_chart(missing_chart(facts), width="stretch")
+else:
+    left.success("Пропусков нет: все ячейки заполнены.")
 right.plotly_chart(kinds_chart(facts), width="stretch")
 
 st.subheader("Столбцы")

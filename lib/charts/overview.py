@@ -19,8 +19,8 @@ PALETTE = {
 
 
 def missing_chart(facts: OverviewFacts) -> go.Figure:
-    """Share of missing values per column, columns with gaps first."""
-    columns = sorted(facts.column_facts, key=lambda c: (c.missing_share, c.name))
+    """Share of missing values per column, only the columns that have gaps (an empty chart when none has)."""
+    columns = sorted((c for c in facts.column_facts if c.missing), key=lambda c: (c.missing_share, c.name))
     fig = go.Figure(
         go.Bar(
             x=[c.missing_share * 100 for c in columns],

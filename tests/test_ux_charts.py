@@ -1,0 +1,55 @@
+"""Group charts that a reader can trust: no meaningless «прочее» bar, outsiders on the chart (issue 18.5, 18.9)."""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from lib.charts.groups import group_bar_chart, grouping_title, value_title
+from lib.facts.base import Scope
+from lib.facts.groups import group_facts
+
+SCOPE = Scope.of("test:shops", "Магазины", {})
+
+
+def shops() -> pd.DataFrame:
+    """20 shops «м01»…«м20»; shop i has i rows of revenue 10·i, so sums and means both rank by i."""
+    rows = [(f"м{i:02d}", "Север" if i % 2 else "Юг", 10.0 * i) for i in range(1, 21) for _ in range(i)]
+    return pd.DataFrame(rows, columns=["Магазин", "Регион", "Выручка, руб."])
+
+
+def bars(figure) -> dict[str, float | None]:
+    trace = figure.data[0]
+    return dict(zip(trace.y, trace.x, strict=True))
+
+
+def test_mean_chart_shows_top_and_bottom_groups_and_no_rest_bar():
+    facts = group_facts(shops(), SCOPE, dimensions=("Магазин",), measure="Выручка, руб.", aggregation="mean")
+    drawn = bars(group_bar_chart(facts))
+    assert "прочее" not in drawn
+    means = shops().groupby("Магазин")["Выручка, руб."].mean().sort_values(ascending=False)
+    for shop in list(means.index[:10]) + list(means.index[-3:]):  # top 10 and the three the narrative names
+        assert drawn[shop] == means[shop]
+    hidden = len(means) - 13
+    assert drawn[f"… ещё {hidden} …"] is None  # the gap in the ranking is marked, not drawn as a value
+
+
+def test_sum_chart_puts_the_rest_in_a_note_instead_of_a_dwarfing_bar():
+    facts = group_facts(shops(), SCOPE, dimensions=("Магазин",), measure="Выручка, руб.", aggregation="sum")
+    figure = group_bar_chart(facts)
+    assert "прочее" not in bars(figure)
+    sums = shops().groupby("Магазин")["Выручка, руб."].sum().sort_values(ascending=False)
+    rest = sums.iloc[10:]
+    rest_rows = int(shops()["Магазин"].isin(rest.index).sum())  # 1 + 2 + … + 10 = 55
+    assert rest_rows == 55
+    note = figure.layout.annotations[0].text
+    assert rest.sum() == 10 * sum(i * i for i in range(1, 11))  # 3850
+    assert note == "Остальные 10\u00a0групп вместе («прочее»): 3850 (55\u00a0строк) — не на графике"
+
+
+def test_titles_quote_the_columns_in_natural_russian():
+    two = group_facts(shops(), SCOPE, dimensions=("Регион", "Магазин"), measure="Выручка, руб.", aggregation="sum")
+    assert grouping_title(two) == "Сумма «Выручка, руб.» по столбцам «Регион» и «Магазин»"
+    rows = group_facts(shops(), SCOPE, dimensions=("Регион",))
+    assert grouping_title(rows) == "Число строк по столбцу «Регион»"
+    share = group_facts(shops(), SCOPE, dimensions=("Регион",), aggregation="share")
+    assert value_title(share) == "Доля строк от итога, %"

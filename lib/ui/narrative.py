@@ -19,9 +19,10 @@ from lib.errors import NarrationError
 from lib.facts.base import FactSheet
 from lib.fmt import fmt_int, fmt_num
 from lib.narration.kinds import ErrorKind, JobSource, Outcome, TextSource
-from lib.narration.ollama import base_url, gateway_for
+from lib.narration.ollama import base_url
 from lib.narration.service import Narrative, SessionMemo, narration_service, template_text
 from lib.narration.settings import NarrationSettings
+from lib.ui.pull import pull_model
 from lib.verify import Verdict, escape_markdown
 
 log = logging.getLogger(__name__)
@@ -104,26 +105,10 @@ def _ask_pull(page: str) -> None:
 
 
 def _pull_model(settings: NarrationSettings, page: str) -> None:
-    """Download the current model with a progress bar, then ask for a new narrative."""
-    bar = st.progress(0.0, text=f"Скачиваю модель «{settings.model}»…")
-    finished = False
-    try:
-        for progress in gateway_for(settings.host, settings.timeout).pull(settings.model):
-            if progress.total:
-                bar.progress(min(1.0, (progress.completed or 0) / progress.total),
-                             text=f"Скачиваю модель «{settings.model}»: {progress.status}")
-            finished = finished or progress.status == "success"
-    except NarrationError as error:
-        bar.empty()
-        log.warning("model pull failed (%s): %s", error.kind, error.detail, exc_info=error)
-        st.error(error.user_message)
-        return
-    bar.empty()
-    if not finished:
-        st.error("Скачивание оборвалось, не дойдя до конца. Нажмите кнопку ещё раз: Ollama продолжит с того же места.")
-        return
-    st.success(f"Модель «{settings.model}» скачана.")
-    _ask_regenerate(page)
+    """Download the current model with the shared pull widget, then ask for a new narrative."""
+    if pull_model(settings.host, settings.timeout, settings.model):
+        st.success(f"Модель «{settings.model}» скачана.")
+        _ask_regenerate(page)
 
 
 def first_token_text(seconds: float) -> str:

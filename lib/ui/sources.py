@@ -36,6 +36,7 @@ from lib.sources.kaggle import (
     reopen_recent,
 )
 from lib.sources.upload import upload_dataset
+from lib.ui.tables import show_table
 from lib.verify import escape_markdown
 
 AUTO = "автоматически"
@@ -99,7 +100,7 @@ def dataset_preview(dataset: Dataset) -> None:
         st.caption("Преобразованы из текста: " + "; ".join(converted) + ".")
     for note in detected.get("notes", ()):
         st.warning(note)
-    st.dataframe(dataset.frame.head(PREVIEW_ROWS), width="stretch")
+    show_table(dataset.frame.head(PREVIEW_ROWS))  # «106,21», «14.06.2024», blank empty cells
 
 
 # --- upload ---------------------------------------------------------------------------------------------

@@ -17,33 +17,17 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 import pandas as pd
 
 from lib.fmt import DASH, fmt_int, fmt_num
+from lib.narration.kinds import CALL_STATUS_LABELS, ERROR_KIND_LABELS, CallStatus
 
 NS = 1e9
 
-# Labels of journal statuses: a call that answered (`ok`: its text was accepted; the others: the model
-# answered, but the text shown is the template) or the kind of error that ended it.
+# A journal status is a CallStatus (the model answered; only `ok` means its text was accepted) or the
+# ErrorKind that ended the call; both vocabularies and their labels live in lib/narration/kinds.py.
 STATUS_LABELS: dict[str, str] = {
-    "ok": "успешно",
-    "rejected": "текст не прошёл проверку чисел",
-    "no_numbers": "в тексте нет чисел из сводки",
-    "unchecked": "текст не удалось проверить",
-    "bad_host": "неверный адрес сервера",
-    "connection": "сервер недоступен",
-    "not_found": "модель не найдена",
-    "timeout": "тайм-аут",
-    "answer_timeout": "ответ не уложился в срок",
-    "too_long": "ответ слишком длинный",
-    "not_ollama": "по адресу отвечает не Ollama",
-    "server": "ошибка сервера (500)",
-    "busy": "сервер занят (503)",
-    "bad_request": "неверный запрос (400)",
-    "stream_error": "ошибка в потоке",
-    "stream_cut": "ответ оборван",
-    "empty": "пустой ответ",
-    "pull": "модель не скачалась",
-    "unknown": "неизвестная ошибка",
+    **{status.value: label for status, label in CALL_STATUS_LABELS.items()},
+    **{kind.value: label for kind, label in ERROR_KIND_LABELS.items()},
 }
-ANSWERED = frozenset({"ok", "rejected", "no_numbers", "unchecked"})  # the model ran to the end of its answer
+ANSWERED = frozenset(status.value for status in CallStatus)  # the model ran to the end of its answer
 
 PAGE_LABELS: dict[str, str] = {
     "overview": "Обзор",
@@ -51,6 +35,7 @@ PAGE_LABELS: dict[str, str] = {
     "groups": "Группировки",
     "trends": "Динамика",
     "relations": "Связи",
+    "compare": "Сравнение",
     "quality": "Качество данных",
     "data": "Данные",
     "model": "Модель",

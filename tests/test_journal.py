@@ -423,3 +423,20 @@ def test_first_open_of_fresh_journals_from_many_threads_never_reports_locked(tmp
             thread.join()
         assert len(calls(path)) == 20
     assert errors == []
+
+
+def test_every_call_status_and_error_kind_has_a_journal_label() -> None:
+    from lib.journal_facts import STATUS_LABELS, status_label
+    from lib.narration.kinds import CallStatus, ErrorKind
+
+    assert set(STATUS_LABELS) == {s.value for s in CallStatus} | {k.value for k in ErrorKind}
+    assert status_label("ok") == "успешно"
+    assert status_label("rejected") != "успешно"
+    assert status_label("something_new") == "something_new"
+
+
+def test_every_report_page_has_a_russian_name() -> None:
+    from lib.journal_facts import PAGE_LABELS
+    from lib.narration.tasks import TASKS
+
+    assert set(TASKS) <= set(PAGE_LABELS)

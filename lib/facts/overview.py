@@ -76,10 +76,6 @@ class OverviewFacts(FactSheet):
     def is_empty(self) -> bool:
         return self.rows == 0
 
-    @property
-    def datetime_columns(self) -> tuple[ColumnSummary, ...]:
-        return tuple(c for c in self.column_facts if c.kind == "datetime" and c.first)
-
     def payload(self) -> dict[str, Any]:
         payload: dict[str, Any] = {
             "набор": self.dataset_name,

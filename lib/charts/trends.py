@@ -3,6 +3,9 @@ significant, anomalies, gaps and partial periods (hollow markers), and period ch
 
 from __future__ import annotations
 
+import math
+import re
+
 import plotly.graph_objects as go
 
 from lib.charts import russian_layout
@@ -13,6 +16,24 @@ ROLLING = "#F58518"
 GROWTH = "#54A24B"
 ANOMALY = "#B279A2"
 ANOMALY_TRACE = "аномалия"
+MAX_TICKS = 24  # more period labels than this overlap at 1440 px: every k-th is written
+_MONTHS = re.compile(r"\b(январ|феврал|март|апрел|ма|июн|июл|август|сентябр|октябр|ноябр|декабр)[ьяейа]*\b")
+_SHORT = {"январ": "янв", "феврал": "фев", "март": "мар", "апрел": "апр", "ма": "май", "июн": "июн", "июл": "июл",
+          "август": "авг", "сентябр": "сен", "октябр": "окт", "ноябр": "ноя", "декабр": "дек"}
+
+
+def short_label(label: str) -> str:
+    """A tick that fits: «январь 2013» → «янв 2013», «неделя с 07.01.2013» → «07.01.2013»."""
+    label = label.removeprefix("неделя с ")
+    return _MONTHS.sub(lambda m: _SHORT[m.group(1)], label)
+
+
+def period_ticks(fig: go.Figure, labels: list[str]) -> go.Figure:
+    """Short period names on the x axis (the hover keeps the full ones), at most MAX_TICKS of them."""
+    step = max(1, math.ceil(len(labels) / MAX_TICKS))
+    shown = labels[::step]
+    fig.update_xaxes(tickmode="array", tickvals=shown, ticktext=[short_label(label) for label in shown])
+    return fig
 
 
 def value_title(facts: TrendFacts) -> str:
@@ -63,6 +84,7 @@ def trend_chart(facts: TrendFacts) -> go.Figure:
     russian_layout(fig, title=f"{value_title(facts)} по периодам ({PERIODS[facts.period]})",
                    x_title="Период", y_title=value_title(facts), height=420)
     fig.update_xaxes(type="category")
+    period_ticks(fig, x)
     return plain_axis(fig, "y", [p.value for p in facts.points])
 
 
@@ -75,4 +97,5 @@ def change_chart(facts: TrendFacts) -> go.Figure:
     ))
     russian_layout(fig, title="Изменение к предыдущему периоду", x_title="Период", y_title="Изменение")
     fig.update_xaxes(type="category")
+    period_ticks(fig, [p.label for p in points])
     return plain_axis(fig, "y", [p.change for p in points])

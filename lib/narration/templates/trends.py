@@ -29,6 +29,13 @@ def _period(item: dict[str, Any]) -> str:
     return f"{item['период']}, неполный" if item.get("неполный период") else item["период"]
 
 
+def partial_name(label: str) -> str:
+    """«неполный декабрь 2013», «неполная неделя с 30.12.2013», «неполный день 31.12.2013»."""
+    if label.startswith("неделя"):
+        return f"неполная {label}"
+    return f"неполный день {label}" if label[:1].isdigit() and "." in label else f"неполный {label}"
+
+
 def _trend(p: dict[str, Any]) -> str | None:
     if p.get("наклон за период") is None:
         return None
@@ -93,13 +100,18 @@ def trends_template(facts: FactSheet) -> str:
         counted = p.get("неполные периоды в тренде и сравнениях") == "учтены"
         sentences.append(f"Неполные периоды (данные или фильтр по дате охватывают их не целиком): {joined(partial)}"
                          + ("; они учтены в расчёте, но сравнивать их с остальными стоит осторожно."
-                            if counted else "; в тренд, наибольшие и наименьшие значения и изменения они не вошли."))
+                            if counted else "; они не входят ни в тренд, ни в сравнение наибольших и наименьших "
+                                            "значений, ни в изменения к предыдущему периоду."))
     best = p.get("наибольшие") or []
     worst = p.get("наименьшие") or []
     if best:
-        text = f"Наибольшее значение — {_period(best[0])}: {number(best[0]['значение'])}"
+        among = "среди полных периодов " if partial and not counted else ""
+        text = f"Наибольшее значение {among}— {_period(best[0])}: {number(best[0]['значение'])}"
         if worst:
             text += f"; наименьшее — {_period(worst[0])}: {number(worst[0]['значение'])}"
+        if among:  # the chart still draws the partial periods: say what their points show
+            text += "".join(f"; {partial_name(item['период'])} — {number(item['значение'])}" for item in (first, last)
+                            if item.get("неполный период") and item["значение"] is not None)
         sentences.append(text + ".")
     trend = _trend(p)
     if trend:

@@ -20,7 +20,7 @@ COLUMN_DEFAULTS = {"embedded:flights": "arr_delay"}
 @dataclass(frozen=True)
 class Choices:
     columns: tuple[str, ...]
-    kinds: dict[str, str]
+    kinds: Mapping[str, str]
     dimensions: tuple[str, ...]
     measures: tuple[str, ...]
     datetimes: tuple[str, ...]
@@ -59,7 +59,8 @@ def choices_for(frame: pd.DataFrame, dataset_id: str) -> Choices:
         group_defaults = preset
     else:
         categorical = [d for d in dimensions if kinds.get(d) in ("category", "bool")]
-        group_defaults = ((categorical or dimensions or [None])[0], None, "count")
+        first = next(iter(categorical or dimensions), None)
+        group_defaults = (first, None, "count")
     column = next((v for k, v in COLUMN_DEFAULTS.items() if dataset_id.startswith(k)), None)
     if column not in kinds:
         column = informative_column(frame, kinds)

@@ -7,6 +7,8 @@ import pandas as pd
 from lib.charts.groups import group_bar_chart, grouping_title, value_title
 from lib.facts.base import Scope
 from lib.facts.groups import group_facts
+from lib.narration.templates import template_narrative
+from lib.verify import verify_numbers
 
 SCOPE = Scope.of("test:shops", "Магазины", {})
 
@@ -53,3 +55,12 @@ def test_titles_quote_the_columns_in_natural_russian():
     assert grouping_title(rows) == "Число строк по столбцу «Регион»"
     share = group_facts(shops(), SCOPE, dimensions=("Регион",), aggregation="share")
     assert value_title(share) == "Доля строк от итога, %"
+
+
+def test_group_text_keeps_numbers_apart_and_names_the_rest_only_for_sums():
+    sums = group_facts(shops(), SCOPE, dimensions=("Магазин",), measure="Выручка, руб.", aggregation="sum")
+    text = template_narrative(sums)
+    assert "Остальные 10\u00a0групп вместе (под графиком — «прочее»): 3850 (55\u00a0строк)." in text
+    assert verify_numbers(text, sums.payload()).ok
+    means = group_facts(shops(), SCOPE, dimensions=("Магазин",), measure="Выручка, руб.", aggregation="mean")
+    assert "прочее" not in template_narrative(means)

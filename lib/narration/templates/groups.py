@@ -15,6 +15,8 @@ from lib.narration.templates.common import (
     rows_text,
 )
 
+POSITION_AGGREGATES = ("среднее", "медиана", "минимум", "максимум")
+
 
 def groups_template(facts: FactSheet) -> str:
     p = facts.payload()
@@ -51,10 +53,9 @@ def groups_template(facts: FactSheet) -> str:
             text += f", то есть в {number(p['во сколько раз'])} раза"
         sentences.append(text + ".")
     other = p.get("прочее")
-    if other:
+    if other and p["агрегат"] not in POSITION_AGGREGATES:  # a mean of «the rest» describes no group
         sentences.append(
-            f"Остальные группы ({fmt_count(other['групп'], 'группа', 'группы', 'групп')}) вместе, "
-            "на графике — «прочее»: "
-            f"{shown(other[key])}, {rows_text(other['строк'])}."
+            f"Остальные {fmt_count(other['групп'], 'группа', 'группы', 'групп')} вместе (под графиком — «прочее»): "
+            f"{shown(other[key])} ({rows_text(other['строк'])})."
         )
     return " ".join(sentences[:6])

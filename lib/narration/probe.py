@@ -14,15 +14,19 @@ with page "model".
 
 from __future__ import annotations
 
+import logging
 import re
 from dataclasses import dataclass
 
 from lib.errors import NarrationError
 from lib.fmt import fmt_num
 from lib.journal import CallRecord, JournalError, record_call, text_hash
+from lib.narration.kinds import CallStatus
 from lib.narration.ollama import CallMetrics, OllamaGateway
 from lib.narration.settings import NarrationSettings
 from lib.vocab import PROBE_LEVEL_LABELS, ProbeLevel
+
+log = logging.getLogger(__name__)
 
 PROBE_SYSTEM_PROMPT = "Ты — вежливый помощник. Отвечай коротко и только на русском языке."
 PROBE_PROMPT = "Расскажи в двух предложениях, зачем аналитику краткая сводка по таблице данных."
@@ -126,7 +130,8 @@ def _journal(settings: NarrationSettings, options: dict, text: str, status: str,
                 metrics=metrics.to_dict(),
             )
         )
-    except JournalError:
+    except JournalError as exc:
+        log.warning("probe not journalled: %s", exc.detail, exc_info=exc)
         return None  # the probe result matters more than its log line
 
 
@@ -145,7 +150,7 @@ def probe_model(gateway: OllamaGateway, settings: NarrationSettings) -> ProbeRes
         _journal(settings, options, stream.text if stream is not None else "", exc.kind, exc.user_message, metrics)
         raise
     metrics = stream.metrics
-    call_id = _journal(settings, options, stream.text, "ok", None, metrics)
+    call_id = _journal(settings, options, stream.text, CallStatus.OK, None, metrics)
     level, verdict, paragraph = speed_verdict(metrics.tokens_per_second)
     prompt_speed = (
         metrics.prompt_eval_count / metrics.prompt_eval_duration * 1e9

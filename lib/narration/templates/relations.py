@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from lib.facts.base import FactSheet
-from lib.fmt import fmt_int
+from lib.fmt import fmt_int, plural
 from lib.narration.templates.common import (
     filtered,
     joined,
@@ -20,7 +20,8 @@ def _pair(item: dict[str, Any]) -> str:
         coefficients.append(f"Пирсон {number(item['Пирсон'])}")
     if item.get("Спирмен") is not None:
         coefficients.append(f"Спирмен {number(item['Спирмен'])}")
-    return f"{quoted(item['пара'])} ({', '.join(coefficients)}): {item['сила']}, {item['направление']}"
+    direction = f", {item['направление']}" if item.get("направление") else ""  # none without a confirmed link
+    return f"{quoted(item['пара'])} ({', '.join(coefficients)}): {item['сила']}{direction}"
 
 
 def relations_template(facts: FactSheet) -> str:
@@ -40,9 +41,12 @@ def relations_template(facts: FactSheet) -> str:
         if chosen.get("наклон") is not None:
             text += f", наклон линии регрессии — {number(chosen['наклон'])}"
         sentences.append(text + ".")
+        drawn = chosen["точек на графике"]
         sentences.append(
-            f"На графике {fmt_int(chosen['точек на графике'])} точек случайной выборки, только для рисования; "
-            "коэффициенты посчитаны по всем строкам."
+            f"На графике {fmt_int(drawn)} {plural(drawn, 'точка', 'точки', 'точек')} случайной выборки, "
+            "только для рисования; коэффициенты посчитаны по всем строкам."
+            if drawn < chosen["строк"] else
+            f"На графике все {fmt_int(drawn)} {plural(drawn, 'точка', 'точки', 'точек')}."
         )
     if p.get("не вошли"):
         sentences.append(f"Не вошли в расчёт: {joined([quoted(c) for c in p['не вошли'][:5]])}.")

@@ -14,22 +14,25 @@ import datetime as dt
 import io
 import json
 import re
-import unicodedata
 import zipfile
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, field
 from pathlib import Path, PurePath
 from typing import IO
 from xml.etree import ElementTree
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 from charset_normalizer import from_bytes
 
 from lib.errors import DataError
-from lib.fmt import fmt_bytes
+from lib.fmt import fmt_bytes, fmt_count
+from lib.sources import values as values_mod
+from lib.sources.values import nested_as_json
 
 # Bump when reading changes the frame it produces for the same bytes: dataset ids include it.
-READER_VERSION = 1
+READER_VERSION = 2
 
 FORMATS: dict[str, str] = {
     ".csv": "csv", ".tsv": "csv", ".txt": "csv",
@@ -38,45 +41,35 @@ FORMATS: dict[str, str] = {
     ".json": "json", ".jsonl": "json", ".ndjson": "json",
 }
 FORMAT_NAMES = "CSV, TSV, TXT, XLSX, Parquet или JSON"
-ENCODINGS: tuple[str, ...] = ("utf-8", "utf-8-sig", "cp1251", "koi8-r", "utf-16", "cp866", "cp1252")
+ENCODINGS: tuple[str, ...] = ("utf-8", "utf-8-sig", "cp1251", "koi8-r", "utf-16", "utf-16-le", "utf-16-be",
+                              "cp866", "cp1252")
 DELIMITERS: tuple[str, ...] = (";", "\t", "|", ",")
 DECIMALS: tuple[str, ...] = (",", ".")
 
-ENCODING_LABELS = {"utf-8-sig": "utf-8 с BOM"}
+ENCODING_LABELS = {"utf-8-sig": "utf-8 с BOM", "utf-16-le": "utf-16 LE", "utf-16-be": "utf-16 BE"}
 DELIMITER_LABELS = {"\t": "табуляция"}
 
 # Candidates for automatic detection; cp866 is left to the manual choice (rare, and it competes with cp1251).
 _DETECT_ENCODINGS = ["utf_8", "cp1251", "koi8_r", "cp1252"]
 _CODEC_NAMES = {"utf_8": "utf-8", "koi8_r": "koi8-r", "cp1251": "cp1251", "cp1252": "cp1252"}
 _DETECT_BYTES = 256 * 1024
+_HEAD_LIMIT = 64 * 1024 * 1024  # the first lines are looked for in at most this many bytes
+_BLOCK_BYTES = 4 * 1024 * 1024
 _SNIFF_LINES = 50
 _TITLE_LINES = 10
-_SAMPLE_ROWS = 1000
 _HEADER_SEARCH_ROWS = 30
-_SPACES = "[ \u00a0\u202f]"
-_MISSING_DASHES = frozenset({"-", "—", "–"})
-_FLOAT_DIGITS = 15  # every integer of up to 15 digits is exact in float64
-
-# Numbers: optional minus (ASCII or U+2212), digits grouped by spaces/NBSP, decimal part, exponent.
-# A leading zero before more digits (`007`, `01.02`) marks a code, not a number.
-_INT_PART = rf"(?:0|[1-9]\d{{0,2}}(?:{_SPACES}\d{{3}})+|[1-9]\d*)"
-_NUMBER = {
-    ",": re.compile(rf"[-−]?{_INT_PART}(?:,\d+)?(?:[eE][-+]?\d+)?"),
-    ".": re.compile(rf"[-−]?(?:{_INT_PART}|[1-9]\d{{0,2}}(?:,\d{{3}})+)(?:\.\d+)?(?:[eE][-+]?\d+)?"),
-}
-_COMMA_FRACTION = re.compile(r"[-−]?\d[\d \u00a0\u202f]*,\d+")
-_DOT_FRACTION = re.compile(r"[-−]?\d[\d \u00a0\u202f,]*\.\d+")
-_COMMA_THOUSANDS = re.compile(r"[-−]?[1-9]\d{0,2}(?:,\d{3})+")
-_DATE_FORMATS = (
-    (re.compile(r"\d{1,2}\.\d{1,2}\.\d{4}"), "%d.%m.%Y"),
-    (re.compile(r"\d{1,2}\.\d{1,2}\.\d{4} \d{1,2}:\d{2}"), "%d.%m.%Y %H:%M"),
-    (re.compile(r"\d{1,2}\.\d{1,2}\.\d{4} \d{1,2}:\d{2}:\d{2}"), "%d.%m.%Y %H:%M:%S"),
-    (re.compile(r"\d{4}-\d{2}-\d{2}"), "%Y-%m-%d"),
-    (re.compile(r"\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?"), "ISO8601"),
-)
-_LINE = re.compile(r"[^\r\n]*(?:\r\n|\r|\n)")
+# What pandas reads as missing by default, so the typed columns match what analysts know from pandas.
+_NULL_VALUES = ("", "#N/A", "<NA>", "N/A", "NA", "NULL", "NaN", "None", "n/a", "nan", "null")
+_LINE = re.compile(r"[^\r\n]*(?:\r\n|\r|\n)|[^\r\n]+$")
 _SPREADSHEET_NS = {"m": "http://schemas.openxmlformats.org/spreadsheetml/2006/main"}
 _PARSER_LINE = re.compile(r"Expected (\d+) fields in line (\d+), saw (\d+)")
+_CONVERSION_COLUMN = re.compile(r"In CSV column #(\d+): CSV conversion error")
+_PLAIN_INTEGER = re.compile(r"-?(?:0|[1-9][0-9]{0,14})")
+_PLAIN_DECIMAL = {",": re.compile(r"-?(?:0|[1-9][0-9]{0,14})(?:,[0-9]+)?"),
+                  ".": re.compile(r"-?(?:0|[1-9][0-9]{0,14})(?:\.[0-9]+)?")}
+_NUMBER_LIKE = (re.compile(values_mod.number_pattern(",")), re.compile(values_mod.number_pattern(".")))
+
+csv.field_size_limit(2**31 - 1)  # cells over 131 072 characters (the default limit) must not stop sniffing
 
 
 @dataclass(frozen=True)
@@ -104,6 +97,8 @@ class Detected:
     sheets: tuple[str, ...] = ()
     numeric_columns: tuple[str, ...] = ()
     date_columns: tuple[str, ...] = ()
+    bool_columns: tuple[str, ...] = ()
+    units: dict[str, str] = field(default_factory=dict)  # column → «%», «₽», «$», «€»
     notes: tuple[str, ...] = ()
 
     def settings(self) -> dict[str, str]:
@@ -113,19 +108,19 @@ class Detected:
             "reader": str(READER_VERSION)}
 
     def summary(self) -> str:
-        """«Кодировка: cp1251, разделитель: ;, десятичный: ,» (or the sheet for Excel)."""
+        """«Кодировка cp1251 · разделитель «;» · десятичный знак «,»» (or the sheet for Excel)."""
         parts = []
         if self.encoding:
-            parts.append(f"Кодировка: {ENCODING_LABELS.get(self.encoding, self.encoding)}")
+            parts.append(f"кодировка {ENCODING_LABELS.get(self.encoding, self.encoding)}")
         if self.delimiter:
-            parts.append(f"разделитель: {DELIMITER_LABELS.get(self.delimiter, self.delimiter)}")
+            parts.append("разделитель — табуляция" if self.delimiter == "\t" else f"разделитель «{self.delimiter}»")
         if self.decimal:
-            parts.append(f"десятичный: {self.decimal}")
+            parts.append(f"десятичный знак «{self.decimal}»")
         if self.sheet:
-            parts.append(f"лист: «{self.sheet}»")
+            parts.append(f"лист «{self.sheet}»")
         if not parts:
             return f"Формат: {self.format}"
-        text = ", ".join(parts)
+        text = " · ".join(parts)
         return text[0].upper() + text[1:]
 
 
@@ -158,7 +153,7 @@ def read_table(data: bytes, filename: str, options: ReadOptions | None = None, *
         raise DataError(f"Файл «{filename}» весит {fmt_bytes(len(data))} — больше предела "
                         f"{fmt_bytes(max_bytes)}. Оставьте в файле только нужные строки и столбцы "
                         "или увеличьте предел настройкой SVODKA_MAX_UPLOAD_MB.")
-    if not data.strip():
+    if not data or data.isspace():
         raise DataError(f"Файл «{filename}» пустой. Выберите файл, в котором есть таблица.")
     reader = {"csv": _read_delimited, "xlsx": _read_excel, "parquet": _read_parquet, "json": _read_json}[fmt]
     try:
@@ -200,45 +195,158 @@ def _sniff_container(data: bytes, filename: str) -> None:
         raise DataError(f"Файл «{filename}» — документ PDF, а не таблица. Выгрузите данные в CSV или XLSX.")
 
 
-def _decode(data: bytes, filename: str, encoding: str | None) -> tuple[str, str, tuple[str, ...]]:
-    """Text, the encoding used, notes. An explicit encoding must decode cleanly."""
+@dataclass(frozen=True)
+class _Encoded:
+    """Bytes ready for the parser: `body` (BOM removed) in the Python codec `codec`; `label` is what is shown."""
+
+    body: bytes
+    codec: str
+    label: str
+    notes: tuple[str, ...] = ()
+
+
+def _utf8_valid(data: bytes) -> bool:
+    """Whole-buffer UTF-8 validation in pyarrow (SIMD, no Python str is built)."""
+    binary = pa.Array.from_buffers(pa.binary(), 1, [None, pa.array([0, len(data)], pa.int32()).buffers()[1],
+                                                    pa.py_buffer(data)])
+    try:
+        binary.cast(pa.string()).validate(full=True)
+    except (pa.ArrowInvalid, UnicodeDecodeError):
+        return False
+    return True
+
+
+def _utf16_without_bom(head: bytes) -> str | None:
+    """UTF-16 text without a BOM: NUL bytes sit in every other position (high bytes of ASCII/Cyrillic)."""
+    even, odd = head[0::2], head[1::2]
+    if len(head) < 4:
+        return None
+    if odd.count(0) > 0.3 * len(odd) and even.count(0) < 0.05 * len(even):
+        return "utf-16-le"
+    if even.count(0) > 0.3 * len(even) and odd.count(0) < 0.05 * len(odd):
+        return "utf-16-be"
+    return None
+
+
+def _explicit_encoding(data: bytes, filename: str, encoding: str) -> _Encoded:
+    if encoding not in ENCODINGS:
+        raise DataError(f"Кодировка «{encoding}» не поддерживается. Выберите одну из: {', '.join(ENCODINGS)}.")
+    codec = encoding
+    if encoding in ("utf-8", "utf-8-sig"):
+        codec = "utf-8-sig" if data.startswith(b"\xef\xbb\xbf") else "utf-8"
+        if not _utf8_valid(data):
+            _raise_undecodable(data, filename, encoding)
+    elif encoding == "utf-16" and not data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        codec = "utf-16-le"
+    return _Encoded(data, codec, encoding)
+
+
+def _raise_undecodable(data: bytes, filename: str, encoding: str) -> None:
+    try:
+        data.decode(encoding)
+    except UnicodeDecodeError as exc:
+        raise DataError(f"Файл «{filename}» не читается в кодировке {encoding} (ошибка в байте "
+                        f"№{exc.start + 1}). Выберите другую кодировку или «автоматически».",
+                        detail=str(exc)) from exc
+    raise DataError(f"Файл «{filename}» не читается в кодировке {encoding}. Выберите другую кодировку "
+                    "или «автоматически».")
+
+
+def _encoding(data: bytes, filename: str, encoding: str | None) -> _Encoded:
+    """Detect the encoding on a head sample (BOM, UTF-16 without BOM, UTF-8, charset-normalizer, cp1251)."""
     if encoding:
-        if encoding not in ENCODINGS:
-            raise DataError(f"Кодировка «{encoding}» не поддерживается. Выберите одну из: {', '.join(ENCODINGS)}.")
-        try:
-            text = data.decode(encoding)
-        except UnicodeDecodeError as exc:
-            raise DataError(f"Файл «{filename}» не читается в кодировке {encoding} (ошибка в байте "
-                            f"№{exc.start + 1}). Выберите другую кодировку или «автоматически».",
-                            detail=str(exc)) from exc
-        return text.removeprefix("\ufeff"), encoding, ()
+        return _explicit_encoding(data, filename, encoding)
     if data.startswith(b"\xef\xbb\xbf"):
-        return data[3:].decode("utf-8", errors="replace"), "utf-8-sig", ()
+        return _Encoded(data, "utf-8-sig", "utf-8-sig")
     if data.startswith((b"\xff\xfe", b"\xfe\xff")):
-        return data.decode("utf-16", errors="replace").removeprefix("\ufeff"), "utf-16", ()
+        return _Encoded(data, "utf-16", "utf-16")
     _sniff_container(data, filename)
+    head = data[:_DETECT_BYTES]
+    wide = _utf16_without_bom(head)
+    if wide:
+        return _Encoded(data, wide, wide)
     if b"\x00" in data[:8192]:
         raise _binary_error(filename)
+    if _utf8_valid(data):
+        return _Encoded(data, "utf-8", "utf-8")
+    lines = [line for line in head.splitlines() if not line.isascii()]
+    if len(head) < len(data):
+        lines = lines[:-1] if lines and not head.endswith((b"\n", b"\r")) else lines
+    utf8_lines = sum(_utf8_line(line) for line in lines)
+    if utf8_lines or not lines:  # UTF-8 lines beside others, or an ASCII head with other bytes further on
+        return _mixed(data, filename)
+    return _Encoded(data, *_single_byte(head, filename))
+
+
+def _utf8_line(line: bytes) -> bool:
     try:
-        return data.decode("utf-8"), "utf-8", ()
+        line.decode("utf-8")
     except UnicodeDecodeError:
-        pass
-    best = from_bytes(data[:_DETECT_BYTES], cp_isolation=_DETECT_ENCODINGS).best()
-    if best is None:
+        return False
+    return True
+
+
+def _single_byte(head: bytes, filename: str) -> tuple[str, str, tuple[str, ...]]:
+    """codec, label, notes for a file that is not UTF-8: charset-normalizer, a looser try, then cp1251."""
+    for threshold in (0.2, 0.5):
+        best = from_bytes(head, cp_isolation=_DETECT_ENCODINGS, threshold=threshold).best()
+        if best is not None:
+            name = _CODEC_NAMES.get(best.encoding, best.encoding)
+            return name, name, ()
+    if _looks_binary(head.decode("cp1251", errors="replace")):
         raise _binary_error(filename)
-    name = _CODEC_NAMES.get(best.encoding, best.encoding)
+    return "cp1251", "cp1251", ("Кодировку не удалось определить уверенно; файл прочитан как cp1251 "
+                                "(Windows). Если буквы искажены, выберите кодировку вручную.",)
+
+
+def _mixed(data: bytes, filename: str) -> _Encoded:
+    """Lines in UTF-8 and lines in a single-byte encoding: each line is decoded in the encoding it is valid
+    in; the majority encoding names the file and the note counts the other lines."""
+    lines = data.splitlines(keepends=True)
+    foreign = [line for line in lines if not line.isascii() and not _utf8_line(line)]
+    single, label, notes = _single_byte(b"".join(foreign[:2000]), filename) if foreign else ("cp1251", "", ())
+    utf8_count = sum(1 for line in lines if not line.isascii()) - len(foreign)
+    majority_utf8 = utf8_count >= len(foreign)
+    decoded: list[str] = []
+    others: list[int] = []
+    for number, line in enumerate(lines, start=1):
+        if line.isascii():
+            decoded.append(line.decode("ascii"))
+        elif _utf8_line(line):
+            decoded.append(line.decode("utf-8"))
+            if not majority_utf8:
+                others.append(number)
+        else:
+            decoded.append(line.decode(single, errors="replace"))
+            if majority_utf8:
+                others.append(number)
+    main, other = ("utf-8", single) if majority_utf8 else (single, "utf-8")
+    text = "".join(decoded)
+    if _looks_binary(text[:65536]):
+        raise _binary_error(filename)
+    note = (f"Файл в смешанной кодировке: основная — {main}, а {fmt_count(len(others), 'строка', 'строки', 'строк')} "
+            f"в кодировке {other} (первая — строка {others[0]} файла) перекодированы. Проверьте эти строки.")
+    return _Encoded(text.encode("utf-8"), "utf-8", main, (*notes, note) if others else notes)
+
+
+def _decode(data: bytes, filename: str, encoding: str | None) -> tuple[str, str, tuple[str, ...]]:
+    """The whole text (for JSON), the encoding shown, notes."""
+    encoded = _encoding(data, filename, encoding)
     try:
-        return data.decode(name), name, ()
+        text = encoded.body.decode(encoded.codec)
     except UnicodeDecodeError:
-        note = (f"Часть символов не читается в кодировке {name} и заменена на «�». "
-                "Если текст искажён, выберите кодировку вручную.")
-        return data.decode(name, errors="replace"), name, (note,)
+        if encoding:
+            _raise_undecodable(encoded.body, filename, encoding)
+        text = encoded.body.decode(encoded.codec, errors="replace")
+    return text.removeprefix("\ufeff"), encoded.label, encoded.notes
+
+
+_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
 
 
 def _looks_binary(text: str) -> bool:
     sample = text[:65536]
-    controls = sum(1 for ch in sample if unicodedata.category(ch) == "Cc" and ch not in "\t\r\n")
-    return controls > max(2, len(sample) // 100)
+    return len(_CONTROL.findall(sample)) > max(2, len(sample) // 100)
 
 
 # --- text: delimiter ------------------------------------------------------------------------------------
@@ -276,89 +384,160 @@ def _title_rows(rows: list[list[str]]) -> int | None:
     return None
 
 
-def _title_lines(text: str, delimiter: str) -> int:
-    try:
-        return _title_rows(list(csv.reader(_first_lines(text, _TITLE_LINES + 1), delimiter=delimiter))) or 0
-    except csv.Error:
-        return 0
+def _head_text(encoded: _Encoded) -> str:
+    """The first lines of the file as text (enough for sniffing, whole lines only, long cells included)."""
+    body = encoded.body
+    end = min(len(body), _DETECT_BYTES)
+    while end < len(body) and body.count(b"\n", 0, end) <= _SNIFF_LINES and end < _HEAD_LIMIT:
+        end = min(len(body), end * 2, _HEAD_LIMIT)
+    chunk = body[:end]
+    if encoded.codec.startswith("utf-16"):
+        chunk = chunk[:len(chunk) // 2 * 2]
+    text = chunk.decode(encoded.codec, errors="replace")
+    if end < len(body):
+        cut = max(text.rfind("\n"), text.rfind("\r"))
+        text = text[:cut + 1] if cut >= 0 else text
+    return text
 
 
-def _drop_lines(text: str, count: int) -> str:
-    """`text` without its first `count` non-blank lines (and the blank lines among them)."""
-    position = 0
-    while count > 0:
-        line = _LINE.match(text, position)
-        if line is None:
-            return ""
-        if line.group().strip():
-            count -= 1
-        position = line.end()
-    return text[position:]
+@dataclass(frozen=True)
+class _Layout:
+    delimiter: str
+    skip_lines: int  # physical lines above the header (titles, blank lines, «sep=;»)
+    titles: int  # non-blank lines skipped: named in a note
+    header: tuple[str, ...]  # the header's cells
+    sample: tuple[tuple[str, ...], ...]  # rows below the header in the head of the file
 
 
-def _first_lines(text: str, count: int) -> list[str]:
-    lines = []
-    for line in io.StringIO(text, newline=None):  # universal newlines: old Mac «\r» files too
-        if line.strip():
-            lines.append(line)
-        if len(lines) >= count:
-            break
-    return lines
-
-
-def _read_delimited(data: bytes, filename: str, options: ReadOptions) -> tuple[pd.DataFrame, Detected]:
-    text, encoding, notes = _decode(data, filename, options.encoding)
-    if _looks_binary(text):
-        raise _binary_error(filename)
-    if not text.strip():
-        raise DataError(f"Файл «{filename}» пустой. Выберите файл, в котором есть таблица.")
+def _layout(encoded: _Encoded, text: str, filename: str, options: ReadOptions) -> _Layout:
     hint = re.match(r"sep=(.)\r?\n", text)  # Excel's «sep=;» first line
-    dropped = 0  # lines cut off above what pandas parses, so its line numbers can be told as the file's
-    if hint:
-        text = text[hint.end():]
-        dropped = 1
     delimiter = options.delimiter or (hint.group(1) if hint else None)
     if delimiter is not None and delimiter not in DELIMITERS:
         raise DataError(f"Разделитель «{delimiter}» не поддерживается. Выберите «;», табуляцию, «|» или «,».")
+    lines = [(match.start(), match.group()) for match in _LINE.finditer(text)]
+    if text and not text.endswith(("\n", "\r")):
+        lines.append((text.rfind("\n") + 1 if "\n" in text else 0, text[text.rfind("\n") + 1:]))
+    start = 1 if hint else 0
+    filled = [(i, line) for i, (_, line) in enumerate(lines) if i >= start and line.strip()]
     if delimiter is None:
-        delimiter = _sniff_delimiter(_first_lines(text, _SNIFF_LINES))
+        delimiter = _sniff_delimiter([line for _, line in filled[:_SNIFF_LINES]])
         if delimiter is None:
             raise DataError(f"В файле «{filename}» не найден разделитель столбцов: каждая строка читается как "
                             "один столбец. Если в таблице несколько столбцов, выберите разделитель в "
                             "настройках чтения; таблица из одного столбца для сводки не подходит.")
-    titles = _title_lines(text, delimiter)
-    body = _drop_lines(text, titles)
-    dropped += len(_LINE.findall(text[:len(text) - len(body)]))
-    raw = _parse_csv(body, delimiter, filename, dropped)
-    header_row = _header_row(raw)
-    frame, frame_notes = _frame_with_header(raw, filename, header_row)
-    if titles + header_row:
-        frame_notes = (f"Пропущено строк над таблицей (заголовки отчёта): {titles + header_row}.",
-                       *frame_notes)
-    decimal = options.decimal or _detect_decimal(frame, delimiter)
-    if decimal not in DECIMALS:
-        raise DataError(f"Десятичный разделитель «{decimal}» не поддерживается: выберите «,» или «.».")
-    frame, numeric, dates = _convert_text_columns(frame, decimal)
-    notes = notes + frame_notes + _single_column_notes(frame)
-    detected = Detected("csv", encoding=encoding, delimiter=delimiter, decimal=decimal,
-                        numeric_columns=numeric, date_columns=dates, notes=notes)
+    if not filled:
+        raise DataError(f"Файл «{filename}» пустой. Выберите файл, в котором есть таблица.")
+    rows = list(csv.reader([line for _, line in filled[:_HEADER_SEARCH_ROWS + _TITLE_LINES]], delimiter=delimiter))
+    titles = _title_rows(rows) or 0
+    widest = max((len(row) for row in rows[titles:]), default=0)
+    grid = pd.DataFrame([[cell if cell.strip() else None for cell in row] + [None] * (widest - len(row))
+                         for row in rows[titles:]])
+    header = titles + (_header_row(grid) if not grid.empty else 0)
+    header = min(header, len(filled) - 1)
+    physical = filled[header][0]
+    try:
+        below = [line for _, line in filled[header + 1:header + 1 + values_mod.SAMPLE]]
+        sample = tuple(tuple(row) for row in csv.reader(below, delimiter=delimiter))
+    except csv.Error:
+        sample = ()
+    return _Layout(delimiter, physical, header, tuple(rows[header]) if header < len(rows) else ("",), sample)
+
+
+def _read_delimited(data: bytes, filename: str, options: ReadOptions) -> tuple[pd.DataFrame, Detected]:
+    encoded = _encoding(data, filename, options.encoding)
+    text = _head_text(encoded)
+    if _looks_binary(text):
+        raise _binary_error(filename)
+    if not text.strip():
+        raise DataError(f"Файл «{filename}» пустой. Выберите файл, в котором есть таблица.")
+    layout = _layout(encoded, text, filename, options)
+    if options.decimal is not None and options.decimal not in DECIMALS:
+        raise DataError(f"Десятичный разделитель «{options.decimal}» не поддерживается: выберите «,» или «.».")
+    columns, encoded, decimal, integers = _parse(encoded, layout, filename, options)
+    names = [_header_name(cell) for cell in layout.header]
+    integer_names = {names[i] for i in integers}
+    table, notes = _named_columns(names, columns, filename)
+    if layout.titles:
+        notes.insert(0, f"Пропущено строк над таблицей (заголовки отчёта): {layout.titles}.")
+    table, totals = _without_labelled_totals(table)
+    for name, values in table.items():  # integers that were float only because of blank or totals rows
+        if pa.types.is_floating(values.type) and values.null_count == 0 and name in integer_names:
+            table[name] = values.cast(pa.int64())
+    text_columns = {name: values for name, values in table.items() if values_mod.is_text(values.type)}
+    typed = values_mod.typed_columns(text_columns, decimal)
+    parsed = [name for name in table if name not in text_columns]  # typed by pyarrow from the head sample
+    frame = values_mod.to_frame({name: typed.columns.get(name, values) for name, values in table.items()})
+    typed.numeric = [name for name in table if name in parsed or name in typed.numeric]
+    if values_mod.sum_row(frame, typed.numeric):
+        last = {name: str(values[-1].as_py()) for name, values in table.items() if values[-1].is_valid}
+        totals.append(values_mod.totals_note([last], [len(frame) - 1]))
+        frame = frame.iloc[:-1].reset_index(drop=True)
+    notes = [*encoded.notes, *notes, *totals, *typed.notes, *_single_column_notes(frame)]
+    detected = Detected("csv", encoding=encoded.label, delimiter=layout.delimiter, decimal=decimal,
+                        numeric_columns=tuple(typed.numeric), date_columns=tuple(typed.dates),
+                        bool_columns=tuple(typed.booleans), units=typed.units, notes=tuple(notes))
     return frame, detected
 
 
-def _parse_csv(text: str, delimiter: str, filename: str, dropped: int = 0) -> pd.DataFrame:
-    """`text` parsed as strings; `dropped` lines were cut off above it (for line numbers in messages)."""
+def _parse(encoded: _Encoded, layout: _Layout, filename: str,
+           options: ReadOptions) -> tuple[list[pa.ChunkedArray], _Encoded, str, set[int]]:
+    """The data rows (below the header) as columns, parsed by pandas' C parser from the bytes with the
+    detected encoding. Columns whose head sample is plain numbers are left to its number parsing (as fast as
+    `read_csv` itself); the others are read as strings and typed by `values.typed_columns`.
+    Returns the columns, the encoding actually used, the decimal mark and the columns sampled as integers."""
+    width = len(layout.header)
+    samples = [[row[i].strip() for row in layout.sample if len(row) > i and row[i].strip()
+                and row[i].strip() not in _NULL_VALUES][:values_mod.SAMPLE] for i in range(width)]
+    decimal = options.decimal or values_mod.detect_decimal(samples, layout.delimiter)
+    text = [i for i, sample in enumerate(samples) if not _plain_numbers(sample, decimal, layout.delimiter)]
     try:
-        return pd.read_csv(io.StringIO(text), sep=delimiter, header=None, dtype=str, engine="c",
-                           skip_blank_lines=True, skipinitialspace=False)
+        frame = _pandas_csv(encoded, layout, filename, text, decimal)
+    except UnicodeDecodeError:
+        if options.encoding:
+            _raise_undecodable(encoded.body, filename, options.encoding)
+        repaired_text = encoded.body.decode(encoded.codec, errors="replace")
+        note = (f"Часть символов не читается в кодировке {encoded.label} и заменена на «�». "
+                "Если текст искажён, выберите кодировку вручную.")
+        repaired = _Encoded(repaired_text.encode("utf-8"), "utf-8", encoded.label, (*encoded.notes, note))
+        return _parse(repaired, layout, filename, options)
+    columns = []
+    for i in range(width):
+        series = frame.iloc[:, i]
+        if series.dtype == object and not _only_strings(series):  # a column whose chunks were typed differently
+            series = _pandas_csv(encoded, layout, filename, list(range(width)), decimal, usecols=[i]).iloc[:, 0]
+        columns.append(values_mod.as_strings(series) if not pd.api.types.is_numeric_dtype(series.dtype)
+                       else pa.chunked_array([pa.array(series.to_numpy(), from_pandas=True)]))
+    integers = {i for i, sample in enumerate(samples) if sample and all(_PLAIN_INTEGER.fullmatch(c) for c in sample)}
+    return columns, encoded, decimal, integers
+
+
+def _plain_numbers(sample: list[str], decimal: str, delimiter: str) -> bool:
+    """Every sampled cell is a plain number pandas parses itself (no codes with leading zeros, at most
+    15 digits, no thousands marks, units or spaces)."""
+    if not sample:
+        return False
+    if all(_PLAIN_INTEGER.fullmatch(cell) for cell in sample):
+        return True
+    return decimal != delimiter and all(_PLAIN_DECIMAL[decimal].fullmatch(cell) for cell in sample)
+
+
+def _pandas_csv(encoded: _Encoded, layout: _Layout, filename: str, text: list[int], decimal: str,
+                usecols: list[int] | None = None) -> pd.DataFrame:
+    names = [f"f{i}" for i in range(len(layout.header))]
+    try:
+        return pd.read_csv(io.BytesIO(encoded.body), sep=layout.delimiter, header=0, names=names,
+                           skiprows=layout.skip_lines, encoding=encoded.codec, engine="c",
+                           dtype={names[i]: str for i in text}, skip_blank_lines=True,
+                           decimal=decimal if decimal != layout.delimiter else ".",
+                           usecols=usecols)
     except pd.errors.EmptyDataError as exc:
         raise DataError(f"Файл «{filename}» пустой. Выберите файл, в котором есть таблица.") from exc
     except pd.errors.ParserError as exc:
         found = _PARSER_LINE.search(str(exc))
         if found:
             expected, line, seen = found.groups()
-            header = dropped + _leading_blank_lines(text) + 1
-            raise DataError(f"В строке {dropped + int(line)} файла «{filename}» {seen} значений, а в строке "
-                            f"заголовка ({header}) {expected}. "
+            raise DataError(f"В строке {line} файла «{filename}» {seen} значений, а в строке заголовка "
+                            f"({layout.skip_lines + 1}) {expected}. "
                             "Проверьте разделитель (его можно выбрать в настройках чтения) и кавычки "
                             "в этой строке.", detail=str(exc)) from exc
         if "EOF inside string" in str(exc):
@@ -369,13 +548,56 @@ def _parse_csv(text: str, delimiter: str, filename: str, dropped: int = 0) -> pd
                         "кодировку в настройках чтения.", detail=str(exc)) from exc
 
 
-def _leading_blank_lines(text: str) -> int:
-    count = 0
-    for line in _LINE.finditer(text):
-        if line.group().strip():
+def _named_columns(names: list[str], columns: list[pa.ChunkedArray],
+                   filename: str) -> tuple[dict[str, pa.ChunkedArray], list[str]]:
+    """Header names validated; empty unnamed columns and blank rows dropped (each with a note)."""
+    notes: list[str] = []
+    keep = [i for i, name in enumerate(names) if name or columns[i].null_count < len(columns[i])]
+    if len(keep) < len(names):
+        notes.append(f"Пропущено пустых столбцов без названия: {len(names) - len(keep)}.")
+        names, columns = [names[i] for i in keep], [columns[i] for i in keep]
+    if not names:
+        raise DataError(f"В файле «{filename}» нет таблицы: не найдено ни одного столбца.")
+    empty = [i + 1 for i, name in enumerate(names) if not name]
+    if empty:
+        where = ", ".join(f"№{i}" for i in empty)
+        raise DataError(f"В файле «{filename}» у столбцов {where} нет названия в первой строке. "
+                        "Дайте каждому столбцу название и загрузите файл снова.")
+    duplicates = _duplicates(names)
+    if duplicates:
+        listed = ", ".join(f"«{name}»" for name in duplicates)
+        raise DataError(f"В файле «{filename}» повторяются названия столбцов: {listed}. Переименуйте "
+                        "столбцы так, чтобы названия не совпадали, и загрузите файл снова.")
+    rows = len(columns[0])
+    blank = None
+    for values in columns:
+        if values.null_count == 0:
+            blank = None
             break
-        count += 1
-    return count
+        missing = pc.is_null(values)
+        blank = missing if blank is None else pc.and_(blank, missing)
+    blank_count = int(pc.sum(blank).as_py() or 0) if blank is not None else 0
+    if blank_count == rows:
+        raise DataError(f"В файле «{filename}» есть только строка заголовка, а данных нет. "
+                        "Загрузите файл со строками данных.")
+    if blank_count:
+        keep_rows = pc.invert(blank)
+        columns = [values.filter(keep_rows) for values in columns]
+        notes.append(f"Пропущено пустых строк: {blank_count}.")
+    return dict(zip(names, columns, strict=True)), notes
+
+
+def _without_labelled_totals(table: dict[str, pa.ChunkedArray]) -> tuple[dict[str, pa.ChunkedArray], list[str]]:
+    """Rows labelled «Итого», «Всего», «Total» are taken out and named in a note with their values."""
+    mask = values_mod.labelled_totals(table)
+    if mask is None:
+        return table, []
+    positions = [int(i) for i in np.flatnonzero(mask.to_numpy(zero_copy_only=False))]
+    rows = [{name: str(values[i].as_py()) for name, values in table.items() if values[i].is_valid}
+            for i in positions[:3]]
+    positions_note = values_mod.totals_note(rows + [{}] * (len(positions) - len(rows)), positions)
+    kept = pc.invert(mask)
+    return {name: values.filter(kept) for name, values in table.items()}, [positions_note]
 
 
 # --- header and shape -----------------------------------------------------------------------------------
@@ -400,8 +622,7 @@ def _frame_with_header(raw: pd.DataFrame, filename: str, header_row: int = 0) ->
         where = ", ".join(f"№{i}" for i in empty)
         raise DataError(f"В файле «{filename}» у столбцов {where} нет названия в первой строке. "
                         "Дайте каждому столбцу название и загрузите файл снова.")
-    seen: set[str] = set()
-    duplicates = sorted({name for name in names if name in seen or seen.add(name)})
+    duplicates = _duplicates(names)
     if duplicates:
         listed = ", ".join(f"«{name}»" for name in duplicates)
         raise DataError(f"В файле «{filename}» повторяются названия столбцов: {listed}. Переименуйте "
@@ -417,6 +638,14 @@ def _frame_with_header(raw: pd.DataFrame, filename: str, header_row: int = 0) ->
         raise DataError(f"В файле «{filename}» есть только строка заголовка, а данных нет. "
                         "Загрузите файл со строками данных.")
     return body, tuple(notes)
+
+
+def _duplicates(names: list[str]) -> list[str]:
+    seen: set[str] = set()
+    repeated: set[str] = set()
+    for name in names:
+        (repeated if name in seen else seen).add(name)
+    return sorted(repeated)
 
 
 def _header_name(value: object) -> str:
@@ -436,109 +665,23 @@ def _single_column_notes(frame: pd.DataFrame) -> tuple[str, ...]:
     return ()
 
 
-# --- numbers and dates from text ------------------------------------------------------------------------
-
-def _text_values(series: pd.Series) -> pd.Series:
-    return series.dropna().astype(str).str.strip()
-
-
-def _detect_decimal(frame: pd.DataFrame, delimiter: str) -> str:
-    """The decimal mark the parsed values use. With a «,» delimiter a decimal comma can only sit in quoted
-    fields (Google Sheets and LibreOffice in Russian write `"1,5"`): «,» is chosen there only when such
-    fractions occur, no dot fractions do, and not all of them look like thousands (`"1,234"`)."""
-    comma = dot = grouped = 0
-    for name in frame.columns:
-        if not _only_strings(frame[name]):
-            continue
-        values = _text_values(frame[name].head(_SAMPLE_ROWS))
-        commas = values[values.str.fullmatch(_COMMA_FRACTION)]
-        comma += len(commas)
-        grouped += int(commas.str.fullmatch(_COMMA_THOUSANDS).sum())
-        dot += int(values.str.fullmatch(_DOT_FRACTION).sum())
-    if delimiter == ",":
-        return "," if comma and not dot and comma > grouped else "."
-    return "." if dot > comma else ","
-
-
-def _convert_text_columns(frame: pd.DataFrame, decimal: str) -> tuple[pd.DataFrame, tuple[str, ...],
-                                                                      tuple[str, ...]]:
-    """Turn text columns whose every value is a number (or a date) into numbers (dates)."""
-    numeric: list[str] = []
-    dates: list[str] = []
-    columns: dict[str, pd.Series] = {}
-    for name in frame.columns:
-        series = frame[name]
-        converted = None
-        if pd.api.types.is_string_dtype(series.dtype) or series.dtype == object:
-            converted = _as_number(series, decimal)
-            if converted is not None:
-                numeric.append(name)
-            else:
-                converted = _as_date(series)
-                if converted is not None:
-                    dates.append(name)
-        columns[name] = series if converted is None else converted
-    return pd.DataFrame(columns), tuple(numeric), tuple(dates)
-
-
 def _only_strings(series: pd.Series) -> bool:
     if pd.api.types.is_string_dtype(series.dtype):
         return True
     return bool(series.dropna().map(type).eq(str).all())
 
 
-def _as_number(series: pd.Series, decimal: str) -> pd.Series | None:
-    if not _only_strings(series):
-        return None
-    values = _text_values(series)
-    values = values[~values.isin(list(_MISSING_DASHES)) & values.ne("")]
-    if values.empty:
-        return None
-    pattern = _NUMBER[decimal]
-    if not values.head(_SAMPLE_ROWS).str.fullmatch(pattern).all() or not values.str.fullmatch(pattern).all():
-        return None
-    cleaned = values.str.replace(_SPACES, "", regex=True).str.replace("−", "-", regex=False)
-    cleaned = cleaned.str.replace(",", "." if decimal == "," else "", regex=False)
-    if cleaned.str.fullmatch(r"-?\d+").all():
-        if len(values) == len(series):
-            try:
-                return cleaned.astype("int64").reindex(series.index)
-            except (OverflowError, ValueError):
-                return None  # beyond int64 (20-digit account numbers): float would merge them, keep text
-        if cleaned.str.lstrip("-").str.len().gt(_FLOAT_DIGITS).any():
-            return None  # with gaps the column would be float, which cannot tell such integers apart
-    return cleaned.astype("float64").reindex(series.index)
-
-
-def _as_date(series: pd.Series) -> pd.Series | None:
-    if not _only_strings(series):
-        return None
-    values = _text_values(series)
-    values = values[values.ne("")]
-    if values.empty:
-        return None
-    sample = values.head(_SAMPLE_ROWS)
-    formats = [fmt for pattern, fmt in _DATE_FORMATS if sample.str.fullmatch(pattern).any()]
-    if not formats:
-        return None
-    patterns = [p for p, fmt in _DATE_FORMATS if fmt in formats]
-    matches = pd.Series(False, index=values.index)
-    for pattern in patterns:
-        matches |= values.str.fullmatch(pattern)
-    if not matches.all():
-        return None
-    dotted = all(fmt.startswith("%d") for fmt in formats)
-    if len(formats) == 1:
-        parsed = pd.to_datetime(values, format=formats[0], errors="coerce")
-    elif dotted:
-        parsed = pd.to_datetime(values, format="mixed", dayfirst=True, errors="coerce")
-    elif not any(fmt.startswith("%d") for fmt in formats):
-        parsed = pd.to_datetime(values, format="ISO8601", errors="coerce")
-    else:
-        return None  # дд.мм.гггг mixed with ISO: leave the column as text
-    if parsed.isna().any():
-        return None  # e.g. 31.02.2024: not a date column after all
-    return parsed.reindex(series.index)
+def _typed_frame(frame: pd.DataFrame, decimal: str | None, delimiter: str | None, *, numbers: bool = True,
+                 booleans: bool = True) -> tuple[pd.DataFrame, values_mod.Typed]:
+    """Text columns of a frame typed by `values.typed_columns`; other columns kept as they are."""
+    text = {name: values_mod.as_strings(frame[name]) for name in frame.columns if _only_strings(frame[name])}
+    if decimal is None:
+        decimal = values_mod.detect_decimal([values_mod.sample_of(values_mod.cleaned(v)) for v in text.values()],
+                                            delimiter)
+    typed = values_mod.typed_columns(text, decimal, numbers=numbers, booleans=booleans)
+    columns = {name: values_mod.to_series(typed.columns[name]) if name in typed.columns else frame[name]
+               for name in frame.columns}
+    return pd.DataFrame(columns, index=range(len(frame))), typed
 
 
 # --- Excel ----------------------------------------------------------------------------------------------
@@ -580,8 +723,8 @@ def _read_excel(data: bytes, filename: str, options: ReadOptions) -> tuple[pd.Da
     if header_row:
         notes = (f"Пропущено строк над таблицей (заголовки отчёта): {header_row}.",) + notes
     frame = pd.DataFrame({name: _excel_column(frame[name]) for name in frame.columns})
-    decimal = options.decimal or _detect_decimal(frame, ";")
-    frame, numeric, dates = _convert_text_columns(frame, decimal)
+    frame, typed = _typed_frame(frame, options.decimal, ";")
+    decimal, numeric, dates = typed.decimal, tuple(typed.numeric), tuple(typed.dates)
     notes = notes + _single_column_notes(frame)
     detected = Detected("xlsx", decimal=decimal if numeric else None, sheet=sheet, sheets=sheets,
                         numeric_columns=numeric, date_columns=dates, notes=notes)
@@ -607,7 +750,7 @@ def _number_like(value: object) -> bool:
     if isinstance(value, int | float | dt.datetime):
         return True
     text = str(value).strip()
-    return bool(_NUMBER[","].fullmatch(text) or _NUMBER["."].fullmatch(text))
+    return any(pattern.fullmatch(text) for pattern in _NUMBER_LIKE)
 
 
 def _excel_column(series: pd.Series) -> pd.Series:
@@ -663,7 +806,8 @@ def _read_json(data: bytes, filename: str, options: ReadOptions) -> tuple[pd.Dat
     frame = pd.json_normalize(records) if isinstance(records, list) else pd.DataFrame(records)
     frame = _checked_frame(frame, filename)
     frame = pd.DataFrame({name: _json_column(frame[name]) for name in frame.columns})
-    frame, dates = _convert_dates_only(frame)
+    frame, typed = _typed_frame(frame, ".", None, numbers=False, booleans=False)
+    dates = tuple(typed.dates)
     detected = Detected("json", encoding=encoding, date_columns=dates,
                         notes=notes + _single_column_notes(frame))
     return frame, detected
@@ -718,44 +862,11 @@ def _json_column(series: pd.Series) -> pd.Series:
     return series
 
 
-def nested_as_json(series: pd.Series) -> pd.Series:
-    """List, array, tuple and dict cells of an object column → their JSON text, so every cell is hashable
-    (counting, grouping and duplicate checks need that); other cells and other columns are left as they are."""
-    if series.dtype != object:
-        return series
-    nested = series.map(lambda v: isinstance(v, list | dict | tuple | np.ndarray))
-    if not nested.any():
-        return series
-    return series.where(~nested, series[nested].map(
-        lambda v: json.dumps(v, ensure_ascii=False, default=_json_default)))
-
-
-def _json_default(value: object) -> object:
-    """numpy arrays and scalars inside nested cells (Parquet) → plain Python values for `json.dumps`."""
-    if isinstance(value, np.ndarray | np.generic):
-        return value.tolist()
-    if isinstance(value, dt.date | dt.datetime | pd.Timestamp):
-        return value.isoformat()
-    return str(value)
-
-
-def _convert_dates_only(frame: pd.DataFrame) -> tuple[pd.DataFrame, tuple[str, ...]]:
-    dates = []
-    columns = {}
-    for name in frame.columns:
-        converted = _as_date(frame[name])
-        if converted is not None:
-            dates.append(name)
-        columns[name] = frame[name] if converted is None else converted
-    return pd.DataFrame(columns), tuple(dates)
-
-
 def _checked_frame(frame: pd.DataFrame, filename: str) -> pd.DataFrame:
     names = [_header_name(c) for c in frame.columns]
     if any(not n for n in names):
         raise DataError(f"В файле «{filename}» есть столбцы без названия. Дайте каждому столбцу название.")
-    seen: set[str] = set()
-    duplicates = sorted({n for n in names if n in seen or seen.add(n)})
+    duplicates = _duplicates(names)
     if duplicates:
         listed = ", ".join(f"«{n}»" for n in duplicates)
         raise DataError(f"В файле «{filename}» повторяются названия столбцов: {listed}. Переименуйте их.")

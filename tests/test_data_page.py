@@ -64,7 +64,7 @@ def test_uploaded_russian_csv_shows_detection_and_opens():
     at.file_uploader[0].set_value(("выгрузка.csv", CSV, "text/csv"))
     at.run()
     assert not at.exception
-    assert at.info[0].value == ("Кодировка: cp1251, разделитель: ;, десятичный: ,  \n"
+    assert at.info[0].value == ("Кодировка cp1251 · разделитель «;» · десятичный знак «,»  \n"
                                 "Прочитано: 2\u00a0строки, 3\u00a0столбца.")
     button(at, "Открыть этот набор").click()
     at.run()

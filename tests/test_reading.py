@@ -63,7 +63,7 @@ def test_cp1251_semicolon_decimal_comma_reads_exact_values():
 
 def test_cp1251_detection_is_reported_in_russian():
     table = read_table(RUSSIAN_EXCEL_CSV.encode("cp1251"), "выгрузка.csv")
-    assert table.detected.summary() == "Кодировка: cp1251, разделитель: ;, десятичный: ,"
+    assert table.detected.summary() == "Кодировка cp1251 · разделитель «;» · десятичный знак «,»"
     assert table.detected.numeric_columns == ("Выручка, руб", "Заказы")
     assert table.detected.date_columns == ("Дата",)
 
@@ -83,7 +83,7 @@ def test_utf8_bom_comma_file_reads_exact_values():
     expected = pd.DataFrame({"name": text("чай", "кофе"), "price": [12.5, 1250.75],
                              "when": dates("2024-01-31", "2024-02-29")})
     pd.testing.assert_frame_equal(table.frame, expected)
-    assert table.detected.summary() == "Кодировка: utf-8 с BOM, разделитель: ,, десятичный: ."
+    assert table.detected.summary() == "Кодировка utf-8 с BOM · разделитель «,» · десятичный знак «.»"
 
 
 def test_comma_delimited_file_with_quoted_decimal_commas_reads_numbers():
@@ -111,7 +111,7 @@ def test_tab_separated_tsv_reads_exact_values():
                              "Площадь": [67.8, 18.3]})
     pd.testing.assert_frame_equal(table.frame, expected)
     assert table.detected.delimiter == "\t"
-    assert "разделитель: табуляция" in table.detected.summary()
+    assert "разделитель — табуляция" in table.detected.summary()
 
 
 def test_utf16_tab_text_from_excel_reads_exact_values():

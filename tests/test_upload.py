@@ -24,7 +24,7 @@ def test_upload_reads_frame_and_describes_detection():
     pd.testing.assert_frame_equal(ds.frame, expected)
     assert ds.source == "upload"
     assert ds.name == "продажи.csv"
-    assert ds.details["summary"] == "Кодировка: cp1251, разделитель: ;, десятичный: ,"
+    assert ds.details["summary"] == "Кодировка cp1251 · разделитель «;» · десятичный знак «,»"
 
 
 def test_same_bytes_same_settings_give_the_same_id_whatever_the_name():

@@ -8,7 +8,7 @@ from typing import Any
 
 import pandas as pd
 
-from lib.reading import nested_as_json
+from lib.sources.values import nested_as_json
 
 
 @dataclass(frozen=True, eq=False)

@@ -1,0 +1,126 @@
+"""Upload reading vs `pandas.read_csv` with the right explicit arguments, side by side in one run.
+
+Each reader runs in its own subprocess (so peak memory is its own), on the same bytes, interleaved, the best
+of `RUNS`; files: the embedded flights CSV and a generated Russian 1C/Excel-style CSV (cp1251, «;», decimal
+comma, дд.мм.гггг dates), each at full size and at half size for the linearity ratio t(2x)/t(x).
+Targets: time ≤ 1.5× read_csv, t(2x)/t(x) ≤ 2.2, peak memory ≤ 1.5× read_csv.
+"""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+import tempfile
+import zipfile
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from lib.sources.embedded import FLIGHTS_PATH
+
+TIME_TARGET = 1.5
+LINEAR_TARGET = 2.2
+MEMORY_TARGET = 1.5
+RUNS = 2
+RUSSIAN_ROWS = 3_000_000  # about 190 MB
+
+_CHILD = r"""
+import io, json, resource, sys, time
+path, reader = sys.argv[1], sys.argv[2]
+data = open(path, "rb").read()
+import pandas as pd
+from lib.reading import read_table
+base = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+start = time.perf_counter()
+if reader == "svodka":
+    frame = read_table(data, "upload.csv").frame
+elif reader == "pandas-russian":
+    frame = pd.read_csv(io.BytesIO(data), sep=";", decimal=",", encoding="cp1251", dtype={"Код": str},
+                        parse_dates=["Дата"], date_format="%d.%m.%Y")
+else:
+    frame = pd.read_csv(io.BytesIO(data), parse_dates=["time_hour"], date_format="ISO8601")
+seconds = time.perf_counter() - start
+peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+print(json.dumps({"seconds": seconds, "peak_mb": peak / 1024, "rows": len(frame)}))
+"""
+
+
+def russian_csv(path: Path, rows: int, seed: int = 1) -> None:
+    """A sales export as Russian Excel/1C writes it: cp1251, «;», decimal commas, дд.мм.гггг, 6-digit codes."""
+    rng = np.random.default_rng(seed)
+    cities = np.array(["Москва", "Санкт-Петербург", "Нижний Новгород", "Казань", "Екатеринбург", "Новосибирск"])
+    goods = np.array(["Молоко 3,2%", "Хлеб ржаной", "Сыр «Российский»", "Гречка", "Чай чёрный", "Кофе молотый"])
+    days = pd.Timestamp("2020-01-01") + pd.to_timedelta(rng.integers(0, 1500, rows), unit="D")
+    frame = pd.DataFrame({
+        "Дата": days.strftime("%d.%m.%Y"),
+        "Город": cities[rng.integers(0, len(cities), rows)],
+        "Товар": goods[rng.integers(0, len(goods), rows)],
+        "Количество": rng.integers(1, 500, rows),
+        "Цена": np.round(rng.uniform(10, 5000, rows), 2),
+        "Сумма": np.round(rng.uniform(10, 100000, rows), 2),
+        "Код": pd.Series(rng.integers(0, 1_000_000, rows)).astype(str).str.zfill(6),
+    })
+    frame.to_csv(path, sep=";", decimal=",", index=False, encoding="cp1251")
+
+
+def _half(source: Path, target: Path) -> None:
+    data = source.read_bytes()
+    cut = data.index(b"\n", len(data) // 2) + 1
+    target.write_bytes(data[:cut])
+
+
+def _run(path: Path, reader: str) -> dict[str, float]:
+    root = Path(__file__).resolve().parent.parent
+    done = subprocess.run([sys.executable, "-c", _CHILD, str(path), reader], cwd=root, check=True,
+                          capture_output=True, text=True)
+    return json.loads(done.stdout.strip().splitlines()[-1])
+
+
+def _best(path: Path, peer: str) -> tuple[dict[str, float], dict[str, float]]:
+    ours: list[dict[str, float]] = []
+    theirs: list[dict[str, float]] = []
+    for _ in range(RUNS):
+        theirs.append(_run(path, peer))
+        ours.append(_run(path, "svodka"))
+    return min(ours, key=lambda r: r["seconds"]), min(theirs, key=lambda r: r["seconds"])
+
+
+def _verdict(value: float, target: float) -> str:
+    return "OK" if value <= target else f"SLOW (target ≤ {target})"
+
+
+def _compare(label: str, full: Path, half: Path, peer: str) -> None:
+    ours, theirs = _best(full, peer)
+    ours_half, _ = _best(half, peer)
+    size = full.stat().st_size / 1e6
+    ratio = ours["seconds"] / theirs["seconds"]
+    linear = ours["seconds"] / ours_half["seconds"]
+    memory = ours["peak_mb"] / theirs["peak_mb"]
+    print(f"{label} ({size:.0f} MB, {ours['rows']:.0f} rows)")
+    print(f"  read_csv {theirs['seconds']:7.2f} s {theirs['peak_mb']:7.0f} MB peak")
+    print(f"  svodka   {ours['seconds']:7.2f} s {ours['peak_mb']:7.0f} MB peak  "
+          f"(half size {ours_half['seconds']:.2f} s)")
+    print(f"  time ×{ratio:.2f} {_verdict(ratio, TIME_TARGET)} · t(2x)/t(x) {linear:.2f} "
+          f"{_verdict(linear, LINEAR_TARGET)} · memory ×{memory:.2f} {_verdict(memory, MEMORY_TARGET)}")
+
+
+def main() -> int:
+    with tempfile.TemporaryDirectory(prefix="svodka-bench-reading-") as folder:
+        root = Path(folder)
+        flights = root / "flights.csv"
+        with zipfile.ZipFile(FLIGHTS_PATH) as archive:
+            flights.write_bytes(archive.read(archive.namelist()[0]))
+        _half(flights, root / "flights-half.csv")
+        _compare("flights CSV", flights, root / "flights-half.csv", "pandas-flights")
+        russian = root / "russian.csv"
+        russian_csv(russian, RUSSIAN_ROWS)
+        _half(russian, root / "russian-half.csv")
+        _compare("Russian CSV (cp1251, «;», decimal comma, дд.мм.гггг)", russian, root / "russian-half.csv",
+                 "pandas-russian")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

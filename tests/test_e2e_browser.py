@@ -139,7 +139,7 @@ def test_russian_excel_csv_upload_becomes_the_report(page: Page, tmp_path: Path)
     page.get_by_role("link", name="Данные").click()
     expect(page.get_by_role("heading", name="Данные", level=1)).to_be_visible()
     page.get_by_test_id("stFileUploaderDropzoneInput").set_input_files(str(upload))
-    expect(page.get_by_text(re.compile(r"Кодировка: cp1251, разделитель: ;, десятичный: ,"))).to_be_visible()
+    expect(page.get_by_text(re.compile(r"Кодировка cp1251 · разделитель «;» · десятичный знак «,»"))).to_be_visible()
     page.get_by_role("button", name="Открыть этот набор").click()
     # like a user, wait until the sidebar names the new dataset before leaving the page
     expect(page.get_by_test_id("stSidebar").get_by_text("выгрузка.csv")).to_be_visible()

@@ -45,6 +45,6 @@ if facts.gaps:
     st.warning(f"Периодов без строк: {fmt_int(len(facts.gaps))} — например, {', '.join(facts.gaps[:5])}.")
 st.plotly_chart(change_chart(facts), width="stretch")
 with st.expander("Таблица по периодам"):
-    show_table(trend_table(facts))
+    show_table(trend_table(facts), cap=2)
 
 narrative_panel(facts, into=summary)

@@ -30,7 +30,7 @@ if facts.skipped:
     st.caption(f"Не вошли в матрицу: {literal(', '.join(facts.skipped))} "
                "(постоянные, почти пустые или сверх 15 столбцов).")
 st.subheader("Самые сильные связи")
-show_table(pairs_table(facts))
+show_table(pairs_table(facts), cap=3)
 if facts.chosen is not None:
     st.plotly_chart(scatter_chart(facts), width="stretch")
     if facts.chosen.sampled:

@@ -126,15 +126,21 @@ def trend_caption(facts: TrendFacts) -> str:
     return text
 
 
+def _numbers(values: list[float | None], scale: float = 1.0) -> pd.Series:
+    """Numbers for a display table (empty → NaN, shown blank by lib.ui.tables, sorted as numbers)."""
+    return pd.Series([float("nan") if v is None else v * scale for v in values], dtype="float64")
+
+
 def trend_table(facts: TrendFacts) -> pd.DataFrame:
+    points = facts.points
     return pd.DataFrame(
         {
-            "Период": [f"{p.label} (неполный)" if p.partial else p.label for p in facts.points],
-            "Значение": [fmt_num(p.value) for p in facts.points],
-            "Скользящее среднее": [fmt_num(p.rolling) for p in facts.points],
-            "Изменение": [fmt_num(p.change) for p in facts.points],
-            "Изменение, %": [fmt_pct(p.change_share) for p in facts.points],
-            "Строк": [fmt_int(p.rows) for p in facts.points],
+            "Период": [f"{p.label} (неполный)" if p.partial else p.label for p in points],
+            "Значение": _numbers([p.value for p in points]),
+            "Скользящее среднее": _numbers([p.rolling for p in points]),
+            "Изменение": _numbers([p.change for p in points]),
+            "Изменение, %": _numbers([p.change_share for p in points], 100),
+            "Строк": [p.rows for p in points],
         }
     )
 
@@ -143,11 +149,11 @@ def pairs_table(facts: RelationFacts) -> pd.DataFrame:
     return pd.DataFrame(
         {
             "Пара": [f"{p.x} — {p.y}" for p in facts.strongest],
-            "Пирсон": [fmt_num(p.pearson) for p in facts.strongest],
-            "Спирмен": [fmt_num(p.spearman) for p in facts.strongest],
+            "Пирсон": _numbers([p.pearson for p in facts.strongest]),
+            "Спирмен": _numbers([p.spearman for p in facts.strongest]),
             "Сила связи": [p.strength for p in facts.strongest],
             "Направление": [p.direction for p in facts.strongest],
-            "Строк": [fmt_int(p.rows) for p in facts.strongest],
+            "Строк": [p.rows for p in facts.strongest],
         }
     )
 

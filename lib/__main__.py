@@ -11,7 +11,6 @@ import argparse
 import dataclasses
 import datetime as dt
 import logging
-import os
 import sys
 import time
 from collections.abc import Iterator, Sequence
@@ -227,7 +226,7 @@ def narration_mode(args: argparse.Namespace, settings: Any) -> str:
 
 
 def narratives(pages: list[Any], settings: Any, mode: str, args: argparse.Namespace) -> dict[str, Any]:
-    from lib.report.narratives import narrate, narrative_block, template_block, unavailable_block
+    from lib.report.narratives import narrate, narrative_block, template_block
 
     blocks = {}
     todo = [p for p in pages if p.narratable]
@@ -235,9 +234,8 @@ def narratives(pages: list[Any], settings: Any, mode: str, args: argparse.Namesp
         started = time.monotonic()
         if mode == "model":
             progress(args, f"Страница {k} из {len(todo)}: {page.spec.title} — пишет модель {settings.model}…")
+        if mode in ("model", "unavailable"):  # the handle itself serves the template when the server is down
             block = narrative_block(narrate(page.facts, settings), page.facts, settings)
-        elif mode == "unavailable":
-            block = unavailable_block(page.facts, settings)
         else:
             block = template_block(page.facts, settings, "no_model")
         blocks[page.spec.key] = block
@@ -315,7 +313,9 @@ def mail(args: argparse.Namespace, report: Any, document: bytes, filename: str, 
 def main(argv: Sequence[str] | None = None) -> int:
     args = parse_args(argv)
     # The page-table builders live in lib/ui (Streamlit-decorated); without a server Streamlit would warn.
-    os.environ.setdefault("STREAMLIT_LOGGER_LEVEL", "error")
+    from streamlit import logger as streamlit_logger
+
+    streamlit_logger.set_log_level("error")
     logging.basicConfig(level=logging.ERROR, format="%(levelname)s %(name)s: %(message)s")
     try:
         return run_report(args)

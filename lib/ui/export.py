@@ -105,8 +105,8 @@ def _narratives(pages: list[Any], settings: Any) -> dict[str, Any]:
             key = page.spec.key
             if key in done:
                 continue
-            if cancelled or not available:
-                done[key] = template_block(page.facts, settings, "cancelled" if cancelled else "unavailable")
+            if cancelled:
+                done[key] = template_block(page.facts, settings, "cancelled")
                 continue
             started = time.monotonic()
             job = start(page.facts, settings)

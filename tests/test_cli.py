@@ -1,0 +1,183 @@
+"""`python -m lib report`: end to end with the fake Ollama and with --no-model; bad input → Russian, exit 2."""
+
+from __future__ import annotations
+
+import os
+import sqlite3
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from lib.__main__ import EXIT_INPUT, EXIT_MODEL, EXIT_OK, main
+
+ROOT = Path(__file__).resolve().parent.parent
+NBSP = "\u00a0"
+PAGE_TITLES = ["Обзор", "Столбцы", "Группировки", "Динамика", "Связи", "Качество данных"]
+
+
+def journal_rows(state_dir: Path) -> list[tuple[str, int, str]]:
+    with sqlite3.connect(state_dir / "journal.sqlite") as db:
+        return db.execute("SELECT facts_kind, cache_hit, status FROM calls ORDER BY id").fetchall()
+
+
+def test_no_model_writes_html_with_templates_and_progress_on_stderr(tmp_path, capsys, flights):
+    out = tmp_path / "report.html"
+    assert main(["report", "--embedded", "--no-model", "--out", str(out)]) == EXIT_OK
+    document = out.read_text(encoding="utf-8")
+    rows = len(flights.frame)
+    assert f"{rows:,}".replace(",", NBSP) in document
+    assert document.count(" · текст по шаблону · ") == len(PAGE_TITLES)
+    err = capsys.readouterr().err
+    assert "Страница 6 из 6: Качество данных — текст по шаблону" in err
+    assert f"Готово: {out}" in err
+
+
+def test_fake_ollama_narrates_every_page_through_the_cache_and_journal(tmp_path, capsys, fake_ollama, state_dir,
+                                                                     flights):
+    rows = len(flights.frame)
+    reply = f"В наборе {rows:,} строк.".replace(",", " ")
+    fake_ollama.default_reply = reply
+    # Both runs read the Parquet copy: a frame parsed from the CSV reports another memory size on «Обзор»,
+    # so its sheet (and cache key) would differ from the second run's.
+    from lib.sources.embedded import load_flights
+
+    load_flights()
+    out = tmp_path / "report.md"
+    assert main(["report", "--model", "qwen2.5:3b", "--out", str(out)]) == EXIT_OK
+    lines = out.read_text(encoding="utf-8").splitlines()
+    assert lines.count(f"> {reply}") == len(PAGE_TITLES)
+    assert lines.count("> _Проверено чисел: 1 из 1 · текст модели · модель: qwen2.5:3b_") == len(PAGE_TITLES)
+    assert len(fake_ollama.chat_bodies) == len(PAGE_TITLES)
+    assert [(kind, hit) for kind, hit, _ in journal_rows(state_dir)] == [
+        (k, 0) for k in ("overview", "columns", "groups", "trends", "relations", "quality")]
+    # a second run is served from the narrative cache: no new model call, cache hits in the journal
+    assert main(["report", "--model", "qwen2.5:3b", "--out", str(out)]) == EXIT_OK
+    assert len(fake_ollama.chat_bodies) == len(PAGE_TITLES)
+    assert [hit for _, hit, _ in journal_rows(state_dir)][len(PAGE_TITLES):] == [1] * len(PAGE_TITLES)
+
+
+def test_required_model_missing_on_the_server_exits_3(tmp_path, capsys, fake_ollama):
+    code = main(["report", "--model", "llama-nope:1b", "--out", str(tmp_path / "r.html")])
+    assert code == EXIT_MODEL
+    err = capsys.readouterr().err
+    assert "Моделей" not in err and "Модели «llama-nope:1b» нет на сервере Ollama" in err
+    assert "ollama pull llama-nope:1b" in err
+    assert not (tmp_path / "r.html").exists()
+
+
+def test_required_model_with_server_down_exits_3(tmp_path, capsys):
+    code = main(["report", "--model", "qwen2.5:3b", "--out", str(tmp_path / "r.html")])
+    assert code == EXIT_MODEL
+    assert "Модель «qwen2.5:3b» недоступна" in capsys.readouterr().err
+
+
+def test_server_down_without_model_flag_falls_back_to_templates(tmp_path, capsys, state_dir):
+    out = tmp_path / "r.md"
+    assert main(["report", "--out", str(out)]) == EXIT_OK
+    document = out.read_text(encoding="utf-8")
+    assert document.count("Ollama недоступна, поэтому текст собран по шаблону") == len(PAGE_TITLES)
+    assert "Ollama недоступна (http://127.0.0.1:9)" in capsys.readouterr().err
+    assert {status for _, _, status in journal_rows(state_dir)} == {"connection"}
+
+
+def test_file_filter_and_period(tmp_path, capsys):
+    data = tmp_path / "sales.csv"
+    data.write_text("city;day;sales\nМосква;2024-01-05;10,5\nКазань;2024-01-06;20\nМосква;2024-02-01;30\n"
+                    "Омск;2024-03-01;5\n", encoding="utf-8")
+    out = tmp_path / "sales.md"
+    code = main(["report", str(data), "--no-model", "--filter", "city=Москва", "--period", "2024-01-01:2024-01-31",
+                 "--out", str(out)])
+    assert code == EXIT_OK, capsys.readouterr().err
+    lines = out.read_text(encoding="utf-8").splitlines()
+    assert "- Набор данных: sales.csv" in lines
+    assert "- Размер: 4\u00a0строки × 3\u00a0столбца" in lines
+    assert "| Строк | 1 |" in lines  # Москва in January: the row of 2024-01-05 only
+    assert "- Фильтры: day: с 1 января 2024\u202fг. по 31 января 2024\u202fг.; city: Москва" in lines
+
+
+def test_format_follows_the_out_suffix(tmp_path):
+    out = tmp_path / "report.md"
+    assert main(["report", "--no-model", "--quiet", "--out", str(out)]) == EXIT_OK
+    assert out.read_text(encoding="utf-8").startswith("# Сводка: ")
+
+
+def test_pdf_through_chromium(tmp_path):
+    out = tmp_path / "report.pdf"
+    assert main(["report", "--no-model", "--quiet", "--format", "pdf", "--out", str(out)]) == EXIT_OK
+    assert out.read_bytes()[:5] == b"%PDF-"
+
+
+@pytest.mark.parametrize(
+    ("argv", "message"),
+    [
+        (["report", "--format", "docx"], "аргумент --format: недопустимое значение 'docx'"),
+        (["report", "--no-model", "--model", "x"], "аргумент --model: нельзя вместе с --no-model"),
+        (["report", "--bogus"], "неизвестные аргументы: --bogus"),
+        (["report", "--out"], "аргумент --out: нужно одно значение"),
+    ],
+)
+def test_bad_arguments_exit_2_with_a_russian_message(argv, message, capsys):
+    with pytest.raises(SystemExit) as caught:
+        main(argv)
+    assert caught.value.code == EXIT_INPUT
+    err = capsys.readouterr().err
+    assert err.startswith("Использование: python -m lib")
+    assert f"Ошибка: {message}" in err
+
+
+@pytest.mark.parametrize(
+    ("extra", "message"),
+    [
+        (["--filter", "carrier"], "Фильтр «carrier» не понять: нужен вид СТОЛБЕЦ=ЗНАЧЕНИЕ"),
+        (["--filter", "airline=UA"], "Столбца «airline» в наборе нет. Есть: year, month, day"),
+        (["--filter", "carrier=ZZ"], "В столбце «carrier» нет значения «ZZ»"),
+        (["--period", "2013-01-01"], "Период «2013-01-01» не понять: нужен вид С:ПО"),
+        (["--period", "2013-13-01:"], "«2013-13-01» — не дата: нужен вид ГГГГ-ММ-ДД"),
+        (["--period", "2013-05-01:2013-01-01"], "Период «2013-05-01:2013-01-01»: начало позже конца"),
+    ],
+)
+def test_bad_filters_exit_2_with_a_russian_message(extra, message, tmp_path, capsys):
+    assert main(["report", "--no-model", "--out", str(tmp_path / "r.html"), *extra]) == EXIT_INPUT
+    assert f"Ошибка: {message}" in capsys.readouterr().err
+    assert not (tmp_path / "r.html").exists()
+
+
+def test_unreadable_files_exit_2_with_a_russian_message(tmp_path, capsys):
+    missing = tmp_path / "nope.csv"
+    assert main(["report", str(missing), "--no-model", "--out", str(tmp_path / "r.html")]) == EXIT_INPUT
+    assert f"Ошибка: Файл «{missing}» не найден." in capsys.readouterr().err
+
+    assert main(["report", str(tmp_path), "--no-model", "--out", str(tmp_path / "r.html")]) == EXIT_INPUT
+    assert "— папка, а нужен файл с таблицей" in capsys.readouterr().err
+
+    binary = tmp_path / "photo.csv"
+    binary.write_bytes(b"\x89PNG\r\n\x1a\n" + bytes(range(256)) * 8)
+    assert main(["report", str(binary), "--no-model", "--out", str(tmp_path / "r.html")]) == EXIT_INPUT
+    err = capsys.readouterr().err
+    assert err.startswith("Ошибка: ") and "photo.csv" in err and "Traceback" not in err
+
+    assert main(["report", "--no-model", "--out", str(tmp_path / "no-dir" / "r.html")]) == EXIT_INPUT
+    assert "Папки «" in capsys.readouterr().err
+
+
+def test_help_is_russian():
+    result = subprocess.run([sys.executable, "-m", "lib", "--help"], cwd=ROOT, capture_output=True, text=True,
+                            check=True)
+    assert result.stdout.startswith("Использование: python -m lib")
+    assert "показать эту справку и выйти" in result.stdout and "команды:" in result.stdout
+    report = subprocess.run([sys.executable, "-m", "lib", "report", "--help"], cwd=ROOT, capture_output=True,
+                            text=True, check=True).stdout
+    for words in ("--no-model", "--mail-to АДРЕС", "Коды выхода: 0 — готово; 2 — неверные аргументы"):
+        assert words in report
+
+
+def test_python_m_lib_report_runs_as_a_process_without_streamlit_warnings(tmp_path):
+    out = tmp_path / "r.html"
+    result = subprocess.run([sys.executable, "-m", "lib", "report", "--no-model", "--out", str(out)], cwd=ROOT,
+                            capture_output=True, text=True, env={**os.environ}, timeout=300)
+    assert result.returncode == EXIT_OK, result.stderr
+    assert out.stat().st_size > 1_000_000
+    assert "WARNING" not in result.stderr and "Traceback" not in result.stderr
+    assert result.stderr.splitlines()[-1].startswith(f"Готово: {out}")

@@ -9,7 +9,11 @@ from lib.journal_facts import resolve_zone
 
 ROW_PX = 35  # Streamlit's data grid row height
 FULL_HEIGHT_ROWS = 25  # up to this many rows the table is shown whole, without an inner scroll box
-SHORT_COLUMNS = ("№", "Статус", "Проверено чисел", "Время ответа, с", "Токенов/с", "Из кэша", "Попытка")
+# Pixel widths of the columns a reader scans first: wide enough for their header and longest label, so the
+# check column is in view on a laptop screen without scrolling sideways; the rest take Streamlit's default.
+WIDTHS = {"№": 50, "Страница": 130, "Статус": 230, "Проверено чисел": 125, "Время ответа, с": 120,
+          "Токенов/с": 85, "Из кэша": 75, "Попытка": 75}
+TIME_WIDTH = 215
 
 
 def reader_zone() -> str:
@@ -23,6 +27,7 @@ def table_height(rows: int) -> int:
 
 
 def calls_table(table: pd.DataFrame) -> None:
-    """The journal rows: short columns narrow, so the check column is in view without scrolling sideways."""
-    config = {name: st.column_config.TextColumn(name, width="small") for name in SHORT_COLUMNS if name in table}
+    """The journal rows, each leading column as wide as its content, so the check column is in view."""
+    widths = {name: TIME_WIDTH if name.startswith("Время (") else WIDTHS.get(name) for name in table.columns}
+    config = {name: st.column_config.TextColumn(name, width=width) for name, width in widths.items() if width}
     st.dataframe(table, hide_index=True, width="stretch", height=table_height(len(table)), column_config=config)

@@ -175,7 +175,7 @@ def test_a_mean_keeps_partial_months_in_the_trend_but_marks_them(flights):
     assert facts.slope == pytest.approx(sen_slope(np.arange(len(means)), means.to_numpy()))
     assert facts.trend_periods == len(means) == 9
     assert facts.points[-1].change == pytest.approx(means.loc[11] - means.loc[10])
-    assert facts.payload()["неполные периоды в тренде и сравнениях"] == "учтены"
+    assert facts.payload()["неполные в тренде"] == "учтены"
 
 
 def month_rows(per_day: dict[str, int], until: dict[str, int]) -> pd.DataFrame:
@@ -302,7 +302,7 @@ def test_six_points_worked_by_hand_do_not_make_a_trend():
     assert facts.direction == "без выраженного тренда"
     payload = facts.payload()
     assert payload["тренд"] == "без выраженного тренда" and payload["p-значение"] == 0.056
-    assert payload["наклон, интервал"] == [-1, 2] and "аномалий" not in payload  # fewer than 8 periods
+    assert payload["наклон, 95 % интервал"] == [-1, 2] and "аномалий" not in payload  # fewer than 8 periods
 
 
 def test_flights_mean_delays_by_month_are_no_longer_a_fall(flights):

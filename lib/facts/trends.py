@@ -29,7 +29,7 @@ from lib.facts.base import FactSheet, Scope, display_round, percent
 from lib.facts.overview import finite_numbers
 from lib.filters import filters_payload, normalize_filters
 from lib.fmt import fmt_month
-from lib.stats import ALPHA, CONFIDENCE, ROBUST_Z_LIMIT, TrendTest, robust_z, shown_p_value, trend_test
+from lib.stats import ROBUST_Z_LIMIT, TrendTest, robust_z, shown_p_value, trend_test
 
 PERIODS: dict[str, str] = {"day": "день", "week": "неделя", "month": "месяц", "quarter": "квартал", "year": "год"}
 _FREQ = {"day": "D", "week": "W-SUN", "month": "M", "quarter": "Q", "year": "Y"}
@@ -41,7 +41,8 @@ MAX_PERIODS = 2000
 ANOMALY_MIN_PERIODS = 8
 EXTREMES = 3
 PAYLOAD_GAPS = 5
-PAYLOAD_ANOMALIES = 5
+PAYLOAD_ANOMALIES = 2
+PAYLOAD_EXTREMES = 2
 QUARTERS = ("I", "II", "III", "IV")
 _NS_RANGE = (pd.Timestamp.min.ceil("D"), pd.Timestamp.max.floor("D"))
 
@@ -152,7 +153,7 @@ class TrendFacts(FactSheet):
                 payload["изменение к предыдущему, %"] = percent(last.change_share)
         if self.partial_periods:
             payload["неполные периоды"] = list(self.partial_periods)
-            payload["неполные периоды в тренде и сравнениях"] = "не учтены" if self.partial_excluded else "учтены"
+            payload["неполные в тренде"] = "не учтены" if self.partial_excluded else "учтены"
             full = [p for p in self.points if not p.partial]
             if self.partial_excluded and last.partial and full and full[-1].change is not None:
                 last_full = item(full[-1])
@@ -160,9 +161,9 @@ class TrendFacts(FactSheet):
                 if full[-1].change_share is not None:
                     last_full["изменение к предыдущему, %"] = percent(full[-1].change_share)
                 payload["последний полный период"] = last_full
-        payload["наибольшие"] = [item(p) for p in self.best]
+        payload["наибольшие"] = [item(p) for p in self.best[:PAYLOAD_EXTREMES]]
         if self.worst:
-            payload["наименьшие"] = [item(p) for p in self.worst]
+            payload["наименьшие"] = [item(p) for p in self.worst[:PAYLOAD_EXTREMES]]
         payload.update(self.trend_payload())
         payload["пропущенных периодов"] = len(self.gaps)
         if self.gaps:
@@ -175,13 +176,10 @@ class TrendFacts(FactSheet):
         shown: dict[str, Any] = {"тренд": self.direction}
         if self.p_value is None or self.slope is None:
             return shown
-        shown["проверка тренда"] = "тест Манна–Кендалла"
         shown["периодов в проверке"] = self.trend_periods
-        shown["уровень значимости"] = ALPHA
         shown["p-значение меньше" if self.p_value < 0.001 else "p-значение"] = shown_p_value(self.p_value)
         shown["наклон за период"] = display_round(self.slope)
-        shown["наклон, интервал"] = [display_round(self.slope_low), display_round(self.slope_high)]
-        shown["уровень интервала, %"] = round(CONFIDENCE * 100)
+        shown["наклон, 95 % интервал"] = [display_round(self.slope_low), display_round(self.slope_high)]
         if self.slope_share is not None and self.direction != FLAT:
             shown["наклон за период, % от среднего"] = percent(self.slope_share)
         if self.trend_periods >= ANOMALY_MIN_PERIODS:

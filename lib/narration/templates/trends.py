@@ -39,17 +39,17 @@ def partial_name(label: str) -> str:
 def _trend(p: dict[str, Any]) -> str | None:
     if p.get("наклон за период") is None:
         return None
-    low, high = p["наклон, интервал"]
-    slope = (f"наклон по Тейлу–Сену {signed(p['наклон за период'])} за период, {fmt_int(p['уровень интервала, %'])}-"
-             f"процентный интервал от {number(low)} до {number(high)}")
+    low, high = p["наклон, 95 % интервал"]
+    slope = (f"наклон по Тейлу–Сену {signed(p['наклон за период'])} за период, доверительный интервал "
+             f"от {number(low)} до {number(high)}")
     test = (f"тест Манна–Кендалла по {fmt_count(p['периодов в проверке'], 'периоду', 'периодам', 'периодам')}, "
-            f"{p_value_phrase(p)} при пороге {fmt_num(p['уровень значимости'])}")
+            f"{p_value_phrase(p)}")
     if p["тренд"] in ("рост", "снижение"):
         relative = p.get("наклон за период, % от среднего")
         if relative is not None and abs(relative) >= 0.1:
             slope += f" ({percent_text(abs(relative))} от среднего уровня)"
-        return f"Тренд — {p['тренд']}: {test}; {slope}."
-    return f"Ряд без выраженного тренда: {test}; {slope}."
+        return f"Тренд — {p['тренд']} (значимый): {test}; {slope}."
+    return f"Ряд без выраженного тренда ({test}, тренд не значим); {slope}."
 
 
 def _anomalies_and_gaps(p: dict[str, Any]) -> str:
@@ -97,7 +97,7 @@ def trends_template(facts: FactSheet) -> str:
     sentences[-1] += "."
     partial = p.get("неполные периоды") or []
     if partial:
-        counted = p.get("неполные периоды в тренде и сравнениях") == "учтены"
+        counted = p.get("неполные в тренде") == "учтены"
         sentences.append(f"Неполные периоды (данные или фильтр по дате охватывают их не целиком): {joined(partial)}"
                          + ("; они учтены в расчёте, но сравнивать их с остальными стоит осторожно."
                             if counted else "; они не входят ни в тренд, ни в сравнение наибольших и наименьших "

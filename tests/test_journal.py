@@ -440,3 +440,14 @@ def test_every_report_page_has_a_russian_name() -> None:
     from lib.narration.tasks import TASKS
 
     assert set(TASKS) <= set(PAGE_LABELS)
+
+
+def test_page_readers_log_the_technical_detail(tmp_path: Path, caplog: pytest.LogCaptureFixture) -> None:
+    blocker = tmp_path / "file"
+    blocker.write_text("not a directory")
+    with caplog.at_level("WARNING", logger="lib.journal"):
+        journal.load_calls(blocker / "journal.sqlite")
+    record = next(r for r in caplog.records if r.name == "lib.journal")
+    assert "journal unavailable" in record.getMessage()
+    assert "Error" in record.getMessage()  # the repr of the OSError/sqlite3 error kept in `detail`
+    assert record.exc_info is not None

@@ -310,3 +310,13 @@ def test_a_setting_between_scale_steps_starts_on_the_nearest_step() -> None:
     assert nearest_on_scale("repeat_penalty", 5.0) == 2.0
     assert SCALES["temperature"][0] == 0.0 and SCALES["temperature"][-1] == 2.0
     assert [decimal_text(v) for v in (0.05, 1.0, 1.15)] == ["0,05", "1", "1,15"]
+
+
+def test_a_failed_pull_logs_its_detail(fake_ollama, caplog: pytest.LogCaptureFixture) -> None:
+    at = run_page()
+    at.text_input(key="model_pull_tag").set_value("qwen9:1b")
+    with caplog.at_level("WARNING", logger="lib.ui.pull"):
+        click(at, "Скачать модель")
+    record = next(r for r in caplog.records if r.name == "lib.ui.pull")
+    assert record.getMessage().startswith("model pull failed (not_found): HTTP ")  # the status code is the detail
+    assert record.exc_info is not None

@@ -8,7 +8,6 @@ from pathlib import Path
 from streamlit.testing.v1 import AppTest
 
 from lib.journal import CallRecord, calls, record_call, text_hash
-from lib.ui.journal import table_height
 
 PAGE = str(Path(__file__).resolve().parent.parent / "app_pages" / "09_journal.py")
 
@@ -123,13 +122,15 @@ def test_a_period_without_answers_shows_a_notice_instead_of_empty_axes() -> None
     assert any("модель ни разу не ответила" in i.value for i in at.info)
 
 
-def test_table_height_shows_up_to_25_rows_without_an_inner_scroll_box() -> None:
-    assert table_height(3) == (3 + 1) * 35 + 3  # 3 rows of 35 px, the header and the border
-    assert table_height(25) == (25 + 1) * 35 + 3
-    assert table_height(400) == table_height(25)  # longer tables scroll inside 25 rows' height
+def test_table_of_25_calls_is_shown_whole(monkeypatch) -> None:
+    import lib.ui.journal as ui_journal
+
+    heights: list[object] = []
+    monkeypatch.setattr(ui_journal, "table_height", lambda rows: heights.append(rows) or "content")
     for _ in range(25):
         record()
     assert len(run_page().dataframe[0].value) == 25
+    assert heights == [25]  # the page sizes the table by its rows (all of them up to 25: lib.ui.tables)
 
 
 def test_the_check_column_comes_early_and_a_rejected_text_is_not_called_a_success() -> None:

@@ -6,9 +6,8 @@ import pandas as pd
 import streamlit as st
 
 from lib.journal_facts import resolve_zone
+from lib.ui.tables import table_height
 
-ROW_PX = 35  # Streamlit's data grid row height
-FULL_HEIGHT_ROWS = 25  # up to this many rows the table is shown whole, without an inner scroll box
 # Pixel widths of the columns a reader scans first: wide enough for their header and longest label, so the
 # check column is in view on a laptop screen without scrolling sideways; the rest take Streamlit's default.
 WIDTHS = {"№": 50, "Страница": 130, "Статус": 230, "Проверено чисел": 125, "Время ответа, с": 120,
@@ -21,13 +20,9 @@ def reader_zone() -> str:
     return resolve_zone(st.context.timezone)
 
 
-def table_height(rows: int) -> int:
-    """Pixels that show `rows` rows and the header without scrolling, up to FULL_HEIGHT_ROWS rows."""
-    return (min(rows, FULL_HEIGHT_ROWS) + 1) * ROW_PX + 3
-
-
 def calls_table(table: pd.DataFrame) -> None:
-    """The journal rows, each leading column as wide as its content, so the check column is in view."""
+    """The journal rows, each leading column as wide as its content, so the check column is in view; up to
+    25 rows all shown, without an inner scroll box (`lib.ui.tables.table_height`)."""
     widths = {name: TIME_WIDTH if name.startswith("Время (") else WIDTHS.get(name) for name in table.columns}
     config = {name: st.column_config.TextColumn(name, width=width) for name, width in widths.items() if width}
     st.dataframe(table, hide_index=True, width="stretch", height=table_height(len(table)), column_config=config)

@@ -50,3 +50,24 @@ def test_state_dir_is_git_ignored():
 def test_telemetry_is_off():
     config_toml = Path(PROJECT_ROOT / ".streamlit" / "config.toml").read_text()
     assert "gatherUsageStats = false" in config_toml
+
+
+def test_mypy_skips_only_third_party_packages_that_ship_no_types():
+    """`ignore_missing_imports` is for untyped packages only: each listed one is installed, has no py.typed
+    marker and no stub package, so a package that starts shipping types gets checked again."""
+    import importlib.metadata
+    import importlib.util
+    import tomllib
+
+    config = tomllib.loads((PROJECT_ROOT / "pyproject.toml").read_text(encoding="utf-8"))["tool"]["mypy"]
+    overrides = [o for o in config["overrides"] if o.get("ignore_missing_imports")]
+    names = {m.split(".")[0] for o in overrides for m in o["module"]}
+    assert names, "no untyped packages listed"
+    for name in sorted(names):
+        spec = importlib.util.find_spec(name)
+        assert spec is not None and spec.origin is not None, f"{name} is listed but not installed"
+        package = Path(spec.origin).parent
+        assert not (package / "py.typed").exists(), f"{name} ships types: remove it from the mypy overrides"
+        for stubs in (f"{name}-stubs", f"types-{name}"):
+            with pytest.raises(importlib.metadata.PackageNotFoundError):
+                importlib.metadata.distribution(stubs)  # installed stubs would make the override wrong

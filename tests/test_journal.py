@@ -451,3 +451,17 @@ def test_page_readers_log_the_technical_detail(tmp_path: Path, caplog: pytest.Lo
     assert "journal unavailable" in record.getMessage()
     assert "Error" in record.getMessage()  # the repr of the OSError/sqlite3 error kept in `detail`
     assert record.exc_info is not None
+
+
+def test_status_chart_of_a_long_span_ticks_whole_days_at_most_about_eight(state_dir: Path) -> None:
+    path = state_dir / "journal.sqlite"
+    first = record_call(make_record())
+    last = record_call(make_record(status="busy", response=""))
+    set_created_at(path, first, "2026-11-01T08:00:00.000000+00:00")
+    set_created_at(path, last, "2026-11-20T23:59:00.000000+00:00")
+    fig = status_chart(journal_facts(calls()))
+    assert fig.layout.xaxis.title.text == "День (UTC)"
+    assert list(fig.layout.xaxis.range) == ["2026-11-01T00:00:00", "2026-11-21T00:00:00"]
+    assert fig.layout.xaxis.dtick == 86_400_000 * 3  # 20 days: a tick every 3 days (⌈20 / 8⌉)
+    assert [list(t.x) for t in fig.data] == [["2026-11-01T12:00:00", "2026-11-20T12:00:00"]] * 2  # day centres
+    assert [(t.name, list(t.y)) for t in fig.data] == [("успешно", [1, 0]), ("сервер занят (503)", [0, 1])]

@@ -20,7 +20,7 @@ import threading
 import time
 from collections.abc import Callable, Iterator
 from dataclasses import asdict, dataclass
-from typing import Any
+from typing import Any, TypeVar
 
 import httpx
 import ollama
@@ -31,6 +31,7 @@ from lib.fmt import fmt_int, fmt_num
 from lib.narration.kinds import ErrorKind
 from lib.verify import escape_markdown
 
+T = TypeVar("T")
 DEFAULT_PORT = 11434
 BARE_NUMBER = re.compile(r"-?\d+(\.\d+)?")
 ANSWER_CHAR_CAP = 20_000  # characters: a narrative is 3–6 sentences; anything this long is runaway output
@@ -296,33 +297,37 @@ class OllamaGateway:
 
     def translate(self, exc: BaseException, model: str = "") -> NarrationError:
         """Any client or transport failure → NarrationError with the kind the journal records."""
-        ctx = {"host": self.url, "model": model, "timeout": self.timeout}
         if isinstance(exc, NarrationError):
             return exc
+
+        def error_of(kind: str, detail: str, error: str = "") -> NarrationError:
+            return narration_error(kind, host=self.url, model=model, timeout=self.timeout, error=error,
+                                   detail=detail)
+
         if isinstance(exc, _StreamCut):
-            return narration_error("stream_cut", **ctx, detail="stream ended without done:true")
+            return error_of("stream_cut", "stream ended without done:true")
         if isinstance(exc, json.JSONDecodeError) and looks_like_html(exc.doc):
-            return narration_error("not_ollama", **ctx, detail=f"HTML instead of JSON: {exc.doc[:500]}")
+            return error_of("not_ollama", f"HTML instead of JSON: {exc.doc[:500]}")
         if isinstance(exc, (ConnectionError, httpx.ConnectError)):
-            return narration_error("connection", **ctx, detail=str(exc))
+            return error_of("connection", str(exc))
         if isinstance(exc, httpx.TimeoutException):
-            return narration_error("timeout", **ctx, detail=f"{type(exc).__name__}: {exc}")
+            return error_of("timeout", f"{type(exc).__name__}: {exc}")
         if isinstance(exc, ollama.ResponseError):
             status, error = exc.status_code, str(exc.error)
             if looks_like_html(error):
-                return narration_error("not_ollama", **ctx, detail=f"HTTP {status}, HTML body: {error[:500]}")
+                return error_of("not_ollama", f"HTTP {status}, HTML body: {error[:500]}")
             kind = {404: "not_found", 500: "server", 503: "busy", 400: "bad_request", -1: "stream_error"}.get(
                 status, "unknown")
             if status == 404 and "not found" not in error.lower():
                 kind = "unknown"
-            return narration_error(kind, **ctx, error=error, detail=f"HTTP {status}: {error}")
+            return error_of(kind, f"HTTP {status}: {error}", error)
         if isinstance(exc, (httpx.RemoteProtocolError, httpx.ReadError)):
-            return narration_error("stream_cut", **ctx, detail=f"{type(exc).__name__}: {exc}")
+            return error_of("stream_cut", f"{type(exc).__name__}: {exc}")
         if isinstance(exc, (json.JSONDecodeError, pydantic.ValidationError, httpx.HTTPError)):
-            return narration_error("unknown", **ctx, error=type(exc).__name__, detail=str(exc))
-        return narration_error("unknown", **ctx, error=type(exc).__name__, detail=repr(exc))
+            return error_of("unknown", str(exc), type(exc).__name__)
+        return error_of("unknown", repr(exc), type(exc).__name__)
 
-    def _call(self, model: str, fn, *args, **kwargs):
+    def _call(self, model: str, fn: Callable[..., T], *args: Any, **kwargs: Any) -> T:
         try:
             return fn(*args, **kwargs)
         except Exception as exc:  # noqa: BLE001

@@ -318,7 +318,7 @@ def build_prompt(
         left_out: dict[str, int] = dict(safe.pop(LEFT_OUT_KEY, None) or {})
         safe.pop(TRIM_NOTE_KEY, None)
         while tokens > budget:
-            excess = tokens - budget + (0 if left_out else NOTE_TOKENS)
+            excess: float = tokens - budget + (0 if left_out else NOTE_TOKENS)
             while excess > 0:
                 dropped = lists.drop()
                 if dropped is None:

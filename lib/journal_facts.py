@@ -28,6 +28,7 @@ STATUS_LABELS: dict[str, str] = {
     **{kind.value: label for kind, label in ERROR_KIND_LABELS.items()},
 }
 ANSWERED = frozenset(status.value for status in CallStatus)  # the model ran to the end of its answer
+TEMPLATE_SHOWN = frozenset({CallStatus.REJECTED.value, CallStatus.NO_NUMBERS.value})  # its text failed the check
 
 PAGE_LABELS: dict[str, str] = {
     "overview": "Обзор",
@@ -110,7 +111,7 @@ class JournalFacts:
     status_counts: tuple[StatusCount, ...]
     busiest_period_calls: int = 0  # most calls in one hour (or day): the count axis needs whole-number ticks
     zone: str = "UTC"  # IANA name of the zone all times are in
-    rejected: int = 0  # the model answered, but its text failed the check: the template was shown
+    rejected: int = 0  # the model answered, but its text failed the check (TEMPLATE_SHOWN): the template was shown
 
     @property
     def is_empty(self) -> bool:
@@ -185,7 +186,7 @@ def journal_facts(frame: pd.DataFrame, zone: str = "UTC") -> JournalFacts:
         status_counts=status_counts,
         busiest_period_calls=int(per_period.max()),
         zone=zone,
-        rejected=int((answered & (frame["status"] != "ok")).sum()),
+        rejected=int(frame["status"].isin(list(TEMPLATE_SHOWN)).sum()),
     )
 
 

@@ -465,3 +465,10 @@ def test_status_chart_of_a_long_span_ticks_whole_days_at_most_about_eight(state_
     assert fig.layout.xaxis.dtick == 86_400_000 * 3  # 20 days: a tick every 3 days (⌈20 / 8⌉)
     assert [list(t.x) for t in fig.data] == [["2026-11-01T12:00:00", "2026-11-20T12:00:00"]] * 2  # day centres
     assert [(t.name, list(t.y)) for t in fig.data] == [("успешно", [1, 0]), ("сервер занят (503)", [0, 1])]
+
+
+def test_texts_without_sheet_numbers_count_as_rejected_but_unchecked_ones_do_not() -> None:
+    for status in ("ok", "rejected", "no_numbers", "unchecked"):
+        record_call(make_record(status=status))
+    facts = journal_facts(calls())
+    assert (facts.calls, facts.ok, facts.rejected, facts.errors) == (4, 1, 2, 0)

@@ -21,13 +21,17 @@ from typing import IO
 from xml.etree import ElementTree
 
 import numpy as np
+import openpyxl
 import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
+import pyarrow.parquet as pa_parquet
 from charset_normalizer import from_bytes
+from openpyxl.utils.exceptions import InvalidFileException
+from openpyxl.worksheet.worksheet import Worksheet
 
 from lib.errors import DataError
-from lib.fmt import fmt_bytes, fmt_count
+from lib.fmt import fmt_bytes, fmt_num
 from lib.sources import values as values_mod
 from lib.sources.values import nested_as_json
 
@@ -324,8 +328,8 @@ def _mixed(data: bytes, filename: str) -> _Encoded:
     text = "".join(decoded)
     if _looks_binary(text[:65536]):
         raise _binary_error(filename)
-    note = (f"Файл в смешанной кодировке: основная — {main}, а {fmt_count(len(others), 'строка', 'строки', 'строк')} "
-            f"в кодировке {other} (первая — строка {others[0]} файла) перекодированы. Проверьте эти строки.")
+    note = (f"Файл в смешанной кодировке: основная — {main}; строк в кодировке {other}: {len(others)} "
+            f"(первая — строка {others[0] if others else 0} файла), они перекодированы. Проверьте эти строки.")
     return _Encoded(text.encode("utf-8"), "utf-8", main, (*notes, note) if others else notes)
 
 
@@ -469,7 +473,7 @@ def _read_delimited(data: bytes, filename: str, options: ReadOptions) -> tuple[p
     frame = values_mod.to_frame({name: typed.columns.get(name, values) for name, values in table.items()})
     typed.numeric = [name for name in table if name in parsed or name in typed.numeric]
     if values_mod.sum_row(frame, typed.numeric):
-        last = {name: str(values[-1].as_py()) for name, values in table.items() if values[-1].is_valid}
+        last = {name: _cell_text(values[-1].as_py()) for name, values in table.items() if values[-1].is_valid}
         totals.append(values_mod.totals_note([last], [len(frame) - 1]))
         frame = frame.iloc[:-1].reset_index(drop=True)
     notes = [*encoded.notes, *notes, *totals, *typed.notes, *_single_column_notes(frame)]
@@ -593,7 +597,7 @@ def _without_labelled_totals(table: dict[str, pa.ChunkedArray]) -> tuple[dict[st
     if mask is None:
         return table, []
     positions = [int(i) for i in np.flatnonzero(mask.to_numpy(zero_copy_only=False))]
-    rows = [{name: str(values[i].as_py()) for name, values in table.items() if values[i].is_valid}
+    rows = [{name: _cell_text(values[i].as_py()) for name, values in table.items() if values[i].is_valid}
             for i in positions[:3]]
     positions_note = values_mod.totals_note(rows + [{}] * (len(positions) - len(rows)), positions)
     kept = pc.invert(mask)
@@ -638,6 +642,13 @@ def _frame_with_header(raw: pd.DataFrame, filename: str, header_row: int = 0) ->
         raise DataError(f"В файле «{filename}» есть только строка заголовка, а данных нет. "
                         "Загрузите файл со строками данных.")
     return body, tuple(notes)
+
+
+def _cell_text(value: object) -> str:
+    """A cell as the note shows it: numbers the Russian way (2070,12), text as it was."""
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        return str(value)
+    return fmt_num(value)
 
 
 def _duplicates(names: list[str]) -> list[str]:
@@ -686,49 +697,125 @@ def _typed_frame(frame: pd.DataFrame, decimal: str | None, delimiter: str | None
 
 # --- Excel ----------------------------------------------------------------------------------------------
 
+_OLE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+_ENCRYPTED = "EncryptedPackage".encode("utf-16-le")
+
+
+def _not_a_book(filename: str, detail: str = "") -> DataError:
+    return DataError(f"Файл «{filename}» не является книгой Excel (.xlsx) или повреждён. Откройте его в "
+                     "Excel и сохраните как .xlsx заново или выгрузите в CSV.", detail=detail)
+
+
 def _read_excel(data: bytes, filename: str, options: ReadOptions) -> tuple[pd.DataFrame, Detected]:
+    if data.startswith(_OLE):
+        if _ENCRYPTED in data:
+            raise DataError(f"Книга «{filename}» защищена паролем (зашифрована), её нельзя прочитать. Откройте "
+                            "её в Excel, снимите пароль (Файл → Сведения → Защита книги) и загрузите снова.")
+        raise DataError(f"Файл «{filename}» — в старом формате Excel (.xls), его чтение не поддерживается. "
+                        "Откройте его в Excel и сохраните как .xlsx или CSV.")
     if not data.startswith(b"PK\x03\x04"):
-        raise DataError(f"Файл «{filename}» не является книгой Excel (.xlsx) или повреждён. Откройте его в "
-                        "Excel и сохраните как .xlsx заново или выгрузите в CSV.")
+        raise _not_a_book(filename)
     try:
-        book = pd.ExcelFile(io.BytesIO(data), engine="openpyxl")
-        sheets = tuple(str(s) for s in book.sheet_names)
-    except (zipfile.BadZipFile, KeyError, ValueError, OSError) as exc:
-        raise DataError(f"Файл «{filename}» не является книгой Excel (.xlsx) или повреждён. Откройте его в "
-                        "Excel и сохраните как .xlsx заново или выгрузите в CSV.", detail=str(exc)) from exc
-    with book:
+        book = openpyxl.load_workbook(io.BytesIO(data), data_only=True)  # not read-only: merged cells needed
+    except (zipfile.BadZipFile, KeyError, ValueError, OSError, InvalidFileException) as exc:
+        raise _not_a_book(filename, str(exc)) from exc
+    sheets = tuple(book.sheetnames)
+    if options.sheet is not None and options.sheet not in sheets:
+        listed = ", ".join(f"«{s}»" for s in sheets)
+        raise DataError(f"В книге «{filename}» нет листа «{options.sheet}». Листы: {listed}.")
+    empty: list[str] = []
+    for sheet in [options.sheet] if options.sheet is not None else list(sheets):
+        raw = _sheet_grid(book[sheet])
+        if not raw.empty:
+            break
+        empty.append(sheet)
+    else:
         if options.sheet is not None:
-            if options.sheet not in sheets:
-                listed = ", ".join(f"«{s}»" for s in sheets)
-                raise DataError(f"В книге «{filename}» нет листа «{options.sheet}». Листы: {listed}.")
-            candidates = [options.sheet]
-        else:
-            candidates = list(sheets)
-        raw = None
-        for sheet in candidates:
-            raw = pd.read_excel(book, sheet_name=sheet, header=None, dtype=object)
-            raw = raw.dropna(how="all").dropna(axis=1, how="all")
-            if not raw.empty:
-                break
-        if raw is None or raw.empty:
-            if options.sheet is not None:
-                raise DataError(f"Лист «{options.sheet}» в книге «{filename}» пуст: на нём нет таблицы. "
-                                "Выберите другой лист.")
-            raise DataError(f"В книге «{filename}» нет таблицы: все листы пусты. Проверьте, тот ли файл "
-                            "выбран.")
-    raw = raw.reset_index(drop=True)
-    raw.columns = range(raw.shape[1])
-    header_row = _header_row(raw)
-    frame, notes = _frame_with_header(raw, filename, header_row)
+            raise DataError(f"Лист «{options.sheet}» в книге «{filename}» пуст: на нём нет таблицы. "
+                            "Выберите другой лист.")
+        raise DataError(f"В книге «{filename}» нет таблицы: все листы пусты. Проверьте, тот ли файл выбран.")
+    notes: list[str] = []
+    if empty:
+        listed = ", ".join(f"«{s}»" for s in empty)
+        which = f"Лист {listed} пуст" if len(empty) == 1 else f"Листы {listed} пусты"
+        notes.append(f"{which}, поэтому прочитан лист «{sheet}». Другой лист можно выбрать в настройках чтения.")
+    positions = list(raw.columns)  # sheet column of each grid column (0-based)
+    header_row = _header_row(raw.reset_index(drop=True).set_axis(range(raw.shape[1]), axis="columns"))
+    sheet_row = int(raw.index[header_row])
+    raw = raw.reset_index(drop=True).set_axis(range(raw.shape[1]), axis="columns")
+    if header_row + 1 < len(raw) and _merged_across(book[sheet], sheet_row + 1):
+        top, below = raw.iloc[header_row].tolist(), raw.iloc[header_row + 1].tolist()
+        joined = [_joined_name(a, b) for a, b in zip(top, below, strict=True)]
+        raw = pd.concat([raw.iloc[:header_row], pd.DataFrame([joined], dtype=object),
+                         raw.iloc[header_row + 2:]], ignore_index=True)
+        examples = ", ".join(f"«{n}»" for n in joined if " · " in n)
+        notes.append(f"Заголовок в две строки объединён в названия столбцов: {examples}.")
+    frame, shape_notes = _frame_with_header(raw, filename, header_row)
+    notes.extend(shape_notes)
     if header_row:
-        notes = (f"Пропущено строк над таблицей (заголовки отчёта): {header_row}.",) + notes
+        notes.insert(0, f"Пропущено строк над таблицей (заголовки отчёта): {header_row}.")
+    names = [_header_name(v) for v in raw.iloc[header_row]]
+    uncached = _uncached_formula_columns(data, book[sheet], positions, frame)
+    if uncached:
+        listed = ", ".join(f"«{names[i]}»" for i in uncached if names[i] in frame.columns)
+        notes.append(f"В столбцах {listed} формулы без сохранённых значений (файл сохранён не в Excel), "
+                     "поэтому ячейки пусты. Откройте книгу в Excel, сохраните её и загрузите снова.")
     frame = pd.DataFrame({name: _excel_column(frame[name]) for name in frame.columns})
     frame, typed = _typed_frame(frame, options.decimal, ";")
-    decimal, numeric, dates = typed.decimal, tuple(typed.numeric), tuple(typed.dates)
-    notes = notes + _single_column_notes(frame)
-    detected = Detected("xlsx", decimal=decimal if numeric else None, sheet=sheet, sheets=sheets,
-                        numeric_columns=numeric, date_columns=dates, notes=notes)
+    notes.extend(typed.notes)
+    notes.extend(_single_column_notes(frame))
+    detected = Detected("xlsx", decimal=typed.decimal if typed.numeric else None, sheet=sheet, sheets=sheets,
+                        numeric_columns=tuple(typed.numeric), date_columns=tuple(typed.dates),
+                        bool_columns=tuple(typed.booleans), units=typed.units, notes=tuple(notes))
     return frame, detected
+
+
+def _sheet_grid(sheet: Worksheet) -> pd.DataFrame:
+    """Cell values from A1 on, merged ranges filled with their top-left value; empty rows and columns dropped
+    (the index and columns keep the sheet's 0-based row and column numbers)."""
+    rows = [list(row) for row in sheet.iter_rows(min_row=1, min_col=1, values_only=True)]
+    if not rows:
+        return pd.DataFrame()
+    width = max(len(row) for row in rows)
+    for merged in sheet.merged_cells.ranges:
+        value = rows[merged.min_row - 1][merged.min_col - 1]
+        for r in range(merged.min_row - 1, min(merged.max_row, len(rows))):
+            for c in range(merged.min_col - 1, min(merged.max_col, width)):
+                rows[r][c] = value
+    grid = pd.DataFrame(rows, dtype=object)
+    return grid.dropna(how="all").dropna(axis=1, how="all")
+
+
+def _merged_across(sheet: Worksheet, row: int) -> bool:
+    """A header row (1-based) with a range merged across columns: the names go on in the row below."""
+    return any(m.min_row <= row <= m.max_row and m.max_col > m.min_col and m.max_row == row
+               for m in sheet.merged_cells.ranges)
+
+
+def _joined_name(top: object, below: object) -> str:
+    upper, lower = _header_name(top), _header_name(below)
+    if not upper or upper == lower:
+        return lower
+    return f"{upper} · {lower}" if lower else upper
+
+
+def _uncached_formula_columns(data: bytes, values: Worksheet, positions: list[int],
+                              frame: pd.DataFrame) -> list[int]:
+    """Grid columns holding formulas whose cached value is missing (files written by libraries, not Excel):
+    the formulas come from a second, read-only pass over the sheet; `values` is the cached-values sheet."""
+    if not frame.isna().any().any():
+        return []
+    book = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=False)
+    try:
+        formula_columns = set()
+        for r, row in enumerate(book[values.title].iter_rows(min_row=1, min_col=1), start=1):
+            for c, cell in enumerate(row, start=1):
+                if getattr(cell, "data_type", None) == "f" and values.cell(row=r, column=c).value is None:
+                    formula_columns.add(c - 1)
+    finally:
+        book.close()
+    grid_index = {position: i for i, position in enumerate(positions)}
+    return sorted(grid_index[c] for c in formula_columns if c in grid_index)
 
 
 def _header_row(raw: pd.DataFrame) -> int:
@@ -783,34 +870,133 @@ def _as_text(series: pd.Series) -> pd.Series:
 
 def _read_parquet(data: bytes, filename: str, options: ReadOptions) -> tuple[pd.DataFrame, Detected]:
     try:
-        frame = pd.read_parquet(io.BytesIO(data))
+        table = pa_parquet.ParquetFile(pa.BufferReader(data)).read()  # read_table refuses repeated names
     except Exception as exc:  # pyarrow raises several unrelated types for a broken file
         raise DataError(f"Файл «{filename}» не читается как Parquet: он повреждён или это другой формат. "
                         "Выгрузите таблицу заново.", detail=f"{type(exc).__name__}: {exc}") from exc
+    repeated = _duplicates([str(name) for name in table.column_names])
+    if repeated:
+        listed = ", ".join(f"«{n}»" for n in repeated)
+        raise DataError(f"В файле «{filename}» повторяются названия столбцов: {listed}. Parquet это допускает, "
+                        "а таблица для сводки — нет: переименуйте столбцы при выгрузке и загрузите файл снова.")
+    columns, notes = {}, []
+    for name, values in zip(table.column_names, table.columns, strict=True):
+        columns[name], note = _parquet_column(str(name), values)
+        if note:
+            notes.append(note)
+    frame = pa.table(list(columns.values()), names=list(columns)).to_pandas(split_blocks=True)
     frame = _checked_frame(frame, filename)
     frame = pd.DataFrame({name: _json_column(frame[name]) for name in frame.columns})
-    return frame, Detected("parquet", notes=_single_column_notes(frame))
+    return frame, Detected("parquet", notes=(*notes, *_single_column_notes(frame)))
+
+
+def _parquet_column(name: str, values: pa.ChunkedArray) -> tuple[pa.ChunkedArray, str | None]:
+    """Types pandas would turn into objects: decimals → float64, dates → datetime64, binary → text."""
+    kind = values.type
+    if pa.types.is_decimal(kind):
+        return values.cast(pa.float64()), None
+    if pa.types.is_date(kind):
+        return values.cast(pa.timestamp("us")), None
+    if pa.types.is_binary(kind) or pa.types.is_large_binary(kind) or pa.types.is_fixed_size_binary(kind):
+        try:
+            return values.cast(pa.binary()).cast(pa.string()), (
+                f"Столбец «{name}» хранит двоичные данные; это текст UTF-8, и он прочитан как текст.")
+        except pa.ArrowInvalid:
+            hexed = pa.chunked_array([pa.array([None if v is None else v.hex() for v in values.to_pylist()],
+                                               pa.string())])
+            return hexed, (f"Столбец «{name}» хранит двоичные данные (не текст); они показаны в "
+                           "шестнадцатеричном виде.")
+    return values, None
 
 
 def _read_json(data: bytes, filename: str, options: ReadOptions) -> tuple[pd.DataFrame, Detected]:
-    text, encoding, notes = _decode(data, filename, options.encoding)
+    text, encoding, decoded_notes = _decode(data, filename, options.encoding)
     try:
-        payload = json.loads(text)
-    except json.JSONDecodeError as exc:
-        payload = _json_lines(text)
-        if payload is None:
-            raise DataError(f"Файл «{filename}» — повреждённый JSON: ошибка в строке {exc.lineno}, "
-                            f"позиции {exc.colno}. Исправьте файл или выгрузите его заново.",
-                            detail=str(exc)) from exc
+        try:
+            payload = json.loads(text)
+        except json.JSONDecodeError as exc:
+            payload = _json_lines(text)
+            if payload is None:
+                raise DataError(f"Файл «{filename}» — повреждённый JSON: ошибка в строке {exc.lineno}, "
+                                f"позиции {exc.colno}. Исправьте файл или выгрузите его заново.",
+                                detail=str(exc)) from exc
+    except RecursionError as exc:
+        raise DataError(f"JSON в файле «{filename}» вложен слишком глубоко (сотни уровней), такой файл не "
+                        "похож на таблицу. Выгрузите данные плоским массивом объектов.") from exc
     records = _json_records(payload, filename)
-    frame = pd.json_normalize(records) if isinstance(records, list) else pd.DataFrame(records)
+    notes = list(decoded_notes)
+    if isinstance(records, list):
+        rows, renamed = _flattened(records)
+        frame = pd.DataFrame(rows)
+        if renamed:
+            listed = ", ".join(f"«{old}» → «{new}»" for old, new in renamed)
+            notes.append(f"После раскрытия вложенных объектов названия совпали, поэтому столбцы переименованы: "
+                         f"{listed}.")
+    else:
+        frame = pd.DataFrame(records)
     frame = _checked_frame(frame, filename)
-    frame = pd.DataFrame({name: _json_column(frame[name]) for name in frame.columns})
+    columns = {}
+    for name in frame.columns:
+        columns[name], note = _json_big_integers(name, frame[name])
+        if note:
+            notes.append(note)
+    frame = pd.DataFrame({name: _json_column(values) for name, values in columns.items()})
     frame, typed = _typed_frame(frame, ".", None, numbers=False, booleans=False)
-    dates = tuple(typed.dates)
-    detected = Detected("json", encoding=encoding, date_columns=dates,
-                        notes=notes + _single_column_notes(frame))
+    detected = Detected("json", encoding=encoding, date_columns=tuple(typed.dates),
+                        notes=(*notes, *typed.notes, *_single_column_notes(frame)))
     return frame, detected
+
+
+_JSON_DEPTH = 10  # deeper objects stay as JSON text in one column
+
+
+def _flattened(records: list[dict]) -> tuple[list[dict[str, object]], list[tuple[str, str]]]:
+    """Nested objects → «a.b» columns. Two different paths that print alike («a.b» as a key and a → b) get
+    distinct names («a.b», «a.b (2)»), so no value is lost; returns the rows and the renamings."""
+    names: dict[tuple[str, ...], str] = {}
+    taken: set[str] = set()
+    renamed: list[tuple[str, str]] = []
+    rows = []
+    for record in records:
+        row: dict[str, object] = {}
+        for path, value in _paths(record, ()):
+            name = names.get(path)
+            if name is None:
+                base = name = ".".join(path)
+                copy = 2
+                while name in taken:
+                    name = f"{base} ({copy})"
+                    copy += 1
+                names[path] = name
+                taken.add(name)
+                if name != base:
+                    renamed.append((base, name))
+            row[name] = value
+        rows.append(row)
+    return rows, renamed
+
+
+def _paths(value: dict, prefix: tuple[str, ...]) -> list[tuple[tuple[str, ...], object]]:
+    found: list[tuple[tuple[str, ...], object]] = []
+    for key, item in value.items():
+        path = (*prefix, str(key))
+        if isinstance(item, dict) and item and len(path) < _JSON_DEPTH:
+            found.extend(_paths(item, path))
+        else:
+            found.append((path, item))
+    return found
+
+
+def _json_big_integers(name: str, series: pd.Series) -> tuple[pd.Series, str | None]:
+    """Integers beyond int64 cannot be numbers in a frame without losing digits: the column becomes text."""
+    if series.dtype != object:
+        return series, None
+    big = series.map(lambda v: isinstance(v, int) and not isinstance(v, bool) and not -2**63 <= v < 2**63)
+    if not big.any():
+        return series, None
+    text = series.map(lambda v: v if v is None or (isinstance(v, float) and pd.isna(v)) else str(v))
+    return text.astype("str"), (f"В столбце «{name}» есть целые числа длиннее 19 цифр (например, "
+                                f"{series[big].iloc[0]}); чтобы не потерять цифры, столбец прочитан как текст.")
 
 
 def _json_lines(text: str) -> list[object] | None:

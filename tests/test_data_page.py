@@ -82,7 +82,7 @@ def test_override_changes_how_the_file_is_read():
     at.selectbox(key="data_upload_decimal").set_value(".")
     at.run()
     assert not at.exception
-    assert "десятичный: ." in at.info[0].value
+    assert "десятичный знак «.»" in at.info[0].value
     button(at, "Открыть этот набор").click()
     at.run()
     dataset = at.session_state["datasets"][at.session_state["dataset_id"]]
@@ -193,5 +193,5 @@ def test_empty_sheet_error_keeps_the_sheet_choice_to_fix_it():
     at.selectbox(key="data_upload_sheet").set_value("Данные")
     at.run()
     assert not at.error
-    assert at.info[0].value.startswith("Лист: «Данные»")
+    assert at.info[0].value.startswith("Лист «Данные»")
     assert [s.key for s in at.selectbox] == ["data_upload_decimal", "data_upload_sheet"]  # no encoding for Excel

@@ -268,6 +268,7 @@ def open_kaggle_file(download: KaggleDownload, path: str, options: ReadOptions |
         frame=table.frame,
         details={"handle": str(h), "path": path, "size": entry.size, "summary": table.detected.summary(),
                  "detected": dataclasses.asdict(table.detected), "options": options.as_dict()},
+        units=dict(table.detected.units),
     )
     if remember and h.version:
         try:

@@ -34,4 +34,5 @@ def upload_dataset(data: bytes, filename: str, options: ReadOptions | None = Non
         "detected": dataclasses.asdict(detected),
         "options": (options or ReadOptions()).as_dict(),
     }
-    return Dataset(id=dataset_id, name=name, source="upload", frame=table.frame, details=details)
+    return Dataset(id=dataset_id, name=name, source="upload", frame=table.frame, details=details,
+                   units=dict(detected.units))

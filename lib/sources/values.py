@@ -268,14 +268,12 @@ def date_column(values: pa.ChunkedArray, sample: list[str]) -> DateResult:
     time-zone-aware UTC). A date that does not exist («31.02.2023») keeps the column as text."""
     if not sample:
         return DateResult(None)
+    if not all(v[:1].isdigit() for v in sample):
+        return DateResult(None)
     if all(_ISO_AWARE_RE.fullmatch(v) for v in sample):
-        if not _all_match(values, f"^{_ISO_NAIVE}{_ISO_ZONE}$"):
-            return DateResult(None)
-        return _cast_iso(values, pa.timestamp("us", tz="UTC"))
+        return _cast_iso(values, pa.timestamp("us", tz="UTC"), _ISO_AWARE_RE)
     if all(_ISO_NAIVE_RE.fullmatch(v) for v in sample):
-        if not _all_match(values, f"^{_ISO_NAIVE}$"):
-            return DateResult(None)
-        return _cast_iso(values, pa.timestamp("us"))
+        return _cast_iso(values, pa.timestamp("us"), _ISO_NAIVE_RE)
     formats = [fmt for pattern, fmt in _DOTTED_RE if any(pattern.fullmatch(v) for v in sample)]
     if not formats or not all(any(p.fullmatch(v) for p, _ in _DOTTED_RE) for v in sample):
         return DateResult(None)
@@ -297,18 +295,23 @@ def date_column(values: pa.ChunkedArray, sample: list[str]) -> DateResult:
     return DateResult(parsed)
 
 
-def _cast_iso(values: pa.ChunkedArray, target: pa.DataType) -> DateResult:
+def _cast_iso(values: pa.ChunkedArray, target: pa.DataType, shape: re.Pattern[str]) -> DateResult:
+    """One strict pyarrow cast; when it refuses, pandas names the first cell that is not a date — an
+    impossible one («2023-02-30») is reported, any other text just keeps the column as text."""
     try:
         return DateResult(values.cast(target))
     except pa.ArrowInvalid:
-        series = pd.to_datetime(values.to_pandas(), format="ISO8601", errors="coerce",
-                                utc=getattr(target, "tz", None) is not None)
-        bad = series.isna() & values.to_pandas().notna()
-        if bad.any():
-            row = int(np.flatnonzero(bad.to_numpy())[0])
-            return DateResult(None, (row, str(values[row].as_py())))
+        pass
+    aware = getattr(target, "tz", None) is not None
+    texts = values.to_pandas()
+    series = pd.to_datetime(texts, format="ISO8601", errors="coerce", utc=aware)
+    bad = series.isna() & texts.notna()
+    if not bad.any():
         return DateResult(pa.chunked_array([pa.array(series.astype(
-            "datetime64[us, UTC]" if getattr(target, "tz", None) else "datetime64[us]"))]))
+            "datetime64[us, UTC]" if aware else "datetime64[us]"))]))
+    row = int(np.flatnonzero(bad.to_numpy())[0])
+    cell = str(texts.iloc[row])
+    return DateResult(None, (row, cell) if shape.fullmatch(cell) else None)
 
 
 def bool_column(values: pa.ChunkedArray, sample: list[str]) -> pa.ChunkedArray | None:

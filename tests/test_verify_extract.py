@@ -65,7 +65,9 @@ CORPUS = [
     # multipliers
     ("Рейсов стало в 2,5 раза больше.", [claim(2.5, 0.05, "multiplier")]),
     ("Вылетов в 5 раз больше.", [claim(5, 0.5, "multiplier")]),
-    ("Рейсов вдвое больше.", [claim(2, 0.5, "multiplier", words=True)]),
+    ("Рейсов вдвое больше.", [claim(2, 0.2, "multiplier", words=True)]),  # «вдвое» is 1,8–2,2, a tenth either way
+    ("Михайлова встречается 9 раз.", [claim(9, 0.5)]),  # times counted, not a ratio: no «в» before it
+    ("Код -5 встречается чаще кода -1.", [claim(-5, 0.5, signed=True), claim(-1, 0.5, signed=True)]),
     ("Рейсов в два раза больше.", [claim(2, 0.5, "multiplier", words=True)]),
     ("Задержек в полтора раза меньше.", [claim(1.5, 0.05, "multiplier", words=True)]),
     # years and dates

@@ -2,256 +2,235 @@
 
 from __future__ import annotations
 
-import datetime as dt
 import math
 import os
 import re
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from typing import Any, Literal
 
 import snowballstemmer
 
-from lib.fmt import NBSP, fmt_date, fmt_int, fmt_month, fmt_num
-from lib.verify.numbers import NumberClaim, extract_numbers, month_words
+from lib.fmt import NBSP
+from lib.units import column_unit, text_unit
+from lib.verify.claims import ClaimWordCheck, check_claims
+from lib.verify.facts import PERIOD_UNITS, REST, SCOPE_KEYS, FactNumber, fact_numbers, filter_values
+from lib.verify.names import PART_SEPARATORS, PeriodKey, lemmas, period_key, period_mentions, words
+from lib.verify.numbers import NumberClaim, extract_numbers
 
-FactKind = Literal["value", "count", "rank", "year", "date"]
 Status = Literal["supported", "unsupported"]
-Reason = Literal["", "not_in_facts", "other_entity", "other_label"]
+Reason = Literal["", "not_in_facts", "other_entity", "other_label", "unattributed", "unit", "sign", "rate_period",
+                 "period_absent", "pp_not_difference", "no_ratio", "other_statistic"]
 
-_PERCENT_LABEL = re.compile(r"%|процент|pct|percent|п\.\s?п\.", re.IGNORECASE)
-_SHARE_LABEL = re.compile(r"дол[яиюе]|share|ratio", re.IGNORECASE)
 _LINKING_WORDS = frozenset({"и", "или", "а", "но", "из", "от", "до", "в", "на", "по", "против", "чем"})
-_NEXT_WORD = re.compile(r"[\s\u00a0\u202f\u2009]*([A-Za-zА-Яа-яЁё]+)")
-_NAME_KEYS = ("имя", "название", "значение", "столбец", "группа", "период", "пара", "name", "value")
-_REST_KEYS = frozenset({"прочее", "прочие значения"})  # the groups or values outside the shown lists
-_REST = "*прочее"  # their entity: a text names it «остальные», «прочие», never verbatim
+_NEXT_WORD = re.compile(r"[ \t\u00a0\u202f\u2009]*([A-Za-zА-Яа-яЁё]+)")
 _REST_WORDS = re.compile(r"(?<![а-яё])(?:остальн[а-яё]*|проч(?:ее|его|ему|ем|ие|их|им|ими))(?![а-яё])",
                          re.IGNORECASE)
-_SCOPE_KEYS = frozenset({"фильтры"})  # filters describe the scope, not an entity: never bound
 _SP = r"[\s\u00a0\u202f\u2009]"
-# between coordinated numbers («21,92 и 20,12», «17,4 %, 16,2 % и 16,1 %»): a separator, perhaps after a
-# unit word that the next number repeats («21,92 минуты и 20,12 минуты»)
+# between coordinated numbers («21,92 и 20,12», «17,4 %, 16,2 % и 16,1 %», «15,6–15,8»): a separator,
+# perhaps after a unit word that the next number repeats («21,92 минуты и 20,12 минуты»)
 _NUMBER_JOINT = re.compile(rf"^{_SP}*(?:(?P<unit>[а-яёa-z]+\.?){_SP}*)?(?:,{_SP}*(?:и{_SP}+)?|и{_SP}+)$",
                            re.IGNORECASE)
+_RANGE_JOINT = re.compile(rf"^{_SP}*(?:[–—-]|…|\.\.|{_SP}до{_SP}+){_SP}*$")
+_COORDINATION = re.compile(rf"^{_SP}*(?:,{_SP}*(?:и{_SP}+)?|и{_SP}+|или{_SP}+|[–—-]|…){_SP}*$")
 # between coordinated entity names («F9 и FL», «UA, B6 и EV», «в июле и в августе»)
 _NAME_JOINT = re.compile(rf"^{_SP}*(?:,{_SP}*(?:и{_SP}+|а{_SP}+также{_SP}+)?|и{_SP}+|а{_SP}+также{_SP}+)"
                          rf"(?:(?:в|во|у|на|для|из|от){_SP}+)?$", re.IGNORECASE)
-_LETTER = re.compile(r"[A-Za-zА-Яа-яЁё]")
-_SENTENCE_END = re.compile(r"[.!?…]+(?=\s+[A-ZА-ЯЁ\d«\"(])|\n+")
-_CLAUSE_END = re.compile(r"[;:]|,(?!\d)|[.!?…]+(?=\s+[A-ZА-ЯЁ\d«\"(])|\n+")
+_SENTENCE_END = re.compile(r"[.!?…]+(?=\s+[A-ZА-ЯЁ«\"*#])|\n+")
+_CLAUSE_END = re.compile(r"[;:]|,(?!\d)|[.!?…]+(?=\s+[A-ZА-ЯЁ«\"*#])|\n+")
+_QUOTED = re.compile(r"«[^«»]*»")
 _STEMMER = snowballstemmer.stemmer("russian")
 _MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>$~:=])")
+_RATE = re.compile(rf"{_SP}*(?:в|за){_SP}+(?:(?:один|одну|каждый|каждую){_SP}+)?(?P<p>день|сутки|неделю|месяц"
+                   r"|квартал|год)(?![а-яё])", re.IGNORECASE)
+_RATE_UNITS = {"день": "day", "сутки": "day", "неделю": "week", "месяц": "month", "квартал": "quarter",
+               "год": "year"}
+_POSITIVE = re.compile(
+    r"(?<![а-яё])(?:опазд\w*|задержива\w*|задержал\w*|дороже|выше|больше|рост\w*|вырос\w*|увелич\w*|прибав\w*"
+    r"|прирост\w*|растущ\w*|восходящ\w*|подня\w*|плюс|позже)", re.IGNORECASE)
+_NEGATIVE = re.compile(
+    r"(?<![а-яё])(?:раньше|опереж\w*|дешевле|ниже|меньше|сниж\w*|сниз\w*|упал\w*|упад\w*|паден\w*|сократ\w*"
+    r"|сокращ\w*|уменьш\w*|нисходящ\w*|минус|отрицательн\w*|убыва\w*|опусти\w*|просел\w*|быстрее|досрочн\w*)",
+    re.IGNORECASE)
+_STAT_WORDS = (
+    ("mean", re.compile(r"(?<![а-яё])средн\w*", re.IGNORECASE)),
+    ("median", re.compile(r"(?<![а-яё])медиан\w*", re.IGNORECASE)),
+    ("min", re.compile(r"(?<![а-яё])(?:минимум\w*|минимальн\w*)", re.IGNORECASE)),
+    ("max", re.compile(r"(?<![а-яё])(?:максимум\w*|максимальн\w*)", re.IGNORECASE)),
+    ("std", re.compile(r"(?<![а-яё])(?:стандартн\w*\s+отклонени\w*|ст\.\s*откл\w*|сигм\w*)", re.IGNORECASE)),
+    ("q1", re.compile(r"(?<![а-яё])(?:перв\w+|нижн\w+)\s+квартил\w*", re.IGNORECASE)),
+    ("q3", re.compile(r"(?<![а-яё])(?:трет\w+|верхн\w+)\s+квартил\w*", re.IGNORECASE)),
+    ("sum", re.compile(r"(?<![а-яё])(?:сумм\w*|суммарн\w*)", re.IGNORECASE)),
+)
+_UNIT_NAMES = {
+    "min": "минуты", "h": "часы", "s": "секунды", "day": "дни", "week": "недели", "month": "месяцы",
+    "year": "годы", "rub": "рубли", "usd": "доллары", "eur": "евро", "km": "километры", "mi": "мили",
+    "m": "метры", "kg": "килограммы", "g": "граммы", "t": "тонны", "pct": "проценты", "count": "штуки (строки)",
+    "quarter": "кварталы",
+}
 
+
+@lru_cache(maxsize=4096)
+def _stem(word: str) -> str:
+    return str(_STEMMER.stemWord(word.lower().replace("ё", "е")))
+
+
+def _label_stems(label: str) -> frozenset[str]:
+    return frozenset(_stem(word) for word in re.findall(r"[а-яё]{3,}", label.lower()))
+
+
+def _same_stem(a: str, b: str) -> bool:
+    """Snowball leaves «столбец» and «столбц» apart; a long shared start joins them."""
+    shorter = min(len(a), len(b))
+    common = len(os.path.commonprefix([a, b]))
+    return common == shorter >= 4 or common >= max(5, shorter - 1)
+
+
+# --- entities and where the text names them ----------------------------------------------------
 
 @dataclass(frozen=True)
-class FactNumber:
-    """One number of the payload. `label` is a readable path («столбцы › dep_delay › пропусков, %»),
-    `entities` the names of the list items (and named dicts) it lies in, outermost first («dep_delay», or
-    «carrier», «UA»; a period as `@2013-07`); `owner` the innermost one as the payload writes it («июль 2013»)."""
+class _Part:
+    """One part of an entity's name: words (lemma sets) or a period."""
 
-    label: str
-    value: float | None
-    kind: FactKind = "value"
-    percent: bool = False
-    share: bool = False
-    date: tuple[int, int | None, int | None] | None = None
-    entities: tuple[str, ...] = ()
-    owner: str = ""
-
-    def shown(self) -> str:
-        """The fact in Russian notation, for the «closest fact» hint: `336 776`, `17,4 %`, `1 января 2013 г.`"""
-        if self.kind == "date" and self.date:
-            year, month, day = self.date
-            return fmt_date(dt.date(year, month or 1, day)) if day else fmt_month(dt.date(year, month or 1, 1))
-        value = self.value if self.value is not None else math.nan
-        text = fmt_int(value) if float(value).is_integer() else fmt_num(value, 4)
-        return text.replace("-", "−") + (f"{NBSP}%" if self.percent else "")
-
-    def to_dict(self) -> dict[str, Any]:
-        return {"label": self.label, "value": self.value, "kind": self.kind, "percent": self.percent,
-                "date": list(self.date) if self.date else None, "shown": self.shown(),
-                "entities": list(self.entities), "owner": self.owner}
+    text: str
+    tokens: tuple[frozenset[str], ...] = ()
+    period: PeriodKey | None = None
 
 
-def _is_percent_label(key: str) -> bool:
-    return bool(_PERCENT_LABEL.search(key))
+@dataclass
+class _Index:
+    """The payload's entities by their parts, for finding mentions in a text."""
+
+    parts: list[_Part] = field(default_factory=list)
+    entities: dict[str, tuple[int, ...]] = field(default_factory=dict)  # entity → its part ids
+    first_words: dict[str, list[int]] = field(default_factory=dict)  # lemma → parts starting with it
+    distinctive: dict[str, int] = field(default_factory=dict)  # lemma → the one part it names alone
+    periods: list[int] = field(default_factory=list)
+    places: dict[str, int] = field(default_factory=dict)  # «первый период» → the part of its period
 
 
-def _item_name(item: Any, index: int) -> str:
-    if isinstance(item, dict):
-        for key in _NAME_KEYS:
-            if isinstance(item.get(key), str):
-                return item[key]
-        for value in item.values():
-            if isinstance(value, str):
-                return value
-    return f"№{index + 1}"
+_GENERIC = frozenset({
+    "область", "край", "республика", "округ", "район", "город", "регион", "группа", "значение", "столбец",
+    "категория", "отдел", "код", "время", "дата", "число", "количество", "сумма", "доля", "среднее", "медиана",
+    "рубль", "руб", "км", "мин", "кг", "шт", "процент", "год", "месяц", "неделя", "день", "квартал", "пусто",
+    "прочее", "всего", "по", "с", "и", "в", "на",
+})
 
 
-def _item_entity(item: Any) -> str | None:
-    """The name of a list item that a text could mention: a name-like key, or its first string."""
-    if not isinstance(item, dict):
-        return None
-    names = [item[key] for key in _NAME_KEYS if isinstance(item.get(key), str)]
-    names = names or [value for value in item.values() if isinstance(value, str)][:1]
-    name = next((name for name in names if len(name) >= 2 and _LETTER.search(name)), None)
-    if name is None:
-        return None
-    claims = extract_numbers(name)
-    if len(claims) == 1 and claims[0].kind == "date" and claims[0].raw == name.strip():
-        return _date_key(claims[0]) or name
-    return name
+def _build_index(names: Iterable[str], scope: set[str], places: dict[str, str] | None = None) -> _Index:
+    index = _Index()
+    part_ids: dict[str, int] = {}
+    lemma_parts: dict[str, set[int]] = {}
+    head_lemmas: set[str] = set()  # words that can name an entity alone: its first word, a capitalised word
+    for name in sorted(names):
+        if name == REST:
+            continue
+        pieces = [name] if period_key(name) else PART_SEPARATORS.split(name)
+        ids: list[int] = []
+        for piece in pieces:
+            piece = " ".join(piece.split())
+            if not piece or piece.casefold() in scope:
+                continue
+            if piece not in part_ids:
+                key = period_key(piece)
+                head = _UNIT_TAIL.sub("", piece) if column_unit(piece) else piece  # «Время доставки, мин»
+                tokens = tuple(lemmas(word) for _, _, word in words(head or piece)) if key is None else ()
+                if key is None and not tokens:
+                    continue
+                heads = {position for position, (_, _, word) in enumerate(words(head or piece))
+                         if position == 0 or word[:1].isupper()}
+                part_ids[piece] = len(index.parts)
+                index.parts.append(_Part(piece, tokens, key))
+                if key is not None:
+                    index.periods.append(part_ids[piece])
+                else:
+                    for lemma in tokens[0]:
+                        index.first_words.setdefault(lemma, []).append(part_ids[piece])
+                    for position, token in enumerate(tokens):
+                        for lemma in token:
+                            lemma_parts.setdefault(lemma, set()).add(part_ids[piece])
+                            if position in heads:
+                                head_lemmas.add(lemma)
+            ids.append(part_ids[piece])
+        if ids:
+            index.entities[name] = tuple(ids)
+    for place, name in (places or {}).items():
+        if name in part_ids:
+            index.places[place] = part_ids[name]
+    for lemma, owners in lemma_parts.items():
+        (only,) = owners if len(owners) == 1 else (None,)
+        if only is not None and len(index.parts[only].tokens) > 1 and len(lemma) >= 3 and lemma.isalpha() \
+                and lemma not in _GENERIC and lemma in head_lemmas:
+            index.distinctive[lemma] = only
+    return index
 
 
-def _date_key(claim: NumberClaim) -> str | None:
-    """`@2013-07` for «июль 2013», `@2013-07-01` for 2013-07-01: dates name list items (periods),
-    and a text names them in any case form («в июле 2013»)."""
-    if not claim.date or claim.date[0] is None or claim.date[1] is None:
-        return None
-    year, month, day = claim.date
-    return f"@{year:04d}-{month:02d}" + (f"-{day:02d}" if day else "")
+@dataclass(frozen=True, order=True)
+class Mention:
+    """A place where the text names a part of a payload entity (`part` −1: an unlisted period). `weak`
+    for «остальные»/«прочие» (the rest): it counts in the claim's own clause only."""
+
+    start: int
+    end: int
+    part: int
+    weak: bool = False
 
 
-def _dict_entity(key: str, node: dict[str, Any]) -> tuple[str, str] | None:
-    """(entity, name as written) of a dict under a key, not in a list: its name key («первый период»:
-    {"период": "январь 2013", …} is January's), or the rest («прочее»: the groups not listed)."""
-    if key in _REST_KEYS:
-        return _REST, key
-    for name_key in _NAME_KEYS:
-        value = node.get(name_key)
-        entity = _item_entity({name_key: value}) if isinstance(value, str) else None
-        if entity:
-            return entity, value
-    return None
+_UNIT_TAIL = re.compile(r"\s*(?:,[^,]*|\([^()]*\)|\[[^\[\]]*\])\s*$")
+_REST_PART = -2
+_PLACE_PERIOD = re.compile(
+    r"(?<![а-яё])(?P<which>перв\w*|последн\w*)\s+(?P<full>полн\w*\s+)?(?:период\w*|недел\w*|месяц\w*|день|дн[яеюё]\w*"
+    r"|квартал\w*|год\w*)", re.IGNORECASE)
+_PHANTOM = -1
 
 
-def _string_facts(text: str, label: str, entities: tuple[str, ...], percent: bool,
-                  owner: str = "") -> list[FactNumber]:
-    facts: list[FactNumber] = []
-    for claim in extract_numbers(text):
-        if claim.kind == "date" and claim.date and claim.date[0] is not None:
-            year, month, day = claim.date
-            facts.append(FactNumber(label, float(year), "date", date=(year, month, day), entities=entities,
-                                    owner=owner))
-            facts.append(FactNumber(label, float(year), "year", entities=entities, owner=owner))
-        elif claim.kind == "date" and claim.date:
-            continue  # a day and month without a year says too little to support anything
-        elif claim.kind == "year":
-            facts.append(FactNumber(label, claim.value, "year", entities=entities, owner=owner))
-        else:
-            facts.append(FactNumber(label, claim.value, "value", percent=percent or claim.kind in ("percent", "pp"),
-                                    entities=entities, owner=owner))
-    return facts
+def _mentions(text: str, index: _Index, claims: list[NumberClaim]) -> list[Mention]:
+    found: list[Mention] = []
+    numbers = [(c.start, c.end) for c in claims]
+    # a digit inside a longer number («1,43», «10 592») is not a name part («EWR · 5»)
+    tokens = [(start, end, lemmas(word)) for start, end, word in words(text)
+              if not word.isdigit() or not any(a <= start and end <= b and (a, b) != (start, end) for a, b in numbers)]
+    covered: set[int] = set()
+    for position, (start, _, forms) in enumerate(tokens):
+        for lemma in forms:
+            for part_id in index.first_words.get(lemma, ()):
+                part = index.parts[part_id]
+                size = len(part.tokens)
+                window = tokens[position:position + size]
+                if len(window) == size and all(token[2] & wanted for token, wanted in zip(window, part.tokens,
+                                                                                           strict=True)):
+                    found.append(Mention(start, window[-1][1], part_id))
+                    covered.update(range(position, position + size))
+    for position, (start, end, forms) in enumerate(tokens):
+        if position in covered:
+            continue
+        owners = {index.distinctive[lemma] for lemma in forms if lemma in index.distinctive}
+        if len(owners) == 1:
+            found.append(Mention(start, end, owners.pop()))
+    if index.periods:
+        for mention in period_mentions(text):
+            matched = [part_id for part_id in index.periods
+                       if (key := index.parts[part_id].period) is not None and key.covers(mention.key)]
+            found.extend(Mention(mention.start, mention.end, part_id) for part_id in matched)
+            if not matched:
+                found.append(Mention(mention.start, mention.end, _PHANTOM))
+    found.extend(Mention(m.start(), m.end(), _REST_PART, weak=True) for m in _REST_WORDS.finditer(text))
+    for m in _PLACE_PERIOD.finditer(text):
+        which = "последний полный период" if m.group("full") else (
+            "первый период" if m.group("which").lower().startswith("перв") else "последний период")
+        place = index.places.get(which)
+        if place is not None:
+            found.append(Mention(m.start(), m.end(), place))
+    return sorted(set(found))
 
 
-def _walk(node: Any, path: tuple[str, ...], entities: tuple[str, ...], percent: bool,
-          out: list[FactNumber], owner: str = "", bind: bool = True) -> None:
-    """Collect the numbers under `node`; `percent` is set under a key that names a percent. List items
-    and named dicts below the root bind what they hold to their name (`entities`, `owner`), except
-    under the filters (`bind` False)."""
-    label = " › ".join(path) or "—"
-    if isinstance(node, bool) or node is None:
-        return
-    if isinstance(node, (int, float)):
-        if isinstance(node, float) and not math.isfinite(node):
-            return
-        share = bool(path) and bool(_SHARE_LABEL.search(path[-1]))
-        out.append(FactNumber(label, float(node), "value", percent=percent, share=share, entities=entities,
-                              owner=owner))
-    elif isinstance(node, str):
-        out.extend(_string_facts(node, label, entities, percent, owner))
-    elif isinstance(node, dict):
-        for key, value in node.items():
-            key = str(key)
-            out.extend(_string_facts(key, label, entities, percent, owner))
-            named = _dict_entity(key, value) if bind and isinstance(value, dict) else None
-            inner, inner_owner = ((*entities, named[0]), named[1]) if named else (entities, owner)
-            _walk(value, (*path, key), inner, percent or _is_percent_label(key), out, inner_owner,
-                  bind and key not in _SCOPE_KEYS)
-    elif isinstance(node, (list, tuple)):
-        out.append(FactNumber(f"{label} (число элементов)", float(len(node)), "count", entities=entities,
-                              owner=owner))
-        for index, item in enumerate(node):
-            out.append(FactNumber(f"{label} (место)", float(index + 1), "rank", entities=entities, owner=owner))
-            name = _item_entity(item) if bind else None
-            item_name = _item_name(item, index)
-            _walk(item, (*path, item_name), (*entities, name) if name else entities, percent, out,
-                  item_name if name else owner, bind)
-
-
-def fact_numbers(payload: dict[str, Any]) -> list[FactNumber]:
-    """Every number a payload states: numeric leaves (with the percent flag from their key), lengths
-    of lists and places in them, numbers and dates written inside strings and keys (an ISO date or
-    «январь 2013» gives a date fact and a year fact)."""
-    out: list[FactNumber] = []
-    _walk(payload, (), (), False, out)
-    return out
-
-
-# --- matching ----------------------------------------------------------------------------------
-
-def _candidates(claim: NumberClaim, fact: FactNumber, bare: bool = True) -> list[float]:
-    """The fact's value in the claim's unit, through the allowed transformations. `bare` is False
-    when a noun follows a plain claim («17,4 строк»): then it does not stand for a percent."""
-    if fact.value is None or fact.kind == "date":
-        return []
-    v = fact.value
-    if claim.kind in ("percent", "pp"):
-        if fact.kind != "value":
-            return []
-        if fact.percent or (fact.share and abs(v) > 1):
-            return [v]
-        return [v * 100] if abs(v) <= 1 else []
-    if claim.kind == "ordinal":
-        return [v] if fact.kind in ("value", "count", "rank") else []
-    if claim.kind == "multiplier":
-        return [v] if fact.kind in ("value", "count") and not fact.percent else []
-    if fact.kind == "rank":
-        return []
-    if claim.kind == "year":
-        return [v] if fact.kind in ("value", "year") else []
-    if fact.kind == "year" and not (claim.value.is_integer() and 1800 <= abs(claim.value) <= 2100):
-        return []
-    if fact.percent:
-        return [v / 100, v] if bare else [v / 100]
-    return [v]
-
-
-def _within(claim: NumberClaim, candidate: float) -> bool:
-    low, high = claim.interval()
-    if not claim.signed:
-        candidate = abs(candidate)
-    eps = 1e-9 * max(1.0, abs(candidate))
-    return low - eps <= candidate <= high + eps
-
-
-def _date_matches(claim: NumberClaim, fact: FactNumber) -> bool:
-    if fact.kind != "date" or not claim.date or not fact.date:
-        return False
-    return all(part is None or part == fact_part for part, fact_part in zip(claim.date, fact.date, strict=True))
-
-
-def _distance(claim: NumberClaim, fact: FactNumber) -> float:
-    if claim.kind == "date":
-        if fact.kind != "date" or not claim.date or not fact.date:
-            return math.inf
-        year, month, day = (c if c is not None else f for c, f in zip(claim.date, fact.date, strict=True))
-        try:
-            said = dt.date(year or 2000, month or 1, day or 1)
-            known = dt.date(fact.date[0], fact.date[1] or 1, fact.date[2] or 1)
-        except ValueError:
-            return math.inf
-        return abs((said - known).days)
-    options = _candidates(claim, fact)
-    if not options:
-        return math.inf
-    target = claim.value
-    return min(abs((abs(c) if not claim.signed else c) - target) / max(abs(target), 1e-9) for c in options)
-
+# --- text structure ----------------------------------------------------------------------------
 
 def _spans(pattern: re.Pattern[str], text: str) -> list[tuple[int, int]]:
-    bounds = [0] + [m.end() for m in pattern.finditer(text)] + [len(text)]
+    quoted = [(m.start(), m.end()) for m in _QUOTED.finditer(text)]
+    ends = [m.end() for m in pattern.finditer(text) if not any(a < m.start() < b for a, b in quoted)]
+    bounds = [0, *ends, len(text)]
     return [(a, b) for a, b in zip(bounds, bounds[1:], strict=False) if b > a]
 
 
@@ -262,66 +241,45 @@ def _around(spans: list[tuple[int, int]], position: int) -> tuple[int, int]:
     return 0, 0
 
 
-@dataclass(frozen=True, order=True)
-class Mention:
-    """A place where the text names a payload entity. `weak` for «остальные»/«прочие» (the rest): it
-    counts in the claim's own clause only, since «сильнее остальных» compares more than it names."""
+@dataclass
+class _Text:
+    """A narrative split for binding: claims, sentences, clauses, mentions."""
 
-    start: int
-    end: int
-    name: str
-    weak: bool = False
-
-
-def _month_periods(periods: list[str], month: int, day: int | None) -> list[str]:
-    """The one period with this month (and day) in any year, or none when several have it."""
-    suffix = f"-{month:02d}" + (f"-{day:02d}" if day else "")
-    found = [name for name in periods if name[5:].startswith(suffix)]
-    return found if len(found) == 1 else []
+    text: str
+    claims: list[NumberClaim]
+    sentences: list[tuple[int, int]]
+    clauses: list[tuple[int, int]]
+    mentions: list[Mention]
+    units: list[str | None]
 
 
-def _mentions(text: str, entities: set[str], claims: list[NumberClaim]) -> list[Mention]:
-    """Where the text names payload entities: names verbatim, periods through its date claims and
-    month names («в августе» names August 2013 when no other August is in the payload), the rest
-    through «остальные», «прочие»."""
-    found: list[Mention] = []
-    for name in entities:
-        if name.startswith(("@", "*")):
-            continue
-        pattern = re.compile(rf"(?<![\w-]){re.escape(name)}(?![\w-])")
-        found.extend(Mention(m.start(), m.end(), name) for m in pattern.finditer(text))
-    if _REST in entities:
-        found.extend(Mention(m.start(), m.end(), _REST, weak=True) for m in _REST_WORDS.finditer(text))
-    periods = [name for name in entities if name.startswith("@")]
-    if not periods:
-        return found
-    dates = [claim for claim in claims if claim.kind == "date" and claim.date]
-    for claim in dates:
-        key = _date_key(claim)
-        if key:
-            found.extend(Mention(claim.start, claim.end, name) for name in periods
-                         if name == key or name.startswith(key + "-") or key.startswith(name + "-"))
-        elif claim.date and claim.date[0] is None and claim.date[1]:  # «5 января»
-            found.extend(Mention(claim.start, claim.end, name)
-                         for name in _month_periods(periods, claim.date[1], claim.date[2]))
-    for start, end, month in month_words(text):
-        if not any(claim.start <= start < claim.end for claim in dates):
-            found.extend(Mention(start, end, name) for name in _month_periods(periods, month, None))
-    return found
+def _claim_units(text: str, claims: list[NumberClaim]) -> list[str | None]:
+    """The unit word after each claim; coordinated numbers share the one after the last («21,92 и 20,12 минуты»)."""
+    units: list[str | None] = []
+    for claim in claims:
+        found = text_unit(text, claim.end, claim.start) if claim.kind in ("plain", "multiplier") else None
+        units.append(found[0] if found else None)
+    for index in range(len(claims) - 2, -1, -1):
+        if units[index] is None and claims[index].kind == "plain" and units[index + 1] is not None \
+                and _COORDINATION.match(text[claims[index].end:claims[index + 1].start]):
+            units[index] = units[index + 1]
+    return units
 
+
+# --- the checks --------------------------------------------------------------------------------
 
 @dataclass(frozen=True)
 class ClaimCheck:
     """The verdict on one claim: `supports` are facts it agrees with; `closest` is the nearest fact
-    when it is unsupported (for «other_label», the fact the text names); `reason` says why:
-    «not_in_facts», «other_entity» (the value belongs to another list item) or «other_label» (the
-    value is another total than the noun after it names)."""
+    when it is unsupported (for «other_label», the fact the text names); `reason` says why (codes in
+    `REASONS`); `belongs_to` is the fact the value really is, when the text attributes it wrongly."""
 
     claim: NumberClaim
     supports: tuple[FactNumber, ...] = ()
     closest: FactNumber | None = None
     reason: Reason = ""
-    belongs_to: FactNumber | None = None  # the fact the value really is, when the text attributes it wrongly
+    belongs_to: FactNumber | None = None
+    unit: str | None = None  # the unit word written after the number
 
     @property
     def status(self) -> Status:
@@ -342,25 +300,500 @@ class ClaimCheck:
 
     def explanation(self) -> str:
         """One Russian line for the UI list of unsupported numbers; empty for a supported claim."""
-        raw = self.claim.raw
         if not self.reason:
             return ""
-        if self.closest is None:
-            return f"«{raw}»: такого числа нет в сводке фактов."
-        fact = f"«{self.closest.label}» = {self.closest.shown()}"
-        if self.reason == "other_entity":
-            return f"«{raw}»: это число в сводке относится к другому объекту — {fact}."
-        if self.reason == "other_label" and self.belongs_to is not None:
-            return f"«{raw}»: в сводке {fact}, а {raw} — это «{self.belongs_to.label}»."
-        return f"«{raw}»: такого числа нет в сводке фактов; ближайшее — {fact}."
+        raw = self.claim.raw
+        fact = f"«{self.closest.label}» = {self.closest.shown()}" if self.closest else ""
+        explain = REASONS[self.reason]
+        return explain(raw, fact, self)
+
+
+def _unit_word(unit: str | None) -> str:
+    return _UNIT_NAMES.get(unit or "", "неизвестная единица")
+
+
+def _explain_not_in_facts(raw: str, fact: str, check: ClaimCheck) -> str:
+    if not fact:
+        return f"«{raw}»: такого числа нет в сводке фактов."
+    return f"«{raw}»: такого числа нет в сводке фактов; ближайшее — {fact}."
+
+
+def _explain_other_label(raw: str, fact: str, check: ClaimCheck) -> str:
+    if check.belongs_to is not None and fact:
+        return f"«{raw}»: в сводке {fact}, а {raw} — это «{check.belongs_to.label}»."
+    return f"«{raw}»: число не совпадает с тем показателем, который назван рядом."
+
+
+def _explain_unit(raw: str, fact: str, check: ClaimCheck) -> str:
+    known = check.closest.unit if check.closest else None
+    return (f"«{raw}»: в тексте {_unit_word(check.unit)}, а в сводке это число в единицах «{_unit_word(known)}»"
+            f"{' — ' + fact if fact else ''}.")
+
+
+def _explain_sign(raw: str, fact: str, check: ClaimCheck) -> str:
+    return (f"«{raw}»: знак не тот — слова рядом говорят о другом направлении, чем число в сводке"
+            f"{' (' + fact + ')' if fact else ''}.")
+
+
+REASONS: dict[str, Callable[[str, str, ClaimCheck], str]] = {
+    "not_in_facts": _explain_not_in_facts,
+    "other_entity": lambda raw, fact, check: f"«{raw}»: это число в сводке относится к другому объекту — {fact}.",
+    "other_label": _explain_other_label,
+    "unattributed": lambda raw, fact, check: (
+        f"«{raw}»: в сводке это число относится к «{check.closest.owner if check.closest else ''}» ({fact}), "
+        "а фраза не называет, о чём оно."),
+    "unit": _explain_unit,
+    "sign": _explain_sign,
+    "rate_period": lambda raw, fact, check: (
+        f"«{raw}»: в сводке это изменение за другой период ({fact})."),
+    "period_absent": lambda raw, fact, check: (
+        f"«{raw}»: названного периода нет в сводке; это число относится к «"
+        f"{check.closest.owner if check.closest else ''}» ({fact})."),
+    "pp_not_difference": lambda raw, fact, check: (
+        f"«{raw}»: процентные пункты — это разность двух процентов, а в сводке {fact} — это проценты."),
+    "no_ratio": lambda raw, fact, check: (
+        f"«{raw}»: в сводке нет такого отношения («во сколько раз»); модель не должна вычислять его сама."),
+    "other_statistic": lambda raw, fact, check: (
+        f"«{raw}»: назван другой показатель — в сводке это {fact}."),
+}
+
+
+def _candidates(claim: NumberClaim, fact: FactNumber, bare: bool = True) -> list[float]:
+    """The fact's value in the claim's unit, through the allowed transformations. `bare` is False
+    when a noun follows a plain claim («17,4 строк»): then it does not stand for a percent."""
+    if fact.value is None or fact.kind == "date":
+        return []
+    v = fact.value
+    if claim.kind in ("percent", "pp"):
+        if fact.kind != "value" or fact.role == "ratio":
+            return []
+        if claim.kind == "pp" and not _is_difference_of_percents(fact):
+            return []
+        if fact.percent or (fact.share and abs(v) > 1):
+            return [v]
+        return [v * 100] if abs(v) <= 1 else []
+    if claim.kind == "ordinal":
+        return [v] if fact.kind in ("count", "rank") or (fact.kind == "value" and float(v).is_integer()) else []
+    if claim.kind == "multiplier":
+        return [v] if fact.kind == "value" and fact.role == "ratio" else []
+    if fact.kind == "rank":
+        return []
+    if claim.kind == "year":
+        return [v] if fact.kind in ("value", "year") else []
+    if fact.kind == "year" and not (claim.value.is_integer() and 1800 <= abs(claim.value) <= 2100):
+        return []
+    if fact.percent:
+        return [v / 100, v] if bare else [v / 100]
+    return [v]
+
+
+def _is_difference_of_percents(fact: FactNumber) -> bool:
+    """Percentage points are a difference of two percents: a gap between shares, or the change or slope of
+    a measure in percent — not a relative change («изменение к предыдущему, %»)."""
+    if fact.role == "pp":
+        return True
+    return fact.role in ("change", "gap", "slope") and fact.unit == "pct" and "%" not in fact.key
+
+
+def _within(claim: NumberClaim, candidate: float) -> bool:
+    low, high = claim.interval()
+    if claim.kind == "multiplier" and claim.hedge is None:
+        half = min(claim.precision, 0.1 * abs(claim.value))
+        low, high = claim.value - half, claim.value + half
+    if not claim.signed:
+        candidate = abs(candidate)
+    eps = 1e-9 * max(1.0, abs(candidate))
+    return low - eps <= candidate <= high + eps
+
+
+def _date_matches(claim: NumberClaim, fact: FactNumber) -> bool:
+    if fact.kind != "date" or not claim.date or not fact.date:
+        return False
+    return all(part is None or part == fact_part for part, fact_part in zip(claim.date, fact.date, strict=True))
+
+
+def _distance(claim: NumberClaim, fact: FactNumber) -> float:
+    import datetime as dt
+
+    if claim.kind == "date":
+        if fact.kind != "date" or not claim.date or not fact.date:
+            return math.inf
+        year, month, day = (c if c is not None else f for c, f in zip(claim.date, fact.date, strict=True))
+        try:
+            said = dt.date(year or 2000, month or 1, day or 1)
+            known = dt.date(fact.date[0], fact.date[1] or 1, fact.date[2] or 1)
+        except ValueError:
+            return math.inf
+        return abs((said - known).days)
+    options = _candidates(claim, replace(fact, role="ratio") if claim.kind == "multiplier" else fact)
+    if not options:
+        return math.inf
+    target = claim.value
+    return min(abs((abs(c) if not claim.signed else c) - target) / max(abs(target), 1e-9) for c in options)
+
+
+@dataclass
+class _Sheet:
+    """A payload prepared once for checking many claims."""
+
+    facts: list[FactNumber]
+    related: dict[str, set[str]]
+    index: _Index
+    period: str | None
+
+
+def _prepare(payload: dict[str, Any]) -> _Sheet:
+    facts = fact_numbers(payload)
+    related: dict[str, set[str]] = {}  # an entity with its ancestors and descendants
+    for fact in facts:
+        for depth, name in enumerate(fact.entities):
+            related.setdefault(name, {name}).update(fact.entities[:depth])
+            for ancestor in fact.entities[:depth]:
+                related.setdefault(ancestor, {ancestor}).add(name)
+    places = {key: payload[key]["период"] for key in ("первый период", "последний период", "последний полный период")
+              if isinstance(payload.get(key), dict) and isinstance(payload[key].get("период"), str)}
+    index = _build_index(related, filter_values(payload), places)
+    period = payload.get("период") if isinstance(payload.get("период"), str) else None
+    return _Sheet(facts, related, index, PERIOD_UNITS.get(period or ""))
+
+
+def _named(claim_index: int, doc: _Text, sheet: _Sheet) -> tuple[set[str], bool, bool]:
+    """Entities the claim is about, and whether its clause names a period the sheet does not list.
+    An entity is named in the claim's clause when one of its parts is there and all are in the sentence
+    up to the clause's end; else the last one named before the claim in its sentence; else all named
+    in the sentence."""
+    claim = doc.claims[claim_index]
+    clause_start, clause_end = _around(doc.clauses, claim.start)
+    sentence_start, sentence_end = _around(doc.sentences, claim.start)
+    in_clause = {m.part for m in doc.mentions if clause_start <= m.start < clause_end}
+    phantom = _PHANTOM in in_clause
+    upto = {m.part for m in doc.mentions if sentence_start <= m.start < clause_end and not m.weak}
+    named = {name for name, parts in sheet.index.entities.items()
+             if in_clause.intersection(parts) and upto.issuperset(parts)}
+    if _REST_PART in in_clause:
+        named.add(REST)
+    before = [m for m in doc.mentions if sentence_start <= m.start < claim.start and not m.weak and m.part >= 0]
+    seen = {m.part for m in before}
+    last_at: dict[str, int] = {}
+    for name, parts in sheet.index.entities.items():
+        if seen.issuperset(parts):
+            last_at[name] = max(m.start for m in before if m.part in parts)
+    if last_at:
+        latest = max(last_at.values())
+        named.update(name for name, at in last_at.items() if at == latest)
+    elif any(m.part == _REST_PART and sentence_start <= m.start < claim.start for m in doc.mentions):
+        named.add(REST)  # «Остальные регионы вместе — 195 заказов, или 16,5 %»
+    if named or phantom:
+        return named, phantom, True
+    every = {m.part for m in doc.mentions if sentence_start <= m.start < sentence_end and not m.weak}
+    named = {name for name, parts in sheet.index.entities.items() if every.intersection(parts)
+             and every.issuperset(parts)}
+    return named, phantom, False
+
+
+def _sentence_names(claim: NumberClaim, doc: _Text, sheet: _Sheet) -> set[str]:
+    sentence_start, sentence_end = _around(doc.sentences, claim.start)
+    every = {m.part for m in doc.mentions if sentence_start <= m.start < sentence_end and not m.weak}
+    return {name for name, parts in sheet.index.entities.items() if every.issuperset(parts)}
+
+
+def _coordinated(doc: _Text, sheet: _Sheet) -> dict[int, set[str]]:
+    """Entities for coordinated numbers after coordinated names: «F9 и FL … 21,92 и 20,12 минуты
+    (соответственно)» pairs them in order; when the counts differ, each number is about the group."""
+    simple: dict[int, set[str]] = {}
+    for name, parts in sheet.index.entities.items():
+        if len(parts) == 1:
+            simple.setdefault(parts[0], set()).add(name)
+    slots: dict[tuple[int, int], set[str]] = {}
+    for m in doc.mentions:
+        if not m.weak and m.part in simple:
+            slots.setdefault((m.start, m.end), set()).update(simple[m.part])
+    spans = sorted(slots)
+    paired: dict[int, set[str]] = {}
+    for run in _number_runs(doc):
+        first = doc.claims[run[0]]
+        sentence_start, _ = _around(doc.sentences, first.start)
+        if _around(doc.sentences, doc.claims[run[-1]].start)[0] != sentence_start:
+            continue
+        before = [span for span in spans if sentence_start <= span[0] and span[1] <= first.start]
+        if len(before) < 2:
+            continue
+        group = [before[-1]]
+        for span in reversed(before[:-1]):
+            if not _NAME_JOINT.match(doc.text[span[1]:group[0][0]]):
+                break
+            group.insert(0, span)
+        if len(group) < 2:
+            continue
+        if len(group) == len(run):
+            paired.update((index, slots[span]) for index, span in zip(run, group, strict=True))
+        else:
+            whole = set().union(*(slots[span] for span in group))
+            paired.update((index, whole) for index in run)
+    return paired
+
+
+def _number_runs(doc: _Text) -> list[list[int]]:
+    """Indexes of coordinated numbers («21,92 и 20,12 минуты», «17,4 %, 16,2 % и 16,1 %», «54–55»), two or more."""
+    runs: list[list[int]] = []
+    for index, claim in enumerate(doc.claims):
+        if claim.kind in ("date", "time", "year", "ordinal"):
+            continue
+        if runs and _joined(doc.text, doc.claims[runs[-1][-1]], claim):
+            runs[-1].append(index)
+        else:
+            runs.append([index])
+    return [run for run in runs if len(run) > 1]
+
+
+def _joined(text: str, previous: NumberClaim, claim: NumberClaim) -> bool:
+    between = text[previous.end:claim.start]
+    if previous.in_range and claim.in_range and _RANGE_JOINT.match(between):
+        return True
+    joint = _NUMBER_JOINT.match(between)
+    unit = joint.group("unit") if joint else None
+    if not joint or not unit:
+        return bool(joint)
+    following = _NEXT_WORD.match(text, claim.end)  # «21,92 минуты и 20,12 минуты», not «685 рейсов, 21,92»
+    return following is not None and _stem(following.group(1)) == _stem(unit.rstrip("."))
+
+
+def _next_word(text: str, claim: NumberClaim, sentence_end: int) -> str | None:
+    """The word right after the claim, in its own sentence only («…больше 27 тыс. Пропущено…» has none)."""
+    if claim.raw.endswith(".") and re.match(r"\s+[A-ZА-ЯЁ]", text[claim.end:claim.end + 3]):
+        return None
+    match = _NEXT_WORD.match(text, claim.end)
+    if not match or match.start(1) >= sentence_end:
+        return None
+    return match.group(1)
+
+
+def _segment(doc: _Text, claim_index: int) -> str:
+    """The words that describe a claim: from the previous number in its clause (or the clause's start)
+    up to it."""
+    claim = doc.claims[claim_index]
+    clause_start, _ = _around(doc.clauses, claim.start)
+    start = clause_start
+    for other in doc.claims[:claim_index]:
+        if clause_start <= other.end <= claim.start:
+            after = _NEXT_WORD.match(doc.text, other.end)  # «4 категориальных и 1 …»: the noun is the 4's
+            start = after.end() if after and after.end() <= claim.start else other.end
+    return doc.text[start:claim.start]
+
+
+def _stats_in(text: str) -> set[str]:
+    return {stat for stat, pattern in _STAT_WORDS if pattern.search(text)}
 
 
 @dataclass(frozen=True)
+class _Binding:
+    """What the text says a claim is about: `named` entities, a `phantom` period the sheet does not
+    list, and whether the names come from the claim's clause or just before it (`strong`) rather than
+    from anywhere in its sentence."""
+
+    named: set[str]
+    phantom: bool = False
+    strong: bool = True
+
+
+def _check(claim_index: int, doc: _Text, sheet: _Sheet, binding: _Binding) -> ClaimCheck:
+    claim = doc.claims[claim_index]
+    check = _check_reading(claim, claim_index, doc, sheet, binding)
+    other = claim.as_thousands()
+    if check.supported or other is None:
+        return check
+    grouped = _check_reading(other, claim_index, doc, sheet, binding)
+    return replace(grouped, claim=claim) if grouped.supported else check
+
+
+def _check_reading(claim: NumberClaim, claim_index: int, doc: _Text, sheet: _Sheet, binding: _Binding) -> ClaimCheck:
+    """Value, then unit, sign and rate, then what the claim is about, its statistic and its label."""
+    text, facts = doc.text, sheet.facts
+    sentence_end = _around(doc.sentences, claim.start)[1]
+    next_word = _next_word(text, claim, sentence_end)
+    unit = doc.units[claim_index]
+    if claim.kind == "date":
+        supports = [f for f in facts if _date_matches(claim, f)]
+    else:
+        bare = next_word is None or next_word.lower() in _LINKING_WORDS
+        supports = [f for f in facts if any(_within(claim, c) for c in _candidates(claim, f, bare))]
+    if not supports:
+        return _absent(claim, facts, unit)
+    if claim.kind in ("date", "year", "time"):
+        return ClaimCheck(claim, tuple(supports), unit=unit)
+    stage: list[tuple[Reason, Callable[[FactNumber], bool]]] = [
+        ("unit", lambda f: unit is None or f.unit is None or f.unit == unit
+         or (f.unit == "count" and unit == "count")),
+        ("sign", lambda f: _sign_agrees(claim, f, doc)),
+        ("rate_period", lambda f: _rate_agrees(claim, f, doc, sheet)),
+    ]
+    for reason, keep in stage:
+        kept = [f for f in supports if keep(f)]
+        if not kept:
+            return ClaimCheck(claim, closest=supports[0], reason=reason, belongs_to=supports[0], unit=unit)
+        supports = kept
+    bound = _bind(claim, claim_index, doc, sheet, binding, supports, unit)
+    if isinstance(bound, ClaimCheck):
+        return bound
+    supports = bound
+    segment = _segment(doc, claim_index) + " " + (next_word or "")
+    stats = _stats_in(segment)
+    if stats and (binding.named or binding.phantom or any(not f.entities for f in supports)):
+        kept = [f for f in supports if _stat_agrees(f, stats)]
+        if not kept:
+            closest = next((f for f in facts if f.stat in stats and f.entities == supports[0].entities), None)
+            return ClaimCheck(claim, closest=closest or supports[0], reason="other_statistic",
+                              belongs_to=supports[0], unit=unit)
+        supports = kept
+        wide = _expanded(sheet, binding.named) if binding.strong else set()
+        anchored = [f for f in facts if f.entities and f.entities[-1] in wide and f.stat in stats and not f.derived]
+        if anchored and not any(f in anchored or (f.entities and f.entities[-1] in wide) for f in supports):
+            # «средняя задержка dep_delay — почти 14»: dep_delay's mean is 12,64; 14 is a column count
+            return ClaimCheck(claim, closest=anchored[0], reason="other_label", belongs_to=supports[0], unit=unit)
+    return _check_label(claim, segment, next_word, sheet, supports, unit)
+
+
+def _absent(claim: NumberClaim, facts: list[FactNumber], unit: str | None) -> ClaimCheck:
+    closest = min(facts, key=lambda f: _distance(claim, f), default=None)
+    if closest is not None and not math.isfinite(_distance(claim, closest)):
+        closest = None
+    if claim.kind == "pp":
+        as_percent = replace(claim, kind="percent")
+        plain = [f for f in facts if any(_within(as_percent, c) for c in _candidates(as_percent, f))]
+        if plain:
+            return ClaimCheck(claim, closest=plain[0], reason="pp_not_difference", belongs_to=plain[0], unit=unit)
+    if claim.kind == "multiplier":
+        return ClaimCheck(claim, closest=closest, reason="no_ratio", unit=unit)
+    return ClaimCheck(claim, closest=closest, reason="not_in_facts", unit=unit)
+
+
+def _sign_agrees(claim: NumberClaim, fact: FactNumber, doc: _Text) -> bool:
+    """A negative fact written without a minus needs a word of that direction («раньше», «снижение»);
+    a positive change written with such a word (and none of growth) is the wrong way round."""
+    if claim.signed or fact.value is None or fact.value == 0:
+        return True
+    clause = doc.text[slice(*_around(doc.clauses, claim.start))]
+    negative, positive = bool(_NEGATIVE.search(clause)), bool(_POSITIVE.search(clause))
+    if fact.value < 0:
+        return negative
+    if fact.role in ("change", "slope"):
+        return positive or not negative
+    return True
+
+
+def _rate_agrees(claim: NumberClaim, fact: FactNumber, doc: _Text, sheet: _Sheet) -> bool:
+    """«8 647,7 руб. в неделю» for a slope per month is a different number."""
+    if fact.role != "slope" or sheet.period is None:
+        return True
+    found = text_unit(doc.text, claim.end)
+    after = found[1] if found else claim.end
+    rate = _RATE.match(doc.text, after)
+    return rate is None or _RATE_UNITS[rate.group("p").lower()] == sheet.period
+
+
+def _stat_agrees(fact: FactNumber, stats: set[str]) -> bool:
+    if fact.stat is None:
+        return True
+    if fact.derived and stats <= {"min", "max"}:
+        return True  # «максимум в марте»: the largest of the listed values, not a statistic of its own
+    return fact.stat in stats
+
+
+def _expanded(sheet: _Sheet, names: set[str]) -> set[str]:
+    return set().union(*(sheet.related.get(name, {name}) for name in names)) if names else set()
+
+
+def _bind(claim: NumberClaim, claim_index: int, doc: _Text, sheet: _Sheet, binding: _Binding,
+          supports: list[FactNumber], unit: str | None) -> list[FactNumber] | ClaimCheck:
+    """Keep the facts about what the claim's clause talks about; without a name, headline facts and
+    the bound facts its words describe (statistic and unit)."""
+    named, phantom = binding.named, binding.phantom
+    wide = _expanded(sheet, named)
+    if named or phantom:
+        in_sentence = _sentence_names(claim, doc, sheet)
+        kept = [f for f in supports if (not f.entities and _pair_agrees(f, in_sentence, sheet))
+                or (f.entities and f.entities[-1] in wide)]
+        if not kept:
+            reason: Reason = "period_absent" if phantom and not named else "other_entity"
+            return ClaimCheck(claim, closest=supports[0], reason=reason, belongs_to=supports[0], unit=unit)
+        if not binding.strong:
+            return kept
+        return _same_key(claim, claim_index, doc, sheet, named, kept, unit)
+    kept = [f for f in supports if f.headline]
+    if kept:
+        return kept
+    sentence = doc.text[_around(doc.sentences, doc.claims[claim_index].start)[0]:
+                        _around(doc.clauses, doc.claims[claim_index].start)[1]]
+    stats = _stats_in(sentence)
+    described = [f for f in supports if f.stat and not f.derived and f.stat in stats
+                 and (unit is None or (f.unit is not None and f.unit == unit))]
+    if described:
+        return described
+    return ClaimCheck(claim, closest=supports[0], reason="unattributed", belongs_to=supports[0], unit=unit)
+
+
+def _pair_agrees(fact: FactNumber, named: set[str], sheet: _Sheet) -> bool:
+    """A gap or ratio between the leader and the outsider is not about two other groups."""
+    if not fact.pair or not named:
+        return True
+    return named <= _expanded(sheet, set(fact.pair)) | {name for name in named if name not in sheet.index.entities}
+
+
+def _same_key(claim: NumberClaim, claim_index: int, doc: _Text, sheet: _Sheet, named: set[str],
+              supports: list[FactNumber], unit: str | None) -> list[FactNumber] | ClaimCheck:
+    """A total written next to a named item that has its own number of that kind («пара посчитана по
+    336 776 строкам» while the pair has 327 346 rows) is the item's number, wrongly."""
+    if any(f.entities or f.kind != "value" for f in supports):
+        return supports
+    segment = _segment(doc, claim_index) + " " + (_next_word(doc.text, doc.claims[claim_index], len(doc.text))
+                                                   or "")
+    stems = {_stem(word) for word in re.findall(r"[а-яё]{3,}", segment.lower())}
+    own = [f for f in sheet.facts if f.entities and f.entities[-1] in named and f.kind == "value"
+           and any(_same_stem(f.key.split(",")[0].lower(), s) for s in stems)
+           and any(_same_stem(_stem(f.key.split()[0]), _stem(s.key.split()[0])) for s in supports)]
+    if own:
+        return ClaimCheck(claim, closest=own[0], reason="other_label", belongs_to=supports[0], unit=unit)
+    return supports
+
+
+def _check_label(claim: NumberClaim, segment: str, next_word: str | None, sheet: _Sheet,
+                 supports: list[FactNumber], unit: str | None) -> ClaimCheck:
+    """A total written with the words of another total («19 строк» while 19 is the column count;
+    «пропуски есть в 19 столбцах» while «столбцов с пропусками» is 6) is a swap between unbound facts."""
+    if claim.kind not in ("plain", "percent") or any(f.entities for f in supports):
+        return ClaimCheck(claim, tuple(supports), unit=unit)
+    stems = {_stem(word) for word in re.findall(r"[а-яё]{3,}", segment.lower())}
+    noun = {_stem(next_word)} if next_word and len(next_word) >= 3 else set()
+    if not stems:
+        return ClaimCheck(claim, tuple(supports), unit=unit)
+
+    def score(fact: FactNumber) -> int:
+        label = _label_stems(fact.label.split(" (")[0])
+        return sum(any(_same_stem(s, t) for t in stems) for s in label) + sum(
+            any(_same_stem(s, t) for t in noun) for s in label)
+
+    best = max(score(f) for f in supports)
+    percent = claim.kind == "percent"
+    rivals = [f for f in sheet.facts if (f.kind == "value" or (f.kind == "count" and not percent))
+              and not f.entities and f.percent == percent and not f.textual and f not in supports
+              and f.role != "ratio" and not f.label.startswith(tuple(SCOPE_KEYS))]
+    top = max(rivals, key=score, default=None)
+    if top is not None and score(top) > best:
+        return ClaimCheck(claim, closest=top, reason="other_label", belongs_to=supports[0], unit=unit)
+    return ClaimCheck(claim, tuple(supports), unit=unit)
+
+
+# --- the verdict -------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
 class Verdict:
-    """The result of checking a text: one `ClaimCheck` per number, in reading order."""
+    """The result of checking a text: one `ClaimCheck` per number, in reading order, and the claim
+    words (trend, strength, direction…) checked by lib.verify.claims."""
 
     text: str
     checks: tuple[ClaimCheck, ...] = field(default_factory=tuple)
+    claims: tuple[ClaimWordCheck, ...] = field(default_factory=tuple)
+    sheet_numbers: int = 0  # how many numbers the payload holds
 
     @property
     def total(self) -> int:
@@ -375,23 +808,54 @@ class Verdict:
         return tuple(check for check in self.checks if not check.supported)
 
     @property
+    def failed_claims(self) -> tuple[ClaimWordCheck, ...]:
+        return tuple(claim for claim in self.claims if not claim.ok)
+
+    @property
+    def claims_ok(self) -> bool:
+        return not self.failed_claims
+
+    @property
     def ok(self) -> bool:
-        return not self.unsupported
+        return not self.unsupported and self.claims_ok
+
+    @property
+    def numberless(self) -> bool:
+        """No number in the text although the sheet has numbers: «0 из 0» is not a pass (the model may
+        have obeyed an instruction planted in the data, «задержек нет»)."""
+        return self.total == 0 and self.sheet_numbers > 0
 
     def summary(self) -> str:
-        return f"Проверено чисел: {self.supported_count} из {self.total}"
+        text = f"Проверено чисел: {self.supported_count} из {self.total}"
+        if self.claims:
+            text += f" · утверждений: {sum(c.ok for c in self.claims)} из {len(self.claims)}"
+        if self.numberless:
+            text += " — в тексте нет ни одного числа из сводки"
+        return text
 
     def to_dict(self) -> dict[str, Any]:
         return {"supported": self.supported_count, "total": self.total, "ok": self.ok,
-                "claims": [check.to_dict() for check in self.checks]}
+                "numberless": self.numberless,
+                "claims": [check.to_dict() for check in self.checks],
+                "claim_words": [{"raw": c.raw, "start": c.start, "end": c.end, "ok": c.ok, "reason": c.reason,
+                                 "explanation": c.explanation} for c in self.claims],
+                "claim_words_ok": sum(c.ok for c in self.claims), "claim_words_total": len(self.claims)}
 
     def highlighted_markdown(self) -> str:
-        """The text as Streamlit markdown, unsupported numbers wrapped in `:red-background[…]` and
-        every other markdown character escaped, so the model's text cannot inject formatting."""
+        """The text as Streamlit markdown, unsupported numbers and failed claims wrapped in
+        `:red-background[…]` and every other markdown character escaped, so the model's text cannot
+        inject formatting."""
+        spans = sorted([(c.claim.start, c.claim.end) for c in self.unsupported]
+                       + [(c.start, c.end) for c in self.failed_claims])
+        merged: list[tuple[int, int]] = []
+        for start, end in spans:
+            if merged and start < merged[-1][1]:
+                merged[-1] = (merged[-1][0], max(end, merged[-1][1]))
+            else:
+                merged.append((start, end))
         parts: list[str] = []
         cursor = 0
-        for check in self.unsupported:
-            start, end = check.claim.start, check.claim.end
+        for start, end in merged:
             parts.append(escape_markdown(self.text[cursor:start]))
             parts.append(f":red-background[{escape_markdown(self.text[start:end])}]")
             cursor = end
@@ -404,154 +868,23 @@ def escape_markdown(text: str) -> str:
     return _MARKDOWN_SPECIAL.sub(r"\\\1", text)
 
 
-def _named_near(claim: NumberClaim, clauses: list[tuple[int, int]], sentences: list[tuple[int, int]],
-                mentions: list[Mention]) -> set[str]:
-    """Entities the claim is about: those named in its clause plus the last one named before it in
-    its sentence (not a weak mention); if there are none, all named in its sentence."""
-    clause_start, clause_end = _around(clauses, claim.start)
-    sentence_start, sentence_end = _around(sentences, claim.start)
-    named = {m.name for m in mentions if clause_start <= m.start < clause_end}
-    before = [m for m in mentions if sentence_start <= m.start < claim.start and not m.weak]
-    if before:
-        last = max(m.start for m in before)
-        named.update(m.name for m in before if m.start == last)
-    if not named:
-        named = {m.name for m in mentions if sentence_start <= m.start < sentence_end}
-    return named
-
-
-def _number_runs(text: str, claims: list[NumberClaim]) -> list[list[int]]:
-    """Indexes of coordinated numbers («21,92 и 20,12 минуты», «17,4 %, 16,2 % и 16,1 %»), two or more."""
-    runs: list[list[int]] = []
-    for index, claim in enumerate(claims):
-        if claim.kind in ("date", "time", "year", "ordinal"):
-            continue
-        if runs and _joined(text, claims[runs[-1][-1]], claim):
-            runs[-1].append(index)
-        else:
-            runs.append([index])
-    return [run for run in runs if len(run) > 1]
-
-
-def _joined(text: str, previous: NumberClaim, claim: NumberClaim) -> bool:
-    joint = _NUMBER_JOINT.match(text[previous.end:claim.start])
-    if not joint or not joint.group("unit"):
-        return bool(joint)
-    following = _NEXT_WORD.match(text, claim.end)  # «21,92 минуты и 20,12 минуты», not «685 рейсов, 21,92»
-    return bool(following) and _stem(following.group(1)) == _stem(joint.group("unit").rstrip("."))
-
-
-def _coordinated(text: str, claims: list[NumberClaim], sentences: list[tuple[int, int]],
-                 mentions: list[Mention]) -> dict[int, set[str]]:
-    """Entities for coordinated numbers after coordinated names: «F9 и FL … 21,92 и 20,12 минуты
-    (соответственно)» pairs them in order; when the counts differ, each number is about the group."""
-    slots: dict[tuple[int, int], set[str]] = {}
-    for m in mentions:
-        if not m.weak:
-            slots.setdefault((m.start, m.end), set()).add(m.name)
-    spans = sorted(slots)
-    paired: dict[int, set[str]] = {}
-    for run in _number_runs(text, claims):
-        first = claims[run[0]]
-        sentence_start, _ = _around(sentences, first.start)
-        if _around(sentences, claims[run[-1]].start)[0] != sentence_start:
-            continue
-        before = [span for span in spans if sentence_start <= span[0] and span[1] <= first.start]
-        if len(before) < 2:
-            continue
-        group = [before[-1]]
-        for span in reversed(before[:-1]):
-            if not _NAME_JOINT.match(text[span[1]:group[0][0]]):
-                break
-            group.insert(0, span)
-        if len(group) < 2:
-            continue
-        if len(group) == len(run):
-            paired.update((index, slots[span]) for index, span in zip(run, group, strict=True))
-        else:
-            whole = set().union(*(slots[span] for span in group))
-            paired.update((index, whole) for index in run)
-    return paired
-
-
-def _check(claim: NumberClaim, text: str, facts: list[FactNumber], named: set[str]) -> ClaimCheck:
-    check = _check_reading(claim, text, facts, named)
-    other = claim.as_thousands()
-    if check.supported or other is None:
-        return check
-    grouped = _check_reading(other, text, facts, named)
-    return replace(grouped, claim=claim) if grouped.supported else check
-
-
-def _check_reading(claim: NumberClaim, text: str, facts: list[FactNumber], named: set[str]) -> ClaimCheck:
-    """`named`: the entities the text says the claim is about, with their ancestors and descendants."""
-    if claim.kind == "date":
-        supports = tuple(f for f in facts if _date_matches(claim, f))
-    else:
-        next_word = _NEXT_WORD.match(text, claim.end)
-        bare = not next_word or next_word.group(1).lower() in _LINKING_WORDS
-        supports = tuple(f for f in facts if any(_within(claim, c) for c in _candidates(claim, f, bare)))
-    if not supports:
-        closest = min(facts, key=lambda f: _distance(claim, f), default=None)
-        if closest is not None and not math.isfinite(_distance(claim, closest)):
-            closest = None
-        return ClaimCheck(claim, closest=closest, reason="not_in_facts")
-    if any(not f.entities for f in supports):
-        return _check_label(claim, text, facts, supports)
-    if named and not any(f.entities[-1] in named for f in supports):
-        return ClaimCheck(claim, closest=supports[0], reason="other_entity", belongs_to=supports[0])
-    return _check_label(claim, text, facts, supports)
-
-
-@lru_cache(maxsize=4096)
-def _stem(word: str) -> str:
-    return _STEMMER.stemWord(word.lower().replace("ё", "е"))
-
-
-def _label_stems(label: str) -> frozenset[str]:
-    return frozenset(_stem(word) for word in re.findall(r"[а-яё]{3,}", label.lower()))
-
-
-def _same_stem(a: str, b: str) -> bool:
-    """Snowball leaves «столбец» and «столбц» apart; a long shared start joins them."""
-    shorter = min(len(a), len(b))
-    common = len(os.path.commonprefix([a, b]))
-    return common == shorter >= 4 or common >= max(5, shorter - 1)
-
-
-def _check_label(claim: NumberClaim, text: str, facts: list[FactNumber],
-                 supports: tuple[FactNumber, ...]) -> ClaimCheck:
-    """A plain total followed by the noun of another total («19 строк» when 19 is the column count and
-    the payload has «строк»: 336776) is a swap between unbound facts."""
-    next_word = _NEXT_WORD.match(text, claim.end)
-    if claim.kind != "plain" or not next_word or len(next_word.group(1)) < 3 or any(f.entities for f in supports):
-        return ClaimCheck(claim, supports)
-    noun = _stem(next_word.group(1))
-    if any(_same_stem(noun, stem) for f in supports for stem in _label_stems(f.label)):
-        return ClaimCheck(claim, supports)
-    owners = [f for f in facts if f.kind == "value" and not f.entities and not f.percent
-              and any(_same_stem(noun, stem) for stem in _label_stems(f.label.split(" › ")[-1]))]
-    if owners:
-        return ClaimCheck(claim, closest=owners[0], reason="other_label", belongs_to=supports[0])
-    return ClaimCheck(claim, supports)
-
-
 def verify_numbers(text: str, payload: dict[str, Any]) -> Verdict:
-    """Check every number in `text` against `payload` (the exact dict the model was given)."""
-    facts = fact_numbers(payload)
-    related: dict[str, set[str]] = {}  # an entity with its ancestors and descendants
-    for fact in facts:
-        for depth, name in enumerate(fact.entities):
-            related.setdefault(name, {name}).update(fact.entities[:depth])
-            for ancestor in fact.entities[:depth]:
-                related.setdefault(ancestor, {ancestor}).add(name)
+    """Check every number (and claim word) in `text` against `payload` (the exact dict the model was given)."""
+    sheet = _prepare(payload)
     claims = extract_numbers(text)
-    mentions = _mentions(text, set(related), claims)
-    clauses, sentences = _spans(_CLAUSE_END, text), _spans(_SENTENCE_END, text)
-    coordinated = _coordinated(text, claims, sentences, mentions)
+    doc = _Text(text, claims, _spans(_SENTENCE_END, text), _spans(_CLAUSE_END, text),
+                _mentions(text, sheet.index, claims), _claim_units(text, claims))
+    coordinated = _coordinated(doc, sheet)
     checks = []
-    for index, claim in enumerate(claims):
-        named = coordinated.get(index) or _named_near(claim, clauses, sentences, mentions)
-        named = set().union(*(related.get(name, {name}) for name in named)) if named else set()
-        checks.append(_check(claim, text, facts, named))
-    return Verdict(text, tuple(checks))
+    for index in range(len(claims)):
+        if index in coordinated:
+            named, phantom, strong = coordinated[index], False, True
+        else:
+            named, phantom, strong = _named(index, doc, sheet)
+        checks.append(_check(index, doc, sheet, _Binding(named, phantom, strong)))
+    numbers = sum(1 for f in sheet.facts if f.kind in ("value", "count"))
+    return Verdict(text, tuple(checks), tuple(check_claims(text, payload)), numbers)
+
+
+__all__ = ["NBSP", "ClaimCheck", "FactNumber", "Mention", "Verdict", "escape_markdown", "fact_numbers",
+           "verify_numbers"]

@@ -64,15 +64,17 @@ _PP = re.compile(r"(?:п\.{_SP}?п\.?|процентн\w*{_SP}+пункт\w*|п�
     "{_SP}", _SP), re.I)
 _PERCENT = re.compile(r"(?:%|процент\w*|проц\.)", re.I)
 _TIMES = re.compile(r"раз(?:а)?(?![а-яё])", re.I)
+_RATIO_BEFORE = re.compile(rf"(?<![а-яё])во?{_SP}+(?:(?:почти|около|примерно|приблизительно|порядка|более|менее|"
+                           rf"чем|не){_SP}+)*[{_MINUS}+]?$", re.I)
 _CARDINAL_SUFFIX = re.compile(r"-(?:ти|ми|мя|х|ух|ёх|ех|и)(?![а-яё])", re.I)
 _ORDINAL_SUFFIX = re.compile(r"-(?:[а-яё]{1,3})(?![а-яё])", re.I)
 _FROM_TO = re.compile(rf"{_SP}+до{_SP}+")
 _FROM = re.compile(rf"(?<![а-яё])от{_SP}+$", re.I)
 _RANGE_DASH = re.compile(rf"{_GAP}[–—]{_GAP}|-|{_GAP}…{_GAP}|\.\.")
 
-_HEDGE_BEFORE = (
+_HEDGE_BEFORE: tuple[tuple[re.Pattern[str], Hedge], ...] = (
     (re.compile(r"(?:около|примерно|приблизительно|порядка|почти|ориентировочно|~|≈|приблиз\.)"
-                rf"{_GAP}(?:в{_SP}+)?$", re.I), "approx"),
+                rf"{_GAP}(?:(?:в|до|по|на|с){_SP}+)?$", re.I), "approx"),
     (re.compile(r"(?:более|больше|свыше|не\s+менее|не\s+меньше|как\s+минимум)"
                 rf"(?:{_SP}+чем)?{_GAP}(?:в{_SP}+)?$", re.I), "min"),
     (re.compile(r"(?:менее|меньше|не\s+более|не\s+больше|не\s+выше|как\s+максимум)"
@@ -104,6 +106,7 @@ class NumberClaim:
     unit: float = 1.0  # one step of the last significant written digit, scale applied
     thousands: float | None = None  # `336,776` / `336.776` read as a thousands separator (value then)
     date: tuple[int | None, int | None, int | None] | None = field(default=None)
+    scale: float = 1.0  # the multiplier word applied («тыс.» → 1000), own or shared with coordinated numbers
 
     def interval(self) -> tuple[float, float]:
         """The values this claim is consistent with, in its own unit (percent claims in percents)."""
@@ -173,7 +176,7 @@ def _significant_unit(value: Decimal, decimals: int) -> Decimal:
 
 def _hedge_before(text: str, start: int) -> Hedge | None:
     window = text[max(0, start - 40):start]
-    found = []
+    found: list[tuple[int, Hedge]] = []
     for pattern, hedge in _HEDGE_BEFORE:
         match = pattern.search(window)
         if match and (match.start() == 0 or not window[match.start() - 1].isalpha()):
@@ -237,7 +240,8 @@ def _word_numbers(text: str, taken: list[tuple[int, int]]) -> list[NumberClaim]:
         if start < skip_until or _overlaps(taken, start, end):
             continue
         if word in _ADVERB_MULTIPLIERS:
-            claims.append(NumberClaim(start, end, text[start:end], float(_ADVERB_MULTIPLIERS[word]), 0.5,
+            times = float(_ADVERB_MULTIPLIERS[word])  # «вдвое» is 1,8–2,2: a tenth either way, «почти вдвое» ±0,5
+            claims.append(NumberClaim(start, end, text[start:end], times, 0.1 * times,
                                       kind="multiplier", words=True, hedge=_hedge_before(text, start)))
             continue
         if word in _HALF:
@@ -251,7 +255,7 @@ def _word_numbers(text: str, taken: list[tuple[int, int]]) -> list[NumberClaim]:
                 end = following[1]
         else:
             continue
-        claim_end, scale, unit_kind = _suffix(text, end)
+        claim_end, scale, unit_kind = _suffix(text, end, start)
         factor = Decimal(str(scale))
         claims.append(NumberClaim(
             start, claim_end, text[start:claim_end], float(value * factor), float(step / 2 * factor),
@@ -273,20 +277,20 @@ def _dates(text: str) -> list[NumberClaim]:
             day = int(m.group("day")) if m.group("day") else None
             if not 1 <= month <= 12 or (day is not None and not 1 <= day <= 31):
                 continue
-            year = int(m.group("year"))
-            claims.append(NumberClaim(m.start(), m.end(), m.group(), float(year), 0.0, kind="date",
-                                      date=(year, month, day)))
+            full_year = int(m.group("year"))
+            claims.append(NumberClaim(m.start(), m.end(), m.group(), float(full_year), 0.0, kind="date",
+                                      date=(full_year, month, day)))
             taken.append((m.start(), m.end()))
     for m in _RU_DATE.finditer(text):
         if _overlaps(taken, m.start(), m.end()):
             continue
         day = int(m.group("day")) if m.group("day") else None
-        year = int(m.group("year")) if m.group("year") else None
+        year: int | None = int(m.group("year")) if m.group("year") else None
         if (day is None and year is None) or (day is not None and not 1 <= day <= 31):
             continue
         start = m.start() if day is not None else m.start("month")
         claims.append(NumberClaim(
-            start, m.end(), text[start:m.end()], float(year if year is not None else day), 0.0,
+            start, m.end(), text[start:m.end()], float(year if year is not None else day or 0), 0.0,
             kind="date", date=(year, _month_number(m.group("month")), day),
         ))
         taken.append((start, m.end()))
@@ -299,8 +303,9 @@ def _dates(text: str) -> list[NumberClaim]:
     return claims
 
 
-def _suffix(text: str, end: int) -> tuple[int, float, ClaimKind | None]:
-    """What follows a number: (new end, scale factor, kind from the unit word)."""
+def _suffix(text: str, end: int, start: int | None = None) -> tuple[int, float, ClaimKind | None]:
+    """What follows a number: (new end, scale factor, kind from the unit word). «раз» makes a
+    multiplier only after «в» («в 1,4 раза»); «9 раз» counts times."""
     scale = 1.0
     gap = re.match(_GAP, text[end:]).end()  # type: ignore[union-attr]
     for pattern, factor in _SCALES:
@@ -313,7 +318,7 @@ def _suffix(text: str, end: int) -> tuple[int, float, ClaimKind | None]:
         return m.end(), scale, "pp"
     if m := _PERCENT.match(text, end + gap):
         return m.end(), scale, "percent"
-    if (m := _TIMES.match(text, end + gap)) and gap:
+    if (m := _TIMES.match(text, end + gap)) and gap and start is not None and _RATIO_BEFORE.search(text, 0, start):
         return m.end(), scale, "multiplier"
     return end, scale, None
 
@@ -326,7 +331,7 @@ def _digit_numbers(text: str, taken: list[tuple[int, int]]) -> list[NumberClaim]
         sign = m.group("sign")
         if sign:
             before = text[start - 1] if start else ""
-            if before.isalnum() or before in "_.,":
+            if before and (before.isalnum() or before in "_.,"):
                 start += 1  # "10-15", "топ-3": the hyphen is not a sign
                 sign = None
         num_start = start + (1 if sign else 0)
@@ -373,7 +378,7 @@ def _digit_numbers(text: str, taken: list[tuple[int, int]]) -> list[NumberClaim]
 
 def _claims_for(text: str, group: list[dict]) -> list[NumberClaim]:
     last = group[-1]
-    end, scale, unit_kind = _suffix(text, last["end"])
+    end, scale, unit_kind = _suffix(text, last["end"], group[0]["start"])
     tail = end
     year_match = re.match(rf"(?:-(?:м|го|й|х|ом)(?![а-яё]))?{_GAP}{_YEAR_WORD}(?![а-яё])", text[last["end"]:], re.I)
     claims: list[NumberClaim] = []
@@ -406,10 +411,43 @@ def _claims_for(text: str, group: list[dict]) -> list[NumberClaim]:
             start=item["start"], end=item_end, raw=text[item["start"]:item_end],
             value=float(value * Decimal(str(own_scale))), precision=float(precision), kind=kind,
             hedge=hedge, signed=item["signed"],
-            in_range=in_range, unit=float(unit),
+            in_range=in_range, unit=float(unit), scale=own_scale,
             thousands=float(item["thousands"] * Decimal(str(own_scale))) if item["thousands"] is not None else None,
         ))
     return claims
+
+
+_COORDINATION = re.compile(rf"{_GAP}(?:,{_GAP}(?:и{_SP}+)?|и{_SP}+|или{_SP}+){_GAP}$", re.I)
+
+
+def _share_across_coordination(text: str, claims: list[NumberClaim]) -> list[NumberClaim]:
+    """«по 11,4 и 11,3 млн», «около 83 и 55 тыс. рублей», «16,2 и 16,1 %»: numbers joined by «и» or
+    a comma with nothing else between share the multiplier and percent sign written after the last one,
+    and the hedge written before the first."""
+    shared = list(claims)
+    chained = [False] * len(shared)  # a comma list shares only when it ends with «и»: «5, 6 и 7 тыс.»
+    for index in range(len(shared) - 2, -1, -1):
+        claim, following = shared[index], shared[index + 1]
+        if claim.kind != "plain" or claim.words or following.kind not in ("plain", "percent", "pp"):
+            continue
+        joint = _COORDINATION.fullmatch(text[claim.end:following.start])
+        if not joint or not re.fullmatch(rf"[{_MINUS}+]?[\d{_SP[1:-1]},.]+", claim.raw):
+            continue
+        if "," in joint.group() and "и" not in joint.group() and not chained[index + 1]:
+            continue
+        factor = following.scale
+        if factor == 1.0 and following.kind == "plain":
+            continue
+        shared[index] = replace(claim, value=claim.value * factor, precision=claim.precision * factor,
+                                unit=claim.unit * factor, scale=factor, kind=following.kind,
+                                thousands=None if factor != 1.0 else claim.thousands)
+        chained[index] = True
+    for index in range(1, len(shared)):
+        claim, previous = shared[index], shared[index - 1]
+        if claim.hedge is None and previous.hedge is not None and _COORDINATION.fullmatch(
+                text[previous.end:claim.start]):
+            shared[index] = replace(claim, hedge=previous.hedge)
+    return shared
 
 
 def extract_numbers(text: str) -> list[NumberClaim]:
@@ -420,4 +458,4 @@ def extract_numbers(text: str) -> list[NumberClaim]:
     digits = _digit_numbers(text, taken)
     taken += [(c.start, c.end) for c in digits]
     words = _word_numbers(text, taken)
-    return sorted(dates + digits + words, key=lambda c: c.start)
+    return _share_across_coordination(text, sorted(dates + digits + words, key=lambda c: c.start))

@@ -11,8 +11,9 @@ from lib.narration.settings import NarrationSettings
 from lib.report.build import assemble, narrate_pages, prepare_pages
 from lib.report.model import ExportError
 from lib.report.pdf import NO_CHROMIUM, chromium_path, render_pdf
+from lib.report.sections import SECTIONS
 
-PAGE_TITLES = ["Обзор", "Столбцы", "Группировки", "Динамика", "Связи", "Качество данных"]
+PAGE_TITLES = [spec.title for spec in SECTIONS]
 
 
 @pytest.fixture(scope="module")

@@ -8,12 +8,16 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
+from lib.report.build import prepare_pages
 from lib.report.pdf import NO_CHROMIUM
+from lib.report.sections import SECTIONS
 from lib.ui.export import DOCUMENTS, FORMAT_LABELS
+from lib.verify import verify_numbers
 
 APP = str(Path(__file__).resolve().parent.parent / "streamlit_app.py")
 TIMEOUT = 240
 NBSP = "\u00a0"
+PAGES = len(SECTIONS)
 
 
 def document(at: AppTest, fmt: str) -> bytes:
@@ -40,10 +44,10 @@ def test_sidebar_button_builds_three_formats_with_templates_when_ollama_is_down(
     assert not app.exception
     assert downloads(app) == [FORMAT_LABELS["html"], FORMAT_LABELS["pdf"], FORMAT_LABELS["md"]]
     [status] = app.get("status")
-    assert status.proto.label == "Тексты готовы: 6 из 6 (Ollama недоступна: тексты по шаблону)"
+    assert status.proto.label == f"Тексты готовы: {PAGES} из {PAGES} (Ollama недоступна: тексты по шаблону)"
     html = document(app, "html").decode("utf-8")
     assert f"{len(flights.frame):,}".replace(",", NBSP) in html
-    assert html.count("Ollama недоступна, поэтому текст собран по шаблону") == 6
+    assert html.count("Ollama недоступна, поэтому текст собран по шаблону") == PAGES
     assert document(app, "pdf")[:5] == b"%PDF-"
     assert document(app, "md").decode("utf-8").startswith("# Сводка: Рейсы из Нью-Йорка")
 
@@ -68,9 +72,9 @@ def test_cancel_finishes_with_templates_for_the_pages_left(app):
     app.run()
     assert not app.exception
     html = document(app, "html").decode("utf-8")
-    assert html.count("Построение текстов остановлено, поэтому для этой страницы текст по шаблону.") == 6
+    assert html.count("Построение текстов остановлено, поэтому для этой страницы текст по шаблону.") == PAGES
     [status] = app.get("status")
-    assert status.proto.label == "Тексты готовы: 6 из 6 (остановлено: остальные по шаблону)"
+    assert status.proto.label == f"Тексты готовы: {PAGES} из {PAGES} (остановлено: остальные по шаблону)"
 
 
 def test_model_texts_from_the_fake_ollama(fake_ollama, flights):
@@ -80,8 +84,10 @@ def test_model_texts_from_the_fake_ollama(fake_ollama, flights):
     at.button(key="export_sidebar").click().run()
     assert not at.exception
     html = document(at, "html").decode("utf-8")
-    assert html.count("Проверено чисел: 1 из 1 · текст модели · модель: qwen2.5:3b") == 6
-    assert len(fake_ollama.chat_bodies) == 6
+    passing = [p for p in prepare_pages(flights) if verify_numbers(reply, p.facts.payload()).ok]
+    assert len(passing) >= 4
+    assert html.count("Проверено чисел: 1 из 1 · текст модели · модель: qwen2.5:3b") == len(passing)
+    assert len(fake_ollama.chat_bodies) == PAGES + (PAGES - len(passing))  # a stricter retry where it failed
 
 
 def test_without_chromium_pdf_is_replaced_by_print_advice(monkeypatch, tmp_path):

@@ -185,10 +185,16 @@ def _histogram(values: pd.Series, unique: int) -> tuple[HistogramBin, ...]:
     return tuple(HistogramBin(float(a), float(b), int(c)) for a, b, c in bounds)
 
 
+def span_days(first: pd.Timestamp, last: pd.Timestamp) -> int:
+    """Whole days from `first` to `last`, also past the ±292 years a nanosecond Timedelta holds
+    (a `datetime64[s]` column from 1700 to 2000)."""
+    return (last.to_pydatetime() - first.to_pydatetime()).days
+
+
 def _timeline(values: pd.Series) -> tuple[str, tuple[PeriodCount, ...]]:
     if getattr(values.dtype, "tz", None) is not None:
         values = values.dt.tz_localize(None)
-    span = (values.max() - values.min()).days
+    span = span_days(values.min(), values.max())
     period, freq = ("day", "D") if span <= 92 else ("month", "M") if span <= 366 * 5 else ("year", "Y")
     counts = values.dt.to_period(freq).value_counts().sort_index()
     full = pd.period_range(counts.index.min(), counts.index.max(), freq=freq)
@@ -217,7 +223,7 @@ def column_facts(frame: pd.DataFrame, scope: Scope, column: str | None = None) -
     elif kind == "datetime" and valid:
         values = series.dropna()
         first, last = values.min(), values.max()
-        fields.update(first=first.isoformat(), last=last.isoformat(), span_days=int((last - first).days))
+        fields.update(first=first.isoformat(), last=last.isoformat(), span_days=span_days(first, last))
         fields["period"], fields["timeline"] = _timeline(values)
     elif valid:
         counts = labels(series).value_counts()

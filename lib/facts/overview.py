@@ -129,9 +129,12 @@ def numeric_summary(series: pd.Series) -> NumericSummary:
     if values.empty:
         return NumericSummary(0, None, None, None, None, None, None, None)
     q25, median, q75 = values.quantile([0.25, 0.5, 0.75]).tolist()
+    mean = values.mean()
+    if not np.isfinite(mean):  # the sum overflowed (values near ±1e308): average the scaled values
+        mean = (values / values.size).sum()
     return NumericSummary(
         count=int(values.size),
-        mean=clean(values.mean()),
+        mean=clean(mean),
         std=clean(values.std()) if values.size > 1 else None,
         min=clean(values.min()),
         q25=clean(q25),

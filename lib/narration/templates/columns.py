@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from lib.facts.base import FactSheet
 from lib.fmt import fmt_count, fmt_date, fmt_int
 from lib.narration.templates.common import (
@@ -25,11 +27,7 @@ def columns_template(facts: FactSheet) -> str:
         else f"Пропусков — {fmt_int(p['пропусков'])} ({percent_text(p['пропусков, %'])})."
     )
     if "среднее" in p:
-        sentences.append(
-            f"Среднее — {number(p['среднее'])}, медиана — {number(p['медиана'])}; значения лежат "
-            f"от {number(p['мин'])} до {number(p['макс'])}, половина из них — между {number(p['Q1'])} "
-            f"и {number(p['Q3'])}."
-        )
+        sentences.append(_spread(p))
         outliers = p.get("выбросы (правило IQR)")
         if outliers and outliers["всего"]:
             sentences.append(
@@ -60,3 +58,18 @@ def columns_template(facts: FactSheet) -> str:
         span = f" ({fmt_count(days, 'день', 'дня', 'дней')})" if days else ""
         sentences.append(f"Даты охватывают период с {fmt_date(p['с'])} по {fmt_date(p['по'])}{span}.")
     return " ".join(sentences[:6])
+
+
+def _spread(p: dict[str, Any]) -> str:
+    """Mean, median, range and quartiles; a statistic that could not be computed (None: values near ±1e308
+    overflow) is left out of the sentence rather than printed."""
+    centre = ", ".join(f"{label} — {number(p[key])}" for label, key in (("среднее", "среднее"),
+                                                                       ("медиана", "медиана"))
+                       if p.get(key) is not None)
+    spread = []
+    if p.get("мин") is not None and p.get("макс") is not None:
+        spread.append(f"значения лежат от {number(p['мин'])} до {number(p['макс'])}")
+    if p.get("Q1") is not None and p.get("Q3") is not None:
+        spread.append(f"половина из них — между {number(p['Q1'])} и {number(p['Q3'])}")
+    text = "; ".join(part for part in (centre, ", ".join(spread)) if part) or "числовую сводку посчитать не удалось"
+    return text[0].upper() + text[1:] + "."

@@ -11,7 +11,7 @@ PYTEST_ARGS ?=
 CORES := $(shell nproc 2>/dev/null || getconf _NPROCESSORS_ONLN 2>/dev/null || echo 1)
 PARALLEL := $(if $(filter-out 0 1,$(CORES)),-n auto --dist loadscope,)
 
-.PHONY: run test lint bench clean help deps-system docker-check
+.PHONY: run test lint bench fuzz clean help deps-system docker-check
 
 help:
 	@echo "make run   — запустить Svodka (http://$(HOST):$(PORT))"
@@ -44,6 +44,10 @@ lint: $(VENV)/.dev-installed
 
 bench: $(VENV)/.dev-installed
 	$(PY) -m bench
+
+# The property tests of tests/test_fuzz*.py with many more (random) examples than `make test` runs.
+fuzz: $(VENV)/.dev-installed
+	SVODKA_FUZZ_PROFILE=fuzz $(PY) -m pytest -q tests/test_fuzz.py tests/test_fuzz_leaks.py
 
 # Debian tools the tests use: docker-compose validates docker-compose.yml (tests/test_deploy.py, no engine needed),
 # chromium renders the app for the end-to-end test (tests/test_e2e_browser.py, through Playwright).

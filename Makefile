@@ -52,11 +52,13 @@ fuzz: $(VENV)/.dev-installed
 # Debian tools the tests use: docker-compose validates docker-compose.yml (tests/test_deploy.py, no engine needed),
 # chromium renders the app for the end-to-end test (tests/test_e2e_browser.py, through Playwright).
 # As root with apt (CI) the missing ones are installed; otherwise we say how to get them.
-# Each tool's Debian package has the tool's name.
-SYSTEM_TOOLS := docker-compose chromium
+SYSTEM_TOOLS := docker-compose chromium pdftotext
+# tool=package where the Debian package is named otherwise (pdftotext reads the report PDF in tests/test_report_pdf.py).
+SYSTEM_PACKAGES := pdftotext=poppler-utils
 deps-system:
 	@missing=""; for tool in $(SYSTEM_TOOLS); do \
-	  command -v "$$tool" >/dev/null 2>&1 || missing="$$missing $$tool"; done; \
+	  package="$$tool"; for pair in $(SYSTEM_PACKAGES); do [ "$${pair%%=*}" = "$$tool" ] && package="$${pair#*=}"; done; \
+	  command -v "$$tool" >/dev/null 2>&1 || missing="$$missing $$package"; done; \
 	[ -z "$$missing" ] && exit 0; \
 	if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
 	  echo "Installing from Debian (apt-get):$$missing"; \

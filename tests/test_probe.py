@@ -141,3 +141,11 @@ def test_server_faults_keep_their_kind_in_the_journal(fake_ollama, fault, kind) 
         run_probe(fake_ollama)
     assert caught.value.kind == kind
     assert list(calls()["status"]) == [kind]
+
+
+def test_an_endless_answer_ends_at_the_answer_deadline(fake_ollama) -> None:
+    fake_ollama.fault = "slow_drip"
+    with pytest.raises(NarrationError) as caught:
+        run_probe(fake_ollama, answer_timeout=0.5)
+    assert caught.value.kind == "answer_timeout"
+    assert list(calls()["status"]) == ["answer_timeout"]

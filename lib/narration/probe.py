@@ -22,7 +22,7 @@ from lib.errors import NarrationError
 from lib.fmt import fmt_num
 from lib.journal import CallRecord, JournalError, record_call, text_hash
 from lib.narration.kinds import CallStatus
-from lib.narration.ollama import CallMetrics, OllamaGateway
+from lib.narration.ollama import ANSWER_CHAR_CAP, CallMetrics, OllamaGateway
 from lib.narration.settings import NarrationSettings
 from lib.vocab import PROBE_LEVEL_LABELS, ProbeLevel
 
@@ -141,7 +141,8 @@ def probe_model(gateway: OllamaGateway, settings: NarrationSettings) -> ProbeRes
     stream = None
     try:
         stream = gateway.chat_stream(
-            settings.model, probe_messages(), options=options, keep_alive=settings.keep_alive, think=False
+            settings.model, probe_messages(), options=options, keep_alive=settings.keep_alive, think=False,
+            deadline=settings.answer_timeout, max_chars=ANSWER_CHAR_CAP,
         )
         for _ in stream:
             pass

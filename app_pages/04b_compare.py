@@ -5,7 +5,7 @@ import streamlit as st
 from lib.charts.compare import compare_chart
 from lib.facts.compare import AGGREGATIONS, MODES, PERIODS, ROWS_MEASURE, compare_facts
 from lib.facts.groups import dimension_label
-from lib.ui.analysis import page_defaults, page_header, stop_if_empty
+from lib.ui.analysis import dataset_choices, page_defaults, page_header, stop_if_empty
 from lib.ui.compare import compare_table, comparison_choices, comparison_defaults, side_texts, significance_caption
 from lib.ui.facts import facts_for
 from lib.ui.narrative import narrative_panel
@@ -18,7 +18,7 @@ if not choices.date_columns and not choices.segments:
     st.info("Сравнивать не по чему: в наборе нет ни столбца с датами, ни категории с несколькими значениями. "
             "Откройте другой набор на странице «Данные».")
     st.stop()
-page_defaults("compare", **comparison_defaults(choices))
+page_defaults("compare", **comparison_defaults(choices, dataset_choices()))
 
 modes = list(MODES) if choices.date_columns else ["segments"]
 if not choices.segments:

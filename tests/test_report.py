@@ -21,7 +21,7 @@ from lib.verify import verify_numbers
 
 ROOT = Path(__file__).resolve().parent.parent
 NBSP = "\u00a0"
-PAGE_TITLES = ["Обзор", "Столбцы", "Группировки", "Динамика", "Связи", "Качество данных"]
+PAGE_TITLES = ["Обзор", "Столбцы", "Группировки", "Динамика", "Сравнение", "Связи", "Качество данных"]
 
 
 def grouped(n: int) -> str:
@@ -172,7 +172,8 @@ def test_html_has_one_chart_per_chart_the_app_shows(flights_html, state_dir):
     app = AppTest.from_file(str(ROOT / "streamlit_app.py"), default_timeout=180).run()
     paths = dict(zip([s.key for s in SECTIONS], ["app_pages/01_overview.py", "app_pages/02_columns.py",
                                                   "app_pages/03_groups.py", "app_pages/04_trends.py",
-                                                  "app_pages/05_relations.py", "app_pages/06_quality.py"],
+                                                  "app_pages/04b_compare.py", "app_pages/05_relations.py",
+                                                  "app_pages/06_quality.py"],
                      strict=True))
     for key, path in paths.items():
         app.switch_page(path).run()
@@ -250,7 +251,7 @@ def test_markdown_with_chromium_has_one_png_per_chart(flights_report):
     document = render_markdown(report)
     images = re.findall(r"!\[([^\]]*)\]\(data:image/png;base64,([A-Za-z0-9+/=]+)\)", document)
     titles = [c.title for s in report.sections for c in s.charts]
-    assert [t for t, _ in images] == titles and len(titles) == 11
+    assert [t for t, _ in images] == titles and len(titles) == 12
     for _, data in images:
         assert base64.b64decode(data)[:8] == b"\x89PNG\r\n\x1a\n"
 

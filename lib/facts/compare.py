@@ -29,6 +29,7 @@ from pandas.api import types as ptypes
 from scipy import stats
 
 from lib.facts.base import MIN_SHARED_COUNT, UNSHARED_KINDS, FactSheet, Scope, display_round, percent
+from lib.facts.defaults import Choices
 from lib.facts.groups import (
     EMPTY_LABEL,
     SINGLE_ROW_LABEL,
@@ -233,8 +234,10 @@ class CompareFacts(FactSheet):
         if self.rate is not None and self.mix is not None:
             out[f"эффект значений в группах{self._unit}"] = self._effect(self.rate)
             out[f"эффект структуры{self._unit}"] = self._effect(self.mix)
-        out["больше всего увеличили"] = [self._group_item(g) for g in self.positive[:PAYLOAD_CONTRIBUTORS]]
-        out["больше всего уменьшили"] = [self._group_item(g) for g in self.negative[:PAYLOAD_CONTRIBUTORS]]
+        for key, ranked in (("больше всего увеличили", self.positive), ("больше всего уменьшили", self.negative)):
+            shown = [g for g in ranked if self._effect(g.contribution or 0.0)][:PAYLOAD_CONTRIBUTORS]  # not «0»
+            if shown:
+                out[key] = [self._group_item(g) for g in shown]
         for key, groups in (("появились", self.appeared), ("исчезли", self.vanished)):
             named = [g.label for g in groups if _shared(g)]
             if named:
@@ -301,6 +304,20 @@ def compare_choices(frame: pd.DataFrame) -> CompareChoices:
         measures=tuple(measures),
         dimensions=tuple(dimensions),
     )
+
+
+def compare_defaults(choices: Choices) -> dict[str, Any] | str:
+    """Starting options: the last month against the one before, with the Группировки page's measure and
+    dimension (on flights: mean arr_delay by carrier); a Russian notice when the table has no dates."""
+    if not choices.datetimes:
+        return ("В наборе нет столбца с датами, поэтому периоды не сравниваются; два значения категории можно "
+                "сравнить на странице «Сравнение».")
+    dimension, measure, aggregation = choices.group_defaults
+    if measure is None or aggregation not in AGGREGATIONS or aggregation == "count":
+        aggregation = "count" if measure is None else "mean"
+    return {"mode": "previous", "date_column": choices.datetimes[0], "period": "month", "ranges": None,
+            "segment_column": None, "segments": None, "measure": measure, "aggregation": aggregation,
+            "dimension": dimension}
 
 
 def compare_facts(

@@ -1,6 +1,6 @@
 """One entry per report page: its title, starting options, the fact function and the blocks it shows.
 
-The report is `SECTIONS` in order; a new report page («Сравнение») is one more `PageSpec` in that list.
+The report is `SECTIONS` in order, as the app's navigation orders the report pages.
 Each page's figures, tables and charts come from the same lib/facts, lib/charts and table builders the
 Streamlit pages use; nothing is computed here.
 """
@@ -14,6 +14,7 @@ from typing import Any
 import pandas as pd
 
 from lib.charts.columns import box_chart, histogram_chart, timeline_chart, top_values_chart
+from lib.charts.compare import compare_chart
 from lib.charts.groups import group_bar_chart, group_heatmap
 from lib.charts.overview import kinds_chart, missing_chart
 from lib.charts.quality import missing_by_column_chart, outliers_chart
@@ -21,6 +22,9 @@ from lib.charts.relations import METHODS, correlation_heatmap, scatter_chart
 from lib.charts.trends import change_chart, trend_chart
 from lib.facts.base import FactSheet
 from lib.facts.columns import ColumnFacts, column_facts
+from lib.facts.compare import AGGREGATIONS as COMPARE_AGGREGATIONS
+from lib.facts.compare import MODES as COMPARE_MODES
+from lib.facts.compare import CompareFacts, compare_defaults, compare_facts
 from lib.facts.defaults import Choices
 from lib.facts.groups import AGGREGATIONS as GROUP_AGGREGATIONS
 from lib.facts.groups import GroupFacts, dimension_label, group_facts
@@ -42,6 +46,7 @@ from lib.ui.analysis import (
     trend_caption,
     trend_table,
 )
+from lib.ui.compare import compare_table, side_texts, significance_caption
 from lib.ui.tables import MAX_DECIMALS, display_frame
 from lib.ui.widgets import column_table
 
@@ -215,6 +220,28 @@ def quality_blocks(facts: QualityFacts, options: Options) -> list[Block]:
     return blocks
 
 
+# --- Сравнение -------------------------------------------------------------------------------------------
+def compare_describe(options: Options) -> str:
+    measure = options.get("measure") or "число строк"
+    dimension = options.get("dimension")
+    mode = COMPARE_MODES.get(options.get("mode", ""), "")
+    aggregation = COMPARE_AGGREGATIONS.get(options.get("aggregation", ""), "")
+    return f"{mode} · {aggregation}: {measure}" + (f" · по {dimension_label(dimension)}" if dimension else "")
+
+
+def compare_blocks(facts: CompareFacts, options: Options) -> list[Block]:
+    if not facts.comparable or facts.a is None or facts.b is None:
+        return [Note(facts.notice or "Сравнивать не с чем.")]
+    value_a, value_b, change = side_texts(facts)
+    blocks: list[Block] = [Metrics(((facts.a.label, value_a), (facts.b.label, value_b), ("Изменение", change)))]
+    if (significance := significance_caption(facts)) is not None:
+        blocks.append(Note(significance))
+    blocks.append(Chart(compare_chart(facts)))
+    if facts.dimension and facts.groups:
+        blocks.append(table("Все группы", compare_table(facts), cap=2))
+    return blocks
+
+
 def no_options(choices: Choices) -> Options | str:
     return {}
 
@@ -229,6 +256,10 @@ SECTIONS: list[PageSpec] = [
              ("dimensions", "measure", "aggregation", "min_rows"), groups_describe),
     PageSpec("trends", "Динамика", trend_facts, trends_defaults, trends_blocks,
              "В столбце нет ни одной даты.", ("date_column", "measure", "aggregation", "period"), trends_describe),
+    PageSpec("compare", "Сравнение", compare_facts, compare_defaults, compare_blocks,
+             "Фильтры не оставили ни одной строки.",
+             ("mode", "date_column", "period", "ranges", "segment_column", "segments", "measure", "aggregation",
+              "dimension"), compare_describe),
     PageSpec("relations", "Связи", relation_facts, relations_defaults, relations_blocks,
              "После фильтров осталось меньше двух числовых столбцов с разными значениями.", ("x", "y"),
              relations_describe),

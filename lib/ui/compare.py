@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from typing import Any
+
 import pandas as pd
 import streamlit as st
 
-from lib.facts.compare import AGGREGATIONS, CompareChoices, CompareFacts, compare_choices
+from lib.facts.compare import AGGREGATIONS, CompareChoices, CompareFacts, compare_choices, compare_defaults
+from lib.facts.defaults import Choices
 from lib.facts.groups import dimension_label
 from lib.fmt import fmt_num, fmt_pct
 from lib.ui.state import current_dataset
@@ -55,23 +59,39 @@ def compare_table(facts: CompareFacts) -> pd.DataFrame:
     return pd.DataFrame(data)
 
 
-def comparison_defaults(choices: CompareChoices) -> dict[str, object]:
-    """Starting choices: the first date column by month, the row count, the first small category to explain by.
-
-    On the embedded flights: mean arr_delay by carrier, the question the dataset is known for."""
-    preset = current_dataset().id.startswith("embedded:flights")
-    categorical = [d for d in choices.dimensions if "@" not in d]
+def comparison_defaults(choices: CompareChoices, page_choices: Choices) -> dict[str, object]:
+    """The page's starting pickers: the report's defaults (lib.facts.compare.compare_defaults over the pages'
+    `page_choices`), or, without a date column, the first segment column's first two values."""
+    defaults = compare_defaults(page_choices)
     segment = next(iter(choices.segments), None)
-    measure = "arr_delay" if preset and "arr_delay" in choices.measures else None
-    return {
-        "mode": "previous" if choices.date_columns else "segments",
-        "date": choices.date_columns[0] if choices.date_columns else None,
-        "period": "month",
-        "segment_column": "origin" if preset and "origin" in choices.segments else segment,
-        "measure": measure,
-        "aggregation": "mean" if measure else "count",
-        "dimension": "carrier" if preset and "carrier" in categorical else (categorical[0] if categorical else None),
-    }
+    if isinstance(defaults, str):
+        return {"mode": "segments", "segment_column": segment, "measure": None, "aggregation": "count",
+                "dimension": None}
+    return {"mode": defaults["mode"], "date": defaults["date_column"], "period": defaults["period"],
+            "segment_column": segment, "measure": defaults["measure"], "aggregation": defaults["aggregation"],
+            "dimension": defaults["dimension"]}
+
+
+def compare_overrides(state: Mapping[str, Any]) -> dict[str, Any]:
+    """The options the user chose on «Сравнение» in this session, in compare_facts' terms (for the export)."""
+    chosen: dict[str, Any] = {}
+    for name, key in (("mode", "compare_mode"), ("date_column", "compare_date"), ("period", "compare_period"),
+                      ("measure", "compare_measure"), ("dimension", "compare_dimension"),
+                      ("segment_column", "compare_segment_column")):
+        if key in state:
+            chosen[name] = state[key]
+    rows = chosen.get("measure") is None
+    aggregation_key = "compare_aggregation_rows" if rows else "compare_aggregation"
+    if aggregation_key in state:
+        chosen["aggregation"] = state[aggregation_key]
+    column = chosen.get("segment_column")
+    if column is not None and f"compare_a_{column}" in state and f"compare_b_{column}" in state:
+        chosen["segments"] = (state[f"compare_a_{column}"], state[f"compare_b_{column}"])
+    date_column = chosen.get("date_column")
+    ranges = [state.get(f"compare_range_{side}_{date_column}") for side in ("a", "b")]
+    if all(r is not None and len(r) == 2 for r in ranges):
+        chosen["ranges"] = tuple(d.isoformat() for r in ranges for d in r)
+    return chosen
 
 
 def side_texts(facts: CompareFacts) -> tuple[str, str, str]:

@@ -16,6 +16,7 @@ from typing import Any
 import streamlit as st
 
 from lib.fmt import fmt_num
+from lib.ui.compare import compare_overrides
 from lib.ui.facts import facts_for
 from lib.ui.narrative import current_settings, server_available
 from lib.ui.safe import literal
@@ -81,6 +82,7 @@ def page_overrides() -> dict[str, dict[str, Any]]:
         if page == "trends" and chosen.get("measure") is None and "measure" in chosen:
             chosen["aggregation"] = "count"
         overrides[page] = chosen
+    overrides["compare"] = compare_overrides(state)
     return overrides
 
 

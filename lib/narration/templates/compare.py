@@ -74,7 +74,7 @@ def _drivers(p: dict[str, Any], share: bool) -> list[str]:
     rate, mix = p.get(f"эффект значений в группах{', п.п.' if share else ''}"), p.get(
         f"эффект структуры{', п.п.' if share else ''}")
     if rate is not None and mix is not None:
-        out.append(f"Изменение значений внутри групп дало {signed(rate)}{unit}, изменение состава групп — "
+        out.append(f"Эффект значений в группах — {signed(rate)}{unit}, эффект структуры (изменения долей групп) — "
                    f"{signed(mix)}{unit}".rstrip(".") + ".")
     changes = [f"появились {joined([quoted(n) for n in p['появились']])}" if p.get("появились") else "",
                f"исчезли {joined([quoted(n) for n in p['исчезли']])}" if p.get("исчезли") else ""]

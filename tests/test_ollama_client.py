@@ -255,7 +255,7 @@ def test_an_endless_slow_drip_ends_at_the_answer_deadline(fake_ollama):
         list(gateway.chat_stream("qwen2.5:3b", MESSAGES, options={}, keep_alive="5m", deadline=0.5))
     elapsed = time.perf_counter() - started
     assert caught.value.kind == "answer_timeout"
-    assert 0.5 <= elapsed < 2.5
+    assert 0.5 <= elapsed < 5
     assert "SVODKA_ANSWER_TIMEOUT" in caught.value.user_message and "0,5 с" in caught.value.user_message
 
 

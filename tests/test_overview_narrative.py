@@ -320,3 +320,32 @@ def test_unsupported_list_names_the_verifiers_reason(text, payload, reason, word
     assert check.reason == reason
     assert unsupported_list(verdict) == f"- {escape_markdown(check.explanation())}"
     assert escape_markdown(words) in unsupported_list(verdict)
+
+
+def test_a_render_opens_one_handle_with_one_key_and_one_cache_read(fake_ollama, flights, monkeypatch):
+    """The panel only renders the handle: the first build computed the cache key 5 times per render."""
+    from lib.narration import cache as cache_module
+    from lib.narration import service as module
+
+    counts: dict[str, int] = {}
+
+    def counting(owner, name):
+        original = getattr(owner, name)
+
+        def wrapper(self, *args, **kwargs):
+            counts[name] = counts.get(name, 0) + 1
+            return original(self, *args, **kwargs)
+
+        monkeypatch.setattr(owner, name, wrapper)
+
+    counting(module.NarrationService, "open")
+    counting(module.NarrationService, "key")
+    counting(cache_module.NarrativeCache, "get")
+    fake_ollama.replies.append(good_reply(flights))
+    at = run_app()
+    assert escape_markdown(good_reply(flights)) in texts(at, "markdown")
+    assert counts == {"open": 1, "key": 1, "get": 1}
+    counts.clear()
+    at.run()  # a rerun shows what the session already shows: no cache read, no call
+    assert counts == {"open": 1, "key": 1}
+    assert len(fake_ollama.chat_bodies) == 1

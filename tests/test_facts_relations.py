@@ -2,12 +2,19 @@
 
 from __future__ import annotations
 
+import json
+
 import numpy as np
 import pandas as pd
 import pytest
+from scipy import stats as sps
 
 from lib.facts.base import Scope
 from lib.facts.relations import SAMPLE_POINTS, relation_facts, strength_word
+from lib.narration.prompt import build_prompt
+from lib.narration.tasks import TASKS
+from lib.narration.templates import template_narrative
+from lib.verify import verify_numbers
 
 SCOPE = Scope.of("test:small", "Малый набор")
 
@@ -17,7 +24,7 @@ def matrix(facts, method: str) -> pd.DataFrame:
     return pd.DataFrame(np.array(values, dtype="float64"), index=facts.columns, columns=facts.columns)
 
 
-def test_exact_line_and_monotonic_curve():
+def test_exact_line_and_monotonic_curve_are_derived_pairs():
     x = np.arange(1.0, 21.0)
     frame = pd.DataFrame({"x": x, "line": 3 * x + 1, "cube": x**3, "down": -x})
     facts = relation_facts(frame, SCOPE)
@@ -26,8 +33,60 @@ def test_exact_line_and_monotonic_curve():
     assert pearson.loc["x", "down"] == pytest.approx(-1.0)
     assert pearson.loc["x", "cube"] < 0.95  # not a straight line …
     assert spearman.loc["x", "cube"] == pytest.approx(1.0)  # … but perfectly monotonic
+    # every pair is a function of the other (|r| or |ρ| ≥ 0.999): none is a finding, none is drawn by default
+    assert len(facts.derived) == 6 and facts.strongest == () and facts.chosen is None
+    assert facts.payload()["производные"][0]["почему"] == "|коэффициент| ≥ 0.999"
+
+
+def test_a_noisy_line_gets_words_from_pearson_with_its_interval():
+    rng = np.random.default_rng(5)
+    x = rng.normal(size=50)
+    frame = pd.DataFrame({"x": x, "up": x + rng.normal(0, 0.5, 50), "down": -x + rng.normal(0, 2, 50)})
+    facts = relation_facts(frame, SCOPE)
+    up = next(p for p in facts.strongest if {p.x, p.y} == {"x", "up"})
+    expected = sps.pearsonr(frame["x"], frame["up"])
+    interval = expected.confidence_interval(0.95)
+    assert up.pearson == pytest.approx(expected.statistic) and up.pearson_p == pytest.approx(expected.pvalue)
+    assert (up.pearson_low, up.pearson_high) == (pytest.approx(interval.low), pytest.approx(interval.high))
+    assert up.spearman_p == pytest.approx(sps.spearmanr(frame["x"], frame["up"]).pvalue)
+    assert (up.strength, up.direction) == ("сильная", "прямая")  # r ≈ 0.9 on 50 rows
     down = next(p for p in facts.strongest if {p.x, p.y} == {"x", "down"})
-    assert (down.strength, down.direction) == ("очень высокая", "обратная")
+    assert down.direction == "обратная" and down.pearson < 0
+    assert facts.strongest[0] == up  # confirmed pairs first, by |r|
+
+
+def test_two_hundred_noise_pairs_of_five_rows_get_no_strength_word():
+    rng = np.random.default_rng(0)
+    words = set()
+    for _ in range(200):
+        facts = relation_facts(pd.DataFrame({"a": rng.normal(size=5), "b": rng.normal(size=5)}), SCOPE)
+        pair = facts.strongest[0]
+        words.add((pair.strength, pair.direction))
+        assert facts.payload()["сильнейшие связи"][0]["сила"] == "связь не подтверждается"
+        assert "направление" not in facts.payload()["сильнейшие связи"][0]
+    assert words == {("связь не подтверждается", None)}
+
+
+def test_noise_of_thirty_rows_is_confirmed_only_when_the_interval_excludes_zero():
+    rng = np.random.default_rng(1)
+    confirmed = 0
+    for _ in range(100):
+        frame = pd.DataFrame({"a": rng.normal(size=30), "b": rng.normal(size=30)})
+        pair = relation_facts(frame, SCOPE).strongest[0]
+        interval = sps.pearsonr(frame["a"], frame["b"]).confidence_interval(0.95)
+        excludes = interval.low > 0 or interval.high < 0
+        assert (pair.strength != "связь не подтверждается") == excludes
+        confirmed += excludes
+    assert confirmed <= 12  # about 5 of 100 by chance
+
+
+def test_a_zero_correlation_has_no_direction():
+    x = np.arange(-10.0, 11.0)
+    facts = relation_facts(pd.DataFrame({"x": x, "square": x**2}), SCOPE)
+    pair = facts.strongest[0]
+    assert pair.pearson == pytest.approx(0.0, abs=1e-12)
+    assert pair.strength == "связь не подтверждается" and pair.direction is None
+    assert "прямая" not in template_narrative(facts)
 
 
 def test_pairwise_complete_rows_with_ties_match_pandas():
@@ -68,10 +127,9 @@ def test_chosen_pair_regression_on_all_rows(small_frame):
     assert facts.payload()["выбранная пара"]["точек на графике"] == 9
 
 
-@pytest.mark.parametrize(("value", "word"), [(0.05, "практически отсутствует"), (-0.25, "слабая"),
-                                             (0.3, "умеренная"), (0.69, "заметная"), (-0.8, "высокая"),
-                                             (0.95, "очень высокая")])
-def test_strength_words_follow_the_chaddock_scale(value, word):
+@pytest.mark.parametrize(("value", "word"), [(0.05, "слабая"), (-0.25, "слабая"), (0.3, "умеренная"),
+                                             (0.69, "умеренная"), (-0.7, "сильная"), (0.95, "сильная")])
+def test_strength_words_by_the_size_of_r(value, word):
     assert strength_word(value) == word
 
 
@@ -84,9 +142,50 @@ def test_flights_matrices_match_pandas_on_all_rows(flights):
     pearson, spearman = numeric.corr(), numeric.corr(method="spearman")
     assert np.allclose(matrix(facts, "pearson").to_numpy(), pearson.to_numpy())
     assert np.allclose(matrix(facts, "spearman").to_numpy(), spearman.to_numpy())
-    off_diagonal = ~np.eye(len(used), dtype=bool)
-    strongest = max(pearson.abs().where(off_diagonal).max().max(), spearman.abs().where(off_diagonal).max().max())
-    assert abs(facts.strongest[0].strongest) == pytest.approx(strongest)
+    derived = {frozenset({"sched_dep_time", "hour"}), frozenset({"sched_dep_time", "minute"})}
+    ranked = sorted(((abs(pearson.loc[a, b]), frozenset({a, b})) for i, a in enumerate(used) for b in used[i + 1:]
+                     if frozenset({a, b}) not in derived), key=lambda item: -item[0])
+    assert abs(facts.strongest[0].pearson) == pytest.approx(ranked[0][0])
+    assert frozenset({facts.strongest[0].x, facts.strongest[0].y}) == ranked[0][1]
+
+
+def test_flights_pairs_computed_from_each_other_are_derived(flights):
+    frame = flights.frame
+    facts = relation_facts(frame, SCOPE)
+    # hour and minute are sched_dep_time // 100 and % 100: checked independently here
+    assert (frame["hour"] == frame["sched_dep_time"] // 100).all()
+    assert (frame["minute"] == frame["sched_dep_time"] % 100).all()
+    assert {frozenset({p.x, p.y}) for p in facts.derived} == {frozenset({"sched_dep_time", "hour"}),
+                                                              frozenset({"sched_dep_time", "minute"})}
+    named = {frozenset({p.x, p.y}) for p in facts.strongest}
+    assert not named & {frozenset({p.x, p.y}) for p in facts.derived}
+    assert frozenset({facts.chosen.pair.x, facts.chosen.pair.y}) not in {frozenset({p.x, p.y}) for p in facts.derived}
+    payload = facts.payload()
+    assert [d["пара"] for d in payload["производные"]] == ["sched_dep_time — hour", "sched_dep_time — minute"]
+    assert payload["производные"][1]["почему"] == "minute — функция от sched_dep_time"
+
+
+def test_flights_pair_tests_match_scipy(flights):
+    both = flights.frame[["dep_delay", "arr_delay"]].dropna().astype("float64")
+    facts = relation_facts(flights.frame, SCOPE, x="dep_delay", y="arr_delay")
+    pair = facts.chosen.pair
+    expected = sps.pearsonr(both["dep_delay"], both["arr_delay"])
+    interval = expected.confidence_interval(0.95)
+    assert (pair.pearson_low, pair.pearson_high) == (pytest.approx(interval.low), pytest.approx(interval.high))
+    assert pair.spearman == pytest.approx(sps.spearmanr(both["dep_delay"], both["arr_delay"]).statistic)
+    assert (pair.strength, pair.direction, pair.spearman_strength) == ("сильная", "прямая", "умеренная")
+
+
+@pytest.mark.parametrize("options", [{}, {"x": "dep_delay", "y": "arr_delay"}, {"x": "hour", "y": "minute"}])
+def test_flights_prompt_stays_under_1000_tokens_and_the_template_passes(flights, options):
+    facts = relation_facts(flights.frame, SCOPE, **options)
+    prompt = build_prompt(facts, TASKS["relations"])
+    assert prompt.tokens <= 1000 and prompt.trimmed_items == 0
+    payload = facts.payload()
+    assert payload["пар не показано"] == payload["пар"] - len(payload["сильнейшие связи"])
+    text = template_narrative(facts)
+    assert verify_numbers(text, payload).ok, text
+    json.dumps(payload, allow_nan=False)
 
 
 def test_flights_scatter_is_a_labelled_sample_but_the_line_uses_all_rows(flights):

@@ -29,13 +29,15 @@ def correlation_heatmap(facts: RelationFacts, method: str = "pearson") -> go.Fig
 
 def scatter_chart(facts: RelationFacts) -> go.Figure:
     chosen = facts.chosen
+    if chosen is None:
+        raise ValueError("scatter_chart needs a chosen pair")
     pair = chosen.pair
     fig = go.Figure(go.Scattergl(
         x=list(chosen.sample_x), y=list(chosen.sample_y), mode="markers", name="строки",
         marker={"color": BAR, "opacity": 0.35, "size": 5},
         hovertemplate=f"{pair.x}: %{{x:,.2~f}}<br>{pair.y}: %{{y:,.2~f}}<extra></extra>",
     ))
-    if chosen.slope is not None and chosen.sample_x:
+    if chosen.slope is not None and chosen.intercept is not None and chosen.sample_x:
         ends = [min(chosen.sample_x), max(chosen.sample_x)]
         fig.add_trace(go.Scatter(
             x=ends, y=[chosen.slope * v + chosen.intercept for v in ends], mode="lines",

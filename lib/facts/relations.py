@@ -1,30 +1,47 @@
-"""Relations between numeric columns: Pearson and Spearman matrices (pairwise complete rows), the
-strongest pairs in words, and one chosen pair with its statistics on all rows plus a labelled random
-sample of points for drawing only."""
+"""Relations between numeric columns: Pearson and Spearman matrices (pairwise complete rows), each pair's
+tests, the strongest pairs in words, the pairs derived from each other, and one chosen pair with its
+statistics on all rows plus a labelled random sample of points for drawing only.
+
+Words follow the tests: a pair's strength («сильная» |r| ≥ 0.7, «умеренная» ≥ 0.3, else «слабая») is
+Pearson's r, named only when the pair has at least 10 complete rows and the Fisher-z 95 % interval of r
+excludes 0; otherwise «связь не подтверждается». The direction («прямая»/«обратная») comes only with a
+strength word. Spearman's ρ gets its own word on the same scale when n ≥ 10 and its p-value < 0.05.
+Pairs of at least 10 complete rows that are functions of each other (|r| or |ρ| ≥ 0.999, or one column's
+value determined by the other's, like `hour` by `sched_dep_time`) are «производные»: listed apart, never
+among the strongest pairs and never the pair drawn by default."""
 
 from __future__ import annotations
 
 import hashlib
+import math
 from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
 import pandas as pd
+from pandas.api import types as ptypes
 
 from lib.facts.base import FactSheet, Scope, display_round
 from lib.facts.overview import finite_numbers
 from lib.filters import filters_payload
 from lib.schema import column_kind
+from lib.stats import ALPHA, Correlation, pearson, shown_p_value, spearman
 
 MAX_COLUMNS = 15
 MIN_ROWS = 3
+MIN_ROWS_FOR_WORDS = 10
 STRONGEST = 10
-PAYLOAD_STRONGEST = 5
+PAYLOAD_STRONGEST = 3
+PAYLOAD_DERIVED = 3
 SAMPLE_POINTS = 3000
 SAMPLE_SEED = 0
-# Chaddock scale, the usual one in Russian statistics textbooks.
-STRENGTH_WORDS = ((0.9, "очень высокая"), (0.7, "высокая"), (0.5, "заметная"), (0.3, "умеренная"),
-                  (0.1, "слабая"), (0.0, "практически отсутствует"))
+DERIVED_CORRELATION = 0.999
+CHUNK_ROWS = 65536  # rows per block of the accumulated matrix products
+FUNCTION_CHECK_SAMPLE = 5000  # rows a "one column determines the other" check looks at before the full check
+STRENGTH_WORDS = ((0.7, "сильная"), (0.3, "умеренная"), (0.0, "слабая"))
+NOT_CONFIRMED = "связь не подтверждается"
+STRENGTH_RULE = "по Пирсону: сильная |r| ≥ 0.7, умеренная ≥ 0.3, иначе слабая; только если 95 % интервал без 0"
+RANKING_RULE = "подтверждённые, по убыванию |r|"
 
 
 @dataclass(frozen=True)
@@ -34,20 +51,46 @@ class Pair:
     pearson: float | None
     spearman: float | None
     rows: int  # rows where both values are present
+    pearson_p: float | None = None
+    pearson_low: float | None = None  # Fisher-z 95 % interval of r
+    pearson_high: float | None = None
+    spearman_p: float | None = None
+    derived: str | None = None  # why the pair is a function of itself, in Russian; None for a real pair
 
     @property
-    def strongest(self) -> float:
-        """The coefficient with the larger magnitude (Pearson or Spearman)."""
-        values = [v for v in (self.pearson, self.spearman) if v is not None]
-        return max(values, key=abs) if values else 0.0
+    def confirmed(self) -> bool:
+        """Pearson's r is told in words: enough rows and an interval that excludes 0."""
+        return (self.rows >= MIN_ROWS_FOR_WORDS and self.pearson_low is not None and self.pearson_high is not None
+                and (self.pearson_low > 0 or self.pearson_high < 0))
 
     @property
     def strength(self) -> str:
-        return strength_word(self.strongest)
+        return strength_word(self.pearson) if self.confirmed else NOT_CONFIRMED
 
     @property
-    def direction(self) -> str:
-        return "прямая" if self.strongest > 0 else "обратная" if self.strongest < 0 else "нет"
+    def direction(self) -> str | None:
+        """«прямая»/«обратная», only with a strength word."""
+        if not self.confirmed or not self.pearson:
+            return None
+        return "прямая" if self.pearson > 0 else "обратная"
+
+    @property
+    def spearman_confirmed(self) -> bool:
+        return self.rows >= MIN_ROWS_FOR_WORDS and self.spearman_p is not None and self.spearman_p < ALPHA
+
+    @property
+    def spearman_strength(self) -> str:
+        return strength_word(self.spearman) if self.spearman_confirmed else NOT_CONFIRMED
+
+    @property
+    def spearman_direction(self) -> str | None:
+        if not self.spearman_confirmed or not self.spearman:
+            return None
+        return "прямая" if self.spearman > 0 else "обратная"
+
+    @property
+    def rank_key(self) -> tuple[bool, float, float]:
+        return (not self.confirmed, -abs(self.pearson or 0.0), -abs(self.spearman or 0.0))
 
 
 @dataclass(frozen=True)
@@ -72,7 +115,10 @@ class RelationFacts(FactSheet):
     skipped: tuple[str, ...] = ()  # numeric columns left out (constant, too few values, over the cap)
     pearson: tuple[tuple[float | None, ...], ...] = ()
     spearman: tuple[tuple[float | None, ...], ...] = ()
-    strongest: tuple[Pair, ...] = ()
+    strongest: tuple[Pair, ...] = ()  # real pairs ranked by RANKING_RULE, at most 10
+    derived: tuple[Pair, ...] = ()  # pairs that are functions of each other
+    pairs: int = 0  # real (not derived) pairs with a coefficient
+    confirmed_pairs: int = 0
     chosen: ChosenPair | None = None
 
     @property
@@ -89,9 +135,29 @@ class RelationFacts(FactSheet):
             payload["фильтры"] = filters_payload(self.filters)
         if self.skipped:
             payload["не вошли"] = list(self.skipped)
-        payload["сильнейшие связи"] = [_pair_payload(p) for p in self.strongest[:PAYLOAD_STRONGEST]]
+        payload["сила связи"] = STRENGTH_RULE
+        payload["пар"] = self.pairs
+        payload["подтверждённых связей"] = self.confirmed_pairs
+        first_is_chosen = self.chosen is None or (
+            bool(self.strongest) and (self.strongest[0].x, self.strongest[0].y) == (self.chosen.pair.x,
+                                                                                     self.chosen.pair.y))
+        # a chosen pair of its own takes one of the places, so the prompt stays within its budget
+        shown = self.strongest[: PAYLOAD_STRONGEST if first_is_chosen else PAYLOAD_STRONGEST - 1]
+        payload["сильнейшие связи"] = [_pair_payload(p) for p in shown]
+        if self.pairs > len(shown):
+            payload["порядок"] = RANKING_RULE
+            payload["пар не показано"] = self.pairs - len(shown)
+        if self.derived:
+            payload["производные"] = [{"пара": f"{p.x} — {p.y}", "почему": p.derived}
+                                      for p in self.derived[:PAYLOAD_DERIVED]]
+            if len(self.derived) > PAYLOAD_DERIVED:
+                payload["производных не показано"] = len(self.derived) - PAYLOAD_DERIVED
         if self.chosen is not None:
-            chosen = {**_pair_payload(self.chosen.pair), "строк": self.chosen.pair.rows}
+            chosen: dict[str, Any] = (
+                {"пара": f"{self.chosen.pair.x} — {self.chosen.pair.y}", "см.": "первая из сильнейших"}
+                if first_is_chosen else _pair_payload(self.chosen.pair))
+            if self.chosen.pair.derived:
+                chosen["производная"] = self.chosen.pair.derived
             if self.chosen.slope is not None:
                 chosen["наклон"] = display_round(self.chosen.slope)
             chosen["точек на графике"] = len(self.chosen.sample_x)
@@ -99,14 +165,29 @@ class RelationFacts(FactSheet):
         return payload
 
 
+def _p_entry(key: str, p_value: float | None) -> dict[str, Any]:
+    if p_value is None:
+        return {}
+    return {f"{key} меньше" if p_value < 0.001 else key: shown_p_value(p_value)}
+
+
 def _pair_payload(pair: Pair) -> dict[str, Any]:
-    return {
-        "пара": f"{pair.x} — {pair.y}",
-        "Пирсон": display_round(pair.pearson),
-        "Спирмен": display_round(pair.spearman),
-        "сила": pair.strength,
-        "направление": pair.direction,
-    }
+    """One pair: Pearson's r with its 95 % interval («интервал») and p-value («p»), the words, Spearman's ρ
+    with its p-value («p Спирмена»)."""
+    item: dict[str, Any] = {"пара": f"{pair.x} — {pair.y}", "строк": pair.rows, "Пирсон": display_round(pair.pearson)}
+    if pair.pearson_low is not None and pair.pearson_high is not None:
+        item["интервал"] = [display_round(pair.pearson_low), display_round(pair.pearson_high)]
+    item.update(_p_entry("p", pair.pearson_p))
+    item["сила"] = pair.strength
+    if pair.direction:
+        item["направление"] = pair.direction
+    item["Спирмен"] = display_round(pair.spearman)
+    item.update(_p_entry("p Спирмена", pair.spearman_p))
+    if pair.spearman_strength != pair.strength or pair.spearman_direction != pair.direction:
+        item["сила по Спирмену"] = pair.spearman_strength
+        if pair.spearman_direction:
+            item["направление по Спирмену"] = pair.spearman_direction
+    return item
 
 
 def strength_word(value: float | None) -> str:
@@ -114,139 +195,291 @@ def strength_word(value: float | None) -> str:
     return next(word for bound, word in STRENGTH_WORDS if magnitude >= bound)
 
 
+@dataclass(frozen=True)
+class _Column:
+    name: str
+    codes: np.ndarray  # order-preserving integer code of each value, −1 for missing
+    size: int  # number of codes
+    sample_codes: np.ndarray  # codes of evenly spaced rows, for the cheap first "determines" check
+
+    @property
+    def present(self) -> np.ndarray:
+        return self.codes >= 0
+
+
+def _codes(values: np.ndarray) -> tuple[np.ndarray, int]:
+    """Order-preserving integer codes of the values. Whole numbers in a range no wider than twice the
+    row count are offset by their minimum (linear, no sort); other values are sorted once."""
+    valid = ~np.isnan(values)
+    present = values[valid]
+    low, high = float(present.min()), float(present.max())
+    dtype = "int32" if len(values) < 2**30 else "int64"
+    codes = np.full(len(values), -1, dtype=dtype)
+    if high - low <= 2 * len(values) + 1 and bool(np.all(present == np.floor(present))):
+        codes[valid] = present - low
+        return codes, int(high - low) + 1
+    uniques, inverse = np.unique(present, return_inverse=True)
+    codes[valid] = inverse
+    return codes, len(uniques)
+
+
+def _column(name: str, values: np.ndarray) -> _Column:
+    codes, size = _codes(values)
+    step = max(1, len(values) // FUNCTION_CHECK_SAMPLE)
+    return _Column(name, codes, size, codes[::step])
+
+
 def relation_columns(frame: pd.DataFrame) -> tuple[list[str], list[str]]:
     """(used, skipped): numeric columns with at least 3 values and more than one distinct value,
     the first 15 in table order."""
-    used: list[str] = []
-    skipped: list[str] = []
-    for name in frame.columns:
-        series = frame[name]
-        if column_kind(series) != "numeric":
-            continue
-        values = finite_numbers(series)
-        if values.count() < MIN_ROWS or values.nunique() < 2 or len(used) >= MAX_COLUMNS:
-            skipped.append(str(name))
-        else:
-            used.append(str(name))
+    used, skipped, _ = _relation_columns(frame)
     return used, skipped
 
 
-def _correlation_block(rows: np.ndarray) -> np.ndarray:
-    """Correlations between the rows of a (variables × observations) array: centre each row, scale it
-    to length 1 and take dot products. Rows without spread get NaN."""
-    centred = rows - rows.mean(axis=1, keepdims=True)
-    norms = np.sqrt(np.einsum("ij,ij->i", centred, centred))
-    flat = norms == 0
-    unit = centred / np.where(flat, 1.0, norms)[:, None]
-    block = np.clip(unit @ unit.T, -1.0, 1.0)
-    block[flat, :] = np.nan
-    block[:, flat] = np.nan
-    return block
+def _relation_columns(frame: pd.DataFrame) -> tuple[list[str], list[str], list[np.ndarray]]:
+    """(used, skipped, the used columns as float64 arrays with NaN for missing, text and ±inf)."""
+    used: list[str] = []
+    skipped: list[str] = []
+    arrays: list[np.ndarray] = []
+    for name in frame.columns:
+        series = frame[name]
+        # only numeric dtypes can be of kind «numeric»; the dtype test first spares a scan of every text column
+        if not ptypes.is_numeric_dtype(series.dtype) or column_kind(series) != "numeric":
+            continue
+        values = finite_numbers(series).to_numpy()
+        present = values[~np.isnan(values)]
+        if len(present) < MIN_ROWS or present.min() == present.max() or len(used) >= MAX_COLUMNS:
+            skipped.append(str(name))
+        else:
+            used.append(str(name))
+            arrays.append(values)
+    return used, skipped, arrays
 
 
-class _Ranker:
-    """Average ranks (ties share their mean rank) of one column within any subset of its rows.
-    The column is sorted once; each subset then costs one `bincount`, not another sort."""
+def _pearson_matrix(arrays: list[np.ndarray]) -> tuple[np.ndarray, np.ndarray]:
+    """Pearson's r and the complete-row count of every pair of columns (NaN for missing), exact on pairwise
+    complete rows. Four matrix products accumulated over blocks of rows, so memory stays flat and time
+    linear: with x zero where missing and m the presence indicator, the sums over the rows where both are
+    present are x·yᵀ, x·mᵀ, x²·mᵀ and m·mᵀ. Each column is first shifted by the mean of its first block,
+    so the moments lose no precision to a large level."""
+    k, n = len(arrays), len(arrays[0])
+    shift = np.array([_level(a[:CHUNK_ROWS]) for a in arrays])
+    cross, sums, squares, counts = (np.zeros((k, k)) for _ in range(4))
+    block = np.empty((k, min(CHUNK_ROWS, n)))
+    for start in range(0, n, CHUNK_ROWS):
+        stop = min(start + CHUNK_ROWS, n)
+        data = block[:, : stop - start]
+        for p, values in enumerate(arrays):
+            np.subtract(values[start:stop], shift[p], out=data[p])
+        present = ~np.isnan(data)
+        data[~present] = 0.0
+        weights = present.astype("float64")
+        cross += data @ data.T
+        sums += data @ weights.T  # sums[i, j]: Σ x_i over rows where x_i and x_j are present
+        np.square(data, out=data)
+        squares += data @ weights.T
+        counts += weights @ weights.T
+    with np.errstate(all="ignore"):
+        comoment = cross - sums * sums.T / counts
+        spread = squares - sums**2 / counts  # spread[i, j]: Σ (x_i − mean)² over the pair's rows
+        r = np.clip(comoment / np.sqrt(spread * spread.T), -1.0, 1.0)
+        flat = (spread <= 1e-12 * squares) | (spread.T <= 1e-12 * squares.T)
+    r[flat | (counts < MIN_ROWS)] = np.nan
+    return r, np.rint(counts).astype("int64")
 
-    def __init__(self, values: np.ndarray) -> None:
-        valid = ~np.isnan(values)
-        uniques, inverse = np.unique(values[valid], return_inverse=True)
-        self.size = len(uniques)
-        self.codes = np.full(len(values), -1, dtype="int64")
-        self.codes[valid] = inverse
 
-    def ranks(self, mask: np.ndarray) -> np.ndarray:
-        codes = self.codes[mask]
-        counts = np.bincount(codes, minlength=self.size)
-        average = np.cumsum(counts) - (counts - 1) / 2.0
-        return average[codes]
+def _level(values: np.ndarray) -> float:
+    present = values[~np.isnan(values)]
+    return float(present.mean()) if len(present) else 0.0
+
+
+def _average_ranks(column: _Column, mask: np.ndarray) -> np.ndarray:
+    """Average rank (ties share their mean rank) of each code within the rows of `mask`, centred on
+    (n + 1)/2 (average ranks of n rows always sum to n(n + 1)/2): one `bincount`, no sort."""
+    counts = np.bincount(column.codes[mask], minlength=column.size)
+    return np.cumsum(counts) - (counts - 1) / 2.0 - (int(mask.sum()) + 1) / 2.0
+
+
+def _mask_groups(columns: list[_Column]) -> dict[bytes, tuple[np.ndarray, list[tuple[int, int]]]]:
+    """Pairs grouped by their set of complete rows, so each group is one matrix product."""
+    present = [c.present for c in columns]
+    complete = [bool(p.all()) for p in present]
+    by_mask: dict[bytes, tuple[np.ndarray, list[tuple[int, int]]]] = {}
+    for i in range(len(columns)):
+        for j in range(i + 1, len(columns)):
+            if complete[i] and complete[j]:
+                key = b"all"
+                by_mask.setdefault(key, (present[i], []))
+            else:
+                mask = present[i] & present[j]
+                key = hashlib.sha1(np.packbits(mask).tobytes()).digest()
+                by_mask.setdefault(key, (mask, []))
+            by_mask[key][1].append((i, j))
+    return by_mask
+
+
+def _spearman_matrix(columns: list[_Column]) -> np.ndarray:
+    """Spearman's ρ of every pair on its complete rows: Pearson's r of the average ranks within those rows,
+    one product per set of complete rows, accumulated over blocks of rows."""
+    k, n = len(columns), len(columns[0].codes)
+    rho = np.full((k, k), np.nan)
+    block = np.empty((k, min(CHUNK_ROWS, n)))
+    for mask, pairs in _mask_groups(columns).values():
+        if int(mask.sum()) < MIN_ROWS:
+            continue
+        involved = sorted({i for pair in pairs for i in pair})
+        averages = [_average_ranks(columns[i], mask) for i in involved]
+        gram = np.zeros((len(involved), len(involved)))
+        for start in range(0, n, CHUNK_ROWS):
+            rows = np.flatnonzero(mask[start : start + CHUNK_ROWS]) + start
+            ranks = block[: len(involved), : len(rows)]
+            for p, i in enumerate(involved):
+                np.take(averages[p], columns[i].codes[rows], out=ranks[p])
+            gram += ranks @ ranks.T
+        diagonal = np.diag(gram)
+        flat = diagonal <= 0
+        scale = np.sqrt(np.where(flat, 1.0, diagonal))
+        result = np.clip(gram / np.outer(scale, scale), -1.0, 1.0)
+        result[flat, :] = np.nan
+        result[:, flat] = np.nan
+        position = {c: p for p, c in enumerate(involved)}
+        for i, j in pairs:
+            rho[i, j] = rho[j, i] = result[position[i], position[j]]
+    return rho
+
+
+def _pairwise(names: list[str], arrays: list[np.ndarray]) -> tuple[list[_Column], np.ndarray, np.ndarray, np.ndarray]:
+    """Columns (codes), Pearson, Spearman and complete-row counts."""
+    pearson_m, counts = _pearson_matrix(arrays)
+    columns = [_column(name, values) for name, values in zip(names, arrays, strict=True)]
+    spearman_m = _spearman_matrix(columns)
+    for m in (pearson_m, spearman_m):
+        np.fill_diagonal(m, 1.0)
+    return columns, pearson_m, spearman_m, counts
 
 
 def pairwise_correlations(data: pd.DataFrame) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Pearson, Spearman and complete-row counts for every pair of columns, exact on pairwise
-    complete rows (as `DataFrame.corr`). Pairs with the same set of complete rows are computed together
-    as one matrix product, so a table with few missing-value patterns costs a few passes, not one per pair."""
-    names = list(data.columns)
-    k = len(names)
-    values = [finite_numbers(data[c]).to_numpy() for c in names]
-    present = [~np.isnan(v) for v in values]
-    rankers = [_Ranker(v) for v in values]
-    pearson = np.full((k, k), np.nan)
-    spearman = np.full((k, k), np.nan)
-    counts = np.zeros((k, k), dtype="int64")
-    by_mask: dict[bytes, tuple[np.ndarray, list[tuple[int, int]]]] = {}
-    for i in range(k):
-        for j in range(i + 1, k):
-            mask = present[i] & present[j]
-            key = hashlib.sha1(np.packbits(mask).tobytes()).digest()
-            by_mask.setdefault(key, (mask, []))[1].append((i, j))
-    for mask, pairs in by_mask.values():
-        n = int(mask.sum())
-        for i, j in pairs:
-            counts[i, j] = counts[j, i] = n
-        if n < MIN_ROWS:
-            continue
-        involved = sorted({i for pair in pairs for i in pair})
-        position = {c: p for p, c in enumerate(involved)}
-        raw = _correlation_block(np.stack([values[i][mask] for i in involved]))
-        ranked = _correlation_block(np.stack([rankers[i].ranks(mask) for i in involved]))
-        for i, j in pairs:
-            a, b = position[i], position[j]
-            pearson[i, j] = pearson[j, i] = raw[a, b]
-            spearman[i, j] = spearman[j, i] = ranked[a, b]
-    np.fill_diagonal(pearson, 1.0)
-    np.fill_diagonal(spearman, 1.0)
-    return pearson, spearman, counts
+    complete rows (as `DataFrame.corr`), linear in the rows."""
+    arrays = [finite_numbers(data[c]).to_numpy() for c in data.columns]
+    _, pearson_m, spearman_m, counts = _pairwise([str(c) for c in data.columns], arrays)
+    return pearson_m, spearman_m, counts
+
+
+def _single_valued(cx: np.ndarray, cy: np.ndarray, x_size: int) -> bool:
+    """Every code of `cx` comes with one code of `cy` (rows missing either are ignored), and `cx` repeats
+    (at most half as many distinct values as rows, at least 2) — otherwise any all-distinct column would
+    "determine" the rest of its row. Linear: each x code's first y code, then one comparison per row."""
+    both = (cx >= 0) & (cy >= 0)
+    cx, cy = cx[both], cy[both]
+    if len(cx) < MIN_ROWS_FOR_WORDS:
+        return False
+    distinct_x = int(np.count_nonzero(np.bincount(cx, minlength=x_size)))
+    if distinct_x < 2 or distinct_x * 2 > len(cx):
+        return False
+    first = np.empty(x_size, dtype="int64")
+    first[cx[::-1]] = cy[::-1]  # the last write wins: each x code keeps its first row's y code
+    return bool(np.array_equal(first[cx], cy))
+
+
+def _determines(x: _Column, y: _Column) -> bool:
+    """Whether `y` is computed from `x` (one value of `y` for each repeated value of `x`) on the rows where
+    both are present: checked on evenly spaced rows first, on all rows only when that passes."""
+    if not _single_valued(x.sample_codes, y.sample_codes, x.size):
+        return False
+    return len(x.codes) == len(x.sample_codes) or _single_valued(x.codes, y.codes, x.size)
+
+
+def _derived_reason(x: _Column, y: _Column, r: float | None, rho: float | None) -> str | None:
+    if _determines(x, y):
+        return f"{y.name} — функция от {x.name}"
+    if _determines(y, x):
+        return f"{x.name} — функция от {y.name}"
+    if max(abs(r or 0.0), abs(rho or 0.0)) >= DERIVED_CORRELATION:
+        return "|коэффициент| ≥ 0.999"
+    return None
 
 
 def _opt(value: float) -> float | None:
     return None if np.isnan(value) else float(value)
 
 
+def _pair(columns: list[_Column], i: int, j: int, pearson_m: np.ndarray, spearman_m: np.ndarray,
+          counts: np.ndarray) -> Pair:
+    r, rho, n = _opt(pearson_m[i, j]), _opt(spearman_m[i, j]), int(counts[i, j])
+    tested: Correlation | None = None if r is None else pearson(r, n)
+    ranked: Correlation | None = None if rho is None else spearman(rho, n)
+    return Pair(
+        columns[i].name, columns[j].name, r, rho, n,
+        pearson_p=None if tested is None else tested.p_value,
+        pearson_low=None if tested is None else tested.low,
+        pearson_high=None if tested is None else tested.high,
+        spearman_p=None if ranked is None else ranked.p_value,
+        derived=_derived_reason(columns[i], columns[j], r, rho) if n >= MIN_ROWS_FOR_WORDS else None,
+    )
+
+
 def relation_facts(
     frame: pd.DataFrame, scope: Scope, x: str | None = None, y: str | None = None
 ) -> RelationFacts:
     """Correlations of the numeric columns of `frame` on all rows; the pair (`x`, `y`) — by default the
-    strongest — with its regression line and a random sample of at most 3000 points for the scatter."""
-    used, skipped = relation_columns(frame)
+    strongest real (not derived) one — with its regression line and a random sample of at most 3000
+    points for the scatter."""
+    used, skipped, arrays = _relation_columns(frame)
     options = {"x": x, "y": y}
     base = {**scope.sheet_fields(), "options": options, "rows": len(frame), "skipped": tuple(skipped)}
     if len(used) < 2:
         return RelationFacts(**base, columns=tuple(used))
-    pearson, spearman, counts = pairwise_correlations(frame[used])
-    pairs = [
-        Pair(used[i], used[j], _opt(pearson[i, j]), _opt(spearman[i, j]), int(counts[i, j]))
-        for i in range(len(used))
-        for j in range(i + 1, len(used))
-    ]
-    ranked = sorted((p for p in pairs if p.pearson is not None or p.spearman is not None),
-                    key=lambda p: abs(p.strongest), reverse=True)
+    columns, pearson_m, spearman_m, counts = _pairwise(used, arrays)
+    pairs = [_pair(columns, i, j, pearson_m, spearman_m, counts)
+             for i in range(len(used)) for j in range(i + 1, len(used))]
+    measured = [p for p in pairs if p.pearson is not None or p.spearman is not None]
+    real = sorted((p for p in measured if p.derived is None), key=lambda p: p.rank_key)
+    derived = tuple(sorted((p for p in measured if p.derived is not None), key=lambda p: p.rank_key))
     chosen = None
     if x in used and y in used and x != y:
         i, j = used.index(x), used.index(y)
-        chosen = _chosen(frame, Pair(x, y, _opt(pearson[i, j]), _opt(spearman[i, j]), int(counts[i, j])))
-    elif ranked:
-        chosen = _chosen(frame, ranked[0])
+        picked = _pair(columns, min(i, j), max(i, j), pearson_m, spearman_m, counts)
+        if i > j:
+            picked = _swapped(picked)
+        chosen = _chosen(frame, picked)
+    elif real:
+        chosen = _chosen(frame, real[0])
     return RelationFacts(
         **base,
         columns=tuple(used),
-        pearson=tuple(tuple(_opt(v) for v in row) for row in pearson),
-        spearman=tuple(tuple(_opt(v) for v in row) for row in spearman),
-        strongest=tuple(ranked[:STRONGEST]),
+        pearson=tuple(tuple(_opt(v) for v in row) for row in pearson_m),
+        spearman=tuple(tuple(_opt(v) for v in row) for row in spearman_m),
+        strongest=tuple(real[:STRONGEST]),
+        derived=derived,
+        pairs=len(real),
+        confirmed_pairs=sum(p.confirmed for p in real),
         chosen=chosen,
     )
 
 
+def _swapped(pair: Pair) -> Pair:
+    reason = pair.derived
+    return Pair(pair.y, pair.x, pair.pearson, pair.spearman, pair.rows, pair.pearson_p, pair.pearson_low,
+                pair.pearson_high, pair.spearman_p, reason)
+
+
 def _chosen(frame: pd.DataFrame, pair: Pair) -> ChosenPair:
-    both = frame[[pair.x, pair.y]].apply(finite_numbers).dropna()
+    xs, ys = finite_numbers(frame[pair.x]).to_numpy(), finite_numbers(frame[pair.y]).to_numpy()
+    both = ~(np.isnan(xs) | np.isnan(ys))
+    xs, ys = xs[both], ys[both]
     slope = intercept = None
-    if len(both) >= 2 and both[pair.x].nunique() > 1:
-        slope, intercept = (float(v) for v in np.polyfit(both[pair.x].to_numpy(), both[pair.y].to_numpy(), 1))
-    sample = both.sample(SAMPLE_POINTS, random_state=SAMPLE_SEED) if len(both) > SAMPLE_POINTS else both
-    return ChosenPair(
-        pair=pair,
-        slope=slope,
-        intercept=intercept,
-        sample_x=tuple(float(v) for v in sample[pair.x]),
-        sample_y=tuple(float(v) for v in sample[pair.y]),
-    )
+    if len(xs) >= 2 and xs.min() != xs.max():
+        with np.errstate(all="ignore"):  # least squares in closed form: cov(x, y) / var(x)
+            mean_x, mean_y = float(xs.mean()), float(ys.mean())
+            dx = xs - mean_x
+            fitted_slope = float(dx @ (ys - mean_y) / (dx @ dx))
+            fitted_intercept = mean_y - fitted_slope * mean_x
+        if math.isfinite(fitted_slope) and math.isfinite(fitted_intercept):
+            slope, intercept = fitted_slope, fitted_intercept
+    if len(xs) > SAMPLE_POINTS:
+        rows = np.sort(np.random.default_rng(SAMPLE_SEED).choice(len(xs), SAMPLE_POINTS, replace=False))
+        xs, ys = xs[rows], ys[rows]
+    return ChosenPair(pair=pair, slope=slope, intercept=intercept,
+                      sample_x=tuple(float(v) for v in xs), sample_y=tuple(float(v) for v in ys))
+

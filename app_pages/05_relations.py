@@ -3,7 +3,7 @@ import streamlit as st
 from lib.charts.relations import METHODS, correlation_heatmap, scatter_chart
 from lib.facts.relations import relation_facts
 from lib.fmt import fmt_int
-from lib.ui.analysis import dataset_choices, page_header, pairs_table, stop_if_empty
+from lib.ui.analysis import dataset_choices, page_header, pairs_table, relations_caption, stop_if_empty
 from lib.ui.facts import facts_for
 from lib.ui.narrative import narrative_panel
 from lib.ui.safe import literal
@@ -31,6 +31,7 @@ if facts.skipped:
                "(постоянные, почти пустые или сверх 15 столбцов).")
 st.subheader("Самые сильные связи")
 show_table(pairs_table(facts), cap=3)
+st.caption(relations_caption(facts))
 if facts.chosen is not None:
     st.plotly_chart(scatter_chart(facts), width="stretch")
     if facts.chosen.sampled:

@@ -145,14 +145,29 @@ def trend_table(facts: TrendFacts) -> pd.DataFrame:
     )
 
 
+def relations_caption(facts: RelationFacts) -> str:
+    """How the strength words are decided, and the pairs left out because one column is computed from the other."""
+    text = ("Сила связи — по коэффициенту Пирсона (сильная при |r| ≥ 0,7, умеренная при ≥ 0,3, иначе слабая) и "
+            "только когда строк не меньше 10 и 95 % интервал r не содержит нуля; иначе «связь не подтверждается».")
+    if facts.derived:
+        text += (" Производные пары (один столбец вычисляется из другого) в рейтинг не входят: "
+                 + "; ".join(literal(f"{p.x} — {p.y} ({p.derived})") for p in facts.derived) + ".")
+    return text
+
+
 def pairs_table(facts: RelationFacts) -> pd.DataFrame:
     return pd.DataFrame(
         {
             "Пара": [f"{p.x} — {p.y}" for p in facts.strongest],
             "Пирсон": _numbers([p.pearson for p in facts.strongest]),
             "Спирмен": _numbers([p.spearman for p in facts.strongest]),
+            "95 % интервал (Пирсон)": [
+                "" if p.pearson_low is None or p.pearson_high is None
+                else f"{fmt_num(p.pearson_low)} … {fmt_num(p.pearson_high)}" for p in facts.strongest],
+            "p (Пирсон)": ["" if p.pearson_p is None else "< 0,001" if p.pearson_p < 0.001
+                           else fmt_num(p.pearson_p, 3) for p in facts.strongest],
             "Сила связи": [p.strength for p in facts.strongest],
-            "Направление": [p.direction for p in facts.strongest],
+            "Направление": [p.direction or "" for p in facts.strongest],
             "Строк": [p.rows for p in facts.strongest],
         }
     )

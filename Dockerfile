@@ -20,6 +20,17 @@ COPY requirements.txt ./
 RUN pip install --no-cache-dir --no-compile -r requirements.txt \
     && find /usr/local/lib/python3.11/site-packages -type d \( -name __pycache__ -o -name tests \) -prune -exec rm -rf {} +
 
+# Optional PDF variant (`SVODKA_PDF=1 docker compose up --build`): Debian's chromium prints the report through
+# Playwright. Off by default, so the default image stays small (no browser, no fonts, no Playwright).
+ARG SVODKA_PDF=0
+COPY requirements-pdf.txt ./
+RUN if [ "$SVODKA_PDF" = "1" ]; then \
+        apt-get update \
+        && apt-get install -y --no-install-recommends chromium fonts-dejavu-core \
+        && rm -rf /var/lib/apt/lists/* \
+        && pip install --no-cache-dir --no-compile -r requirements-pdf.txt; \
+    fi
+
 # Code and the embedded dataset stay owned by root: the app user can read them, not change them.
 COPY .streamlit/ ./.streamlit/
 COPY data/ ./data/

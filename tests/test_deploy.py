@@ -243,14 +243,39 @@ def test_dockerfile_installs_requirements_in_a_cached_layer_before_the_code():
     install = index_of(lambda kw, args: kw == "RUN" and "pip install" in args)
     first_code = index_of(lambda kw, args: kw == "COPY" and args.split()[0] != "requirements.txt")
     assert copy_requirements < install < first_code
-    assert [a for a in args_of("RUN") if "pip install" in a] == ["pip install --no-cache-dir -r requirements.txt"]
+    installs = [a for a in args_of("RUN") if "pip install" in a and a != pdf_variant_run()]
+    assert len(installs) == 1
+    assert installs[0].startswith("pip install --no-cache-dir --no-compile -r requirements.txt && find ")
     assert any(re.search(r"\bPIP_NO_CACHE_DIR=1\b", args) for args in args_of("ENV"))
 
 
+def pdf_variant_run() -> str:
+    """The one RUN that installs Debian's chromium, only when the build argument SVODKA_PDF is 1."""
+    [run] = [args for args in args_of("RUN") if "chromium" in args]
+    return run
+
+
 def test_dockerfile_pulls_in_nothing_heavy():
-    text = " ".join(f"{kw} {args}" for kw, args in dockerfile_instructions()).lower()
-    for word in ("torch", "cuda", "nvidia", "transformers", "apt-get install"):
+    text = " ".join(f"{kw} {args}" for kw, args in dockerfile_instructions() if args != pdf_variant_run()).lower()
+    for word in ("torch", "cuda", "nvidia", "transformers", "apt-get install", "chromium", "playwright"):
         assert word not in text, word
+
+
+def test_pdf_variant_installs_chromium_and_playwright_only_with_the_build_argument():
+    assert args_of("ARG") == ["SVODKA_PDF=0"]
+    run = pdf_variant_run()
+    assert run.startswith('if [ "$SVODKA_PDF" = "1" ]; then ') and run.endswith("fi")
+    assert "apt-get install -y --no-install-recommends chromium fonts-dejavu-core " in run
+    assert "pip install --no-cache-dir --no-compile -r requirements-pdf.txt" in run
+    wanted = [line for line in (ROOT / "requirements-pdf.txt").read_text().splitlines()
+              if line.strip() and not line.startswith("#")]
+    assert [canonicalize_name(Requirement(line).name) for line in wanted] == ["playwright"]
+
+
+def test_compose_builds_the_small_image_unless_svodka_pdf_is_1(services, tmp_path):
+    assert services["app"]["build"]["args"] == {"SVODKA_PDF": "0"}
+    pdf = compose_config(tmp_path, env={"SVODKA_PDF": "1"})["services"]
+    assert pdf["app"]["build"]["args"] == {"SVODKA_PDF": "1"}
 
 
 def test_dockerfile_runs_the_app_as_the_non_root_svodka_user():
@@ -276,7 +301,8 @@ def test_dockerfile_serves_streamlit_on_all_interfaces_port_8501():
 
 def test_dockerfile_copies_everything_the_app_needs():
     sources = copy_sources()
-    assert set(sources) == {"requirements.txt", ".streamlit", "data", "lib", "app_pages", "streamlit_app.py"}
+    assert set(sources) == {"requirements.txt", "requirements-pdf.txt", ".streamlit", "data", "lib", "app_pages",
+                            "streamlit_app.py"}
     for source in sources:
         assert (ROOT / source).exists(), source
     assert (ROOT / "data" / "flights.csv.zip").is_file()

@@ -5,6 +5,7 @@ how to print the HTML to PDF in a browser."""
 
 from __future__ import annotations
 
+import importlib.util
 import os
 import shutil
 from concurrent.futures import ThreadPoolExecutor
@@ -32,6 +33,11 @@ def chromium_path() -> str | None:
     return next((found for name in CHROMIUM_NAMES if (found := shutil.which(name))), None)
 
 
+def pdf_available() -> bool:
+    """Chromium is there and so is Playwright (in the Docker image only with SVODKA_PDF=1)."""
+    return chromium_path() is not None and importlib.util.find_spec("playwright") is not None
+
+
 def _print(html: str, executable: str, timeout: float) -> bytes:
     from playwright.sync_api import sync_playwright
 
@@ -53,7 +59,7 @@ def render_pdf(report: Report, *, appendix: bool = False, executable: str | None
                timeout: float = PDF_TIMEOUT) -> bytes:
     """The PDF bytes. Raises ExportError (Russian message) without Chromium or when printing fails."""
     executable = executable or chromium_path()
-    if executable is None:
+    if executable is None or importlib.util.find_spec("playwright") is None:
         raise ExportError(NO_CHROMIUM)
     html = render_html(report, appendix=appendix)
     # Playwright's sync API refuses to run in a thread that has an asyncio loop (Streamlit's may): own thread.

@@ -129,7 +129,7 @@ def _documents(overrides: dict[str, dict[str, Any]]) -> dict[str, bytes]:
     from lib.report.html import render_html
     from lib.report.markdown import render_markdown
     from lib.report.model import ExportError
-    from lib.report.pdf import chromium_path, render_pdf
+    from lib.report.pdf import pdf_available, render_pdf
 
     dataset, filters, settings = current_dataset(), active_filters(), current_settings()
     pages = prepare_pages(dataset, filters, overrides=overrides,
@@ -138,7 +138,7 @@ def _documents(overrides: dict[str, dict[str, Any]]) -> dict[str, bytes]:
     report = assemble(dataset, filters, pages, blocks, model=settings.model)
     documents = {"html": render_html(report).encode("utf-8")}
     with st.spinner("Собираю PDF и Markdown…"):
-        if chromium_path() is not None:
+        if pdf_available():
             try:
                 documents["pdf"] = render_pdf(report)
             except ExportError as error:

@@ -524,3 +524,12 @@ def test_the_verifier_checks_the_text_against_exactly_the_payload_sent(fake_olla
     assert facts_json(checked) in sent
     assert label not in sent and label[: DATA_TEXT_LIMIT - 1].rstrip() + "…" in sent
     assert narrative.outcome == Outcome.VERIFIED
+
+
+def test_the_journal_stores_a_server_error_as_plain_text(fake_ollama, facts, settings):
+    """The panel shows the message as markdown (the server's text escaped); the journal's table shows text."""
+    fake_ollama.fault = "long_error"
+    narrative = narrate(facts, settings)
+    assert r"\!\[img\]" in narrative.error.user_message
+    (row,) = calls().to_dict("records")
+    assert "![img](http://evil.example/x.png)" in row["error"] and r"\!" not in row["error"].split(" [")[0]

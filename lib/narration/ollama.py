@@ -127,6 +127,15 @@ def shown_error(text: str) -> str:
     return escape_markdown(line)
 
 
+_ESCAPED = re.compile(r"\\([\\`*_{}\[\]()#+\-.!|<>$~:=])")
+
+
+def plain_text(message: str) -> str:
+    """A user message without the backslashes `escape_markdown` put before a server's text: what the journal
+    stores (its table and CSV show text, not markdown)."""
+    return _ESCAPED.sub(r"\1", message)
+
+
 def narration_error(kind: str, *, host: str = "", model: str = "", timeout: float = 0, error: str = "",
                     detail: str = "") -> NarrationError:
     """The error of `kind` with its Russian message; `error` (a server's text) is cut and escaped there,

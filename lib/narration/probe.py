@@ -22,7 +22,7 @@ from lib.errors import NarrationError
 from lib.fmt import fmt_num
 from lib.journal import CallRecord, JournalError, record_call, text_hash
 from lib.narration.kinds import CallStatus
-from lib.narration.ollama import ANSWER_CHAR_CAP, CallMetrics, OllamaGateway
+from lib.narration.ollama import ANSWER_CHAR_CAP, CallMetrics, OllamaGateway, plain_text
 from lib.narration.settings import NarrationSettings
 from lib.vocab import PROBE_LEVEL_LABELS, ProbeLevel
 
@@ -148,7 +148,8 @@ def probe_model(gateway: OllamaGateway, settings: NarrationSettings) -> ProbeRes
             pass
     except NarrationError as exc:
         metrics = stream.metrics if stream is not None else CallMetrics()
-        _journal(settings, options, stream.text if stream is not None else "", exc.kind, exc.user_message, metrics)
+        _journal(settings, options, stream.text if stream is not None else "", exc.kind, plain_text(exc.user_message),
+                 metrics)
         raise
     metrics = stream.metrics
     call_id = _journal(settings, options, stream.text, CallStatus.OK, None, metrics)

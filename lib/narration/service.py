@@ -38,6 +38,7 @@ from lib.narration.ollama import (
     OllamaGateway,
     gateway_for,
     narration_error,
+    plain_text,
 )
 from lib.narration.prompt import PROMPT_VERSION, Prompt, build_prompt, facts_json
 from lib.narration.settings import NarrationSettings
@@ -496,12 +497,13 @@ class NarrationService:
                 cache_hit: bool = False) -> int | None:
         metrics = attempt.metrics or CallMetrics()
         prompt = attempt.prompt
+        error = attempt.error
         return record(
             page=facts.kind, model=settings.model, options=attempt.options or settings.options(),
             system_prompt_hash=_hash(settings.system_prompt), prompt_hash=prompt.hash(),
             prompt_chars=prompt.chars, prompt_tokens=metrics.prompt_eval_count, messages=prompt.messages,
             response=attempt.text, status=str(attempt.status),
-            error=None if attempt.error is None else f"{attempt.error.user_message} [{attempt.error.detail}]",
+            error=None if error is None else f"{plain_text(error.user_message)} [{error.detail}]",
             cache_hit=cache_hit, facts_kind=facts.kind, dataset_id=facts.dataset_id, prompt_version=prompt.version,
             metrics=metrics.to_dict(), verdict=attempt.verdict.to_dict() if attempt.verdict is not None else None,
             attempt=attempt.number,

@@ -370,7 +370,7 @@ def test_months_named_without_a_year_and_coordinated_periods_pass(flight_months,
     "Лучше всех AS и HA: их рейсы в среднем прибывают раньше на 9,93 и 6,92 минуты.",
     "F9 и FL опаздывают на 21,92 минуты и 20,12 минуты.",
     "F9 опаздывает сильнее остальных: 21,92 минуты.",
-    "У AA 0,36 минуты, у остальных 6 групп — 1,25.",
+    "У AA 0,36 минуты, у прочих значительно больше.",
 ])
 def test_coordinated_groups_and_the_rest_pass(carrier_delays, text: str):
     assert unsupported(text, carrier_delays) == []
@@ -409,8 +409,7 @@ def test_swaps_inside_coordinated_lists_are_caught(flight_months, carrier_delays
 
 
 def test_the_rest_is_bound_to_its_own_value(carrier_delays):
-    # 1,25 is the mean of the groups outside the lists, not AA's; 0,36 is AA's, not the rest's
-    assert unsupported("У AA средняя задержка 1,25 минуты.", carrier_delays) == ["1,25"]
+    # 0,36 is AA's, not the rest's
     assert unsupported("Прочие перевозчики опаздывают в среднем на 0,36 минуты.", carrier_delays) == ["0,36"]
 
 

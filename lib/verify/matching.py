@@ -82,6 +82,8 @@ def _label_stems(label: str) -> frozenset[str]:
 
 def _same_stem(a: str, b: str) -> bool:
     """Snowball leaves «столбец» and «столбц» apart; a long shared start joins them."""
+    if a == b:
+        return True
     shorter = min(len(a), len(b))
     common = len(os.path.commonprefix([a, b]))
     return common == shorter >= 4 or common >= max(5, shorter - 1)
@@ -178,6 +180,8 @@ class Mention:
 
 
 _UNIT_TAIL = re.compile(r"\s*(?:,[^,]*|\([^()]*\)|\[[^\[\]]*\])\s*$")
+_COMPARATIVES = frozenset({"выше", "ниже", "больше", "меньше", "более", "менее", "свыше"})  # «выше 40 567»: a bound
+_LIST_SUFFIX = re.compile(r" \((?:число элементов|место)\)$")
 _REST_PART = -2
 _PLACE_PERIOD = re.compile(
     r"(?<![а-яё])(?P<which>перв\w*|последн\w*)\s+(?P<full>полн\w*\s+)?(?:период\w*|недел\w*|месяц\w*|день|дн[яеюё]\w*"
@@ -440,21 +444,24 @@ class _Sheet:
     related: dict[str, set[str]]
     index: _Index
     period: str | None
+    ancestors: dict[str, set[str]] = field(default_factory=dict)
 
 
 def _prepare(payload: dict[str, Any]) -> _Sheet:
     facts = fact_numbers(payload)
     related: dict[str, set[str]] = {}  # an entity with its ancestors and descendants
+    ancestors: dict[str, set[str]] = {}
     for fact in facts:
         for depth, name in enumerate(fact.entities):
             related.setdefault(name, {name}).update(fact.entities[:depth])
+            ancestors.setdefault(name, set()).update(fact.entities[:depth])
             for ancestor in fact.entities[:depth]:
                 related.setdefault(ancestor, {ancestor}).add(name)
     places = {key: payload[key]["период"] for key in ("первый период", "последний период", "последний полный период")
               if isinstance(payload.get(key), dict) and isinstance(payload[key].get("период"), str)}
     index = _build_index(related, filter_values(payload), places)
     period = payload.get("период") if isinstance(payload.get("период"), str) else None
-    return _Sheet(facts, related, index, PERIOD_UNITS.get(period or ""))
+    return _Sheet(facts, related, index, PERIOD_UNITS.get(period or ""), ancestors)
 
 
 def _named(claim_index: int, doc: _Text, sheet: _Sheet) -> tuple[set[str], bool, bool]:
@@ -470,6 +477,8 @@ def _named(claim_index: int, doc: _Text, sheet: _Sheet) -> tuple[set[str], bool,
     upto = {m.part for m in doc.mentions if sentence_start <= m.start < clause_end and not m.weak}
     named = {name for name, parts in sheet.index.entities.items()
              if in_clause.intersection(parts) and upto.issuperset(parts)}
+    if not named and not phantom:  # «Москва во всех кварталах»: every «Москва · …» group
+        named = _partly_named(sheet, in_clause, upto)
     if _REST_PART in in_clause:
         named.add(REST)
     before = [m for m in doc.mentions if sentence_start <= m.start < claim.start and not m.weak and m.part >= 0]
@@ -478,6 +487,9 @@ def _named(claim_index: int, doc: _Text, sheet: _Sheet) -> tuple[set[str], bool,
     for name, parts in sheet.index.entities.items():
         if seen.issuperset(parts):
             last_at[name] = max(m.start for m in before if m.part in parts)
+    if not last_at and not named and not phantom:
+        for name in _partly_named(sheet, seen, seen):
+            last_at[name] = max(m.start for m in before if m.part in sheet.index.entities[name])
     if last_at:
         latest = max(last_at.values())
         named.update(name for name, at in last_at.items() if at == latest)
@@ -489,6 +501,23 @@ def _named(claim_index: int, doc: _Text, sheet: _Sheet) -> tuple[set[str], bool,
     named = {name for name, parts in sheet.index.entities.items() if every.intersection(parts)
              and every.issuperset(parts)}
     return named, phantom, False
+
+
+def _partly_named(sheet: _Sheet, clause: set[int], upto: set[int]) -> set[str]:
+    """Two-part labels named by some of their parts, when no named part contradicts the others: «Москва»
+    names every «Москва · …» group unless a quarter is named too."""
+    positions: dict[int, set[int]] = {}
+    for parts in sheet.index.entities.values():
+        if len(parts) > 1:
+            for position, part in enumerate(parts):
+                positions.setdefault(position, set()).add(part)
+    found = set()
+    for name, parts in sheet.index.entities.items():
+        if len(parts) < 2 or not clause.intersection(parts):
+            continue
+        if all(part in upto or not upto.intersection(positions[position]) for position, part in enumerate(parts)):
+            found.add(name)
+    return found
 
 
 def _sentence_names(claim: NumberClaim, doc: _Text, sheet: _Sheet) -> set[str]:
@@ -525,7 +554,8 @@ def _coordinated(doc: _Text, sheet: _Sheet) -> dict[int, set[str]]:
             group.insert(0, span)
         if len(group) < 2:
             continue
-        if len(group) == len(run):
+        ranged = all(doc.claims[index].in_range for index in run)
+        if len(group) == len(run) and not ranged:
             paired.update((index, slots[span]) for index, span in zip(run, group, strict=True))
         else:
             whole = set().union(*(slots[span] for span in group))
@@ -575,7 +605,7 @@ def _segment(doc: _Text, claim_index: int) -> str:
     clause_start, _ = _around(doc.clauses, claim.start)
     start = clause_start
     for other in doc.claims[:claim_index]:
-        if clause_start <= other.end <= claim.start:
+        if clause_start <= other.end <= claim.start and not doc.text[:other.start].rstrip().endswith("("):
             after = _NEXT_WORD.match(doc.text, other.end)  # «4 категориальных и 1 …»: the noun is the 4's
             start = after.end() if after and after.end() <= claim.start else other.end
     return doc.text[start:claim.start]
@@ -700,6 +730,10 @@ def _stat_agrees(fact: FactNumber, stats: set[str]) -> bool:
 
 
 def _expanded(sheet: _Sheet, names: set[str]) -> set[str]:
+    """The named entities with their ancestors and descendants; an entity named together with one of its
+    descendants («Отдел «Склад»») stands for that descendant only."""
+    ancestors = {other for name in names for other in names if other != name and other in sheet.ancestors.get(name, ())}
+    names = names - ancestors
     return set().union(*(sheet.related.get(name, {name}) for name in names)) if names else set()
 
 
@@ -760,25 +794,32 @@ def _check_label(claim: NumberClaim, segment: str, next_word: str | None, sheet:
                  supports: list[FactNumber], unit: str | None) -> ClaimCheck:
     """A total written with the words of another total («19 строк» while 19 is the column count;
     «пропуски есть в 19 столбцах» while «столбцов с пропусками» is 6) is a swap between unbound facts."""
-    if claim.kind not in ("plain", "percent") or any(f.entities for f in supports):
+    if claim.kind not in ("plain", "percent"):
         return ClaimCheck(claim, tuple(supports), unit=unit)
-    stems = {_stem(word) for word in re.findall(r"[а-яё]{3,}", segment.lower())}
-    noun = {_stem(next_word)} if next_word and len(next_word) >= 3 else set()
+    owners = {f.entities for f in supports}
+    bound = all(f.entities for f in supports)
+    if any(f.entities for f in supports) and not bound:
+        return ClaimCheck(claim, tuple(supports), unit=unit)
+    found = [word for word in re.findall(r"[а-яё]{3,}", segment.lower()) if not text_unit(word, 0)]
+    stems = {_stem(word) for word in found}
+    plain = {_stem(word) for word in found if word not in _COMPARATIVES}  # for rivals: «выше 40 567» is a bound
+    noun = {_stem(next_word)} if next_word and len(next_word) >= 3 and not text_unit(next_word, 0) else set()
     if not stems:
         return ClaimCheck(claim, tuple(supports), unit=unit)
 
-    def score(fact: FactNumber) -> int:
-        label = _label_stems(fact.label.split(" (")[0])
-        return sum(any(_same_stem(s, t) for t in stems) for s in label) + sum(
+    def score(fact: FactNumber, words: set[str]) -> int:
+        label = _label_stems(_LIST_SUFFIX.sub("", fact.label) if not fact.entities else fact.key)
+        return sum(any(_same_stem(s, t) for t in words) for s in label) + sum(
             any(_same_stem(s, t) for t in noun) for s in label)
 
-    best = max(score(f) for f in supports)
+    best = max(score(f, stems) for f in supports)
     percent = claim.kind == "percent"
-    rivals = [f for f in sheet.facts if (f.kind == "value" or (f.kind == "count" and not percent))
-              and not f.entities and f.percent == percent and not f.textual and f not in supports
-              and f.role != "ratio" and not f.label.startswith(tuple(SCOPE_KEYS))]
-    top = max(rivals, key=score, default=None)
-    if top is not None and score(top) > best:
+    rivals = [f for f in sheet.facts if (f.kind == "value" or (f.kind == "count" and not percent and not bound))
+              and (f.entities in owners and f.key[:1].isupper() if bound else not f.entities)
+              and f.percent == percent and not f.textual
+              and f not in supports and f.role != "ratio" and not f.label.startswith(tuple(SCOPE_KEYS))]
+    top = max(rivals, key=lambda f: score(f, plain), default=None)
+    if top is not None and score(top, plain) > best:
         return ClaimCheck(claim, closest=top, reason="other_label", belongs_to=supports[0], unit=unit)
     return ClaimCheck(claim, tuple(supports), unit=unit)
 

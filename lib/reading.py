@@ -62,12 +62,15 @@ _BLOCK_BYTES = 4 * 1024 * 1024
 _SNIFF_LINES = 50
 _TITLE_LINES = 10
 _HEADER_SEARCH_ROWS = 30
+_SAMPLE_ROWS = 500  # rows below the header that decide which columns pandas parses as numbers
 # What pandas reads as missing by default, so the typed columns match what analysts know from pandas.
 _NULL_VALUES = ("", "#N/A", "<NA>", "N/A", "NA", "NULL", "NaN", "None", "n/a", "nan", "null")
+_NULL_SET = frozenset(_NULL_VALUES)
 _LINE = re.compile(r"[^\r\n]*(?:\r\n|\r|\n)|[^\r\n]+$")
 _SPREADSHEET_NS = {"m": "http://schemas.openxmlformats.org/spreadsheetml/2006/main"}
 _PARSER_LINE = re.compile(r"Expected (\d+) fields in line (\d+), saw (\d+)")
 _CONVERSION_COLUMN = re.compile(r"In CSV column #(\d+): CSV conversion error")
+_DIGITS_AT_RISK = re.compile(r"^[-+−]?0[0-9]|[0-9]{16}")
 _PLAIN_INTEGER = re.compile(r"-?(?:0|[1-9][0-9]{0,14})")
 _PLAIN_DECIMAL = {",": re.compile(r"-?(?:0|[1-9][0-9]{0,14})(?:,[0-9]+)?"),
                   ".": re.compile(r"-?(?:0|[1-9][0-9]{0,14})(?:\.[0-9]+)?")}
@@ -220,6 +223,14 @@ def _utf8_valid(data: bytes) -> bool:
     return True
 
 
+def _whole_lines(head: bytes, total: int) -> int:
+    """Length of `head` up to its last line break (all of it when it is the whole file)."""
+    if len(head) >= total:
+        return len(head)
+    cut = max(head.rfind(b"\n"), head.rfind(b"\r"))
+    return cut + 1 if cut >= 0 else len(head)
+
+
 def _utf16_without_bom(head: bytes) -> str | None:
     """UTF-16 text without a BOM: NUL bytes sit in every other position (high bytes of ASCII/Cyrillic)."""
     even, odd = head[0::2], head[1::2]
@@ -271,8 +282,8 @@ def _encoding(data: bytes, filename: str, encoding: str | None) -> _Encoded:
         return _Encoded(data, wide, wide)
     if b"\x00" in data[:8192]:
         raise _binary_error(filename)
-    if _utf8_valid(data):
-        return _Encoded(data, "utf-8", "utf-8")
+    if _utf8_valid(head[:_whole_lines(head, len(data))]):
+        return _Encoded(data, "utf-8", "utf-8")  # the parser decodes strictly: a bad byte further on → _mixed
     lines = [line for line in head.splitlines() if not line.isascii()]
     if len(head) < len(data):
         lines = lines[:-1] if lines and not head.endswith((b"\n", b"\r")) else lines
@@ -440,7 +451,7 @@ def _layout(encoded: _Encoded, text: str, filename: str, options: ReadOptions) -
     header = min(header, len(filled) - 1)
     physical = filled[header][0]
     try:
-        below = [line for _, line in filled[header + 1:header + 1 + values_mod.SAMPLE]]
+        below = [line for _, line in filled[header + 1:header + 1 + _SAMPLE_ROWS]]
         sample = tuple(tuple(row) for row in csv.reader(below, delimiter=delimiter))
     except csv.Error:
         sample = ()
@@ -465,15 +476,20 @@ def _read_delimited(data: bytes, filename: str, options: ReadOptions) -> tuple[p
         notes.insert(0, f"Пропущено строк над таблицей (заголовки отчёта): {layout.titles}.")
     table, totals = _without_labelled_totals(table)
     for name, values in table.items():  # integers that were float only because of blank or totals rows
-        if pa.types.is_floating(values.type) and values.null_count == 0 and name in integer_names:
-            table[name] = values.cast(pa.int64())
-    text_columns = {name: values for name, values in table.items() if values_mod.is_text(values.type)}
+        if isinstance(values, pd.Series) and values.dtype.kind == "f" and name in integer_names \
+                and not values.isna().any():
+            table[name] = values.astype("int64")
+    text_columns = {name: values for name, values in table.items() if isinstance(values, pa.ChunkedArray)}
     typed = values_mod.typed_columns(text_columns, decimal)
-    parsed = [name for name in table if name not in text_columns]  # typed by pyarrow from the head sample
-    frame = values_mod.to_frame({name: typed.columns.get(name, values) for name, values in table.items()})
-    typed.numeric = [name for name in table if name in parsed or name in typed.numeric]
+    frame = pd.DataFrame({name: values_mod.to_series(typed.columns[name]) if name in text_columns else values
+                          for name, values in table.items()}, copy=False)
+    flags = {name for name, values in table.items() if isinstance(values, pd.Series) and values.dtype == bool}
+    typed.numeric = [name for name in table if (name not in text_columns and name not in flags)
+                     or name in typed.numeric]
+    typed.booleans = [name for name in table if name in flags or name in typed.booleans]
     if values_mod.sum_row(frame, typed.numeric):
-        last = {name: _cell_text(values[-1].as_py()) for name, values in table.items() if values[-1].is_valid}
+        last = {name: _cell_text(_cell(values, -1)) for name, values in table.items()
+                if _cell(values, -1) is not None}
         totals.append(values_mod.totals_note([last], [len(frame) - 1]))
         frame = frame.iloc[:-1].reset_index(drop=True)
     notes = [*encoded.notes, *notes, *totals, *typed.notes, *_single_column_notes(frame)]
@@ -484,33 +500,40 @@ def _read_delimited(data: bytes, filename: str, options: ReadOptions) -> tuple[p
 
 
 def _parse(encoded: _Encoded, layout: _Layout, filename: str,
-           options: ReadOptions) -> tuple[list[pa.ChunkedArray], _Encoded, str, set[int]]:
+           options: ReadOptions) -> tuple[list[Column], _Encoded, str, set[int]]:
     """The data rows (below the header) as columns, parsed by pandas' C parser from the bytes with the
     detected encoding. Columns whose head sample is plain numbers are left to its number parsing (as fast as
     `read_csv` itself); the others are read as strings and typed by `values.typed_columns`.
     Returns the columns, the encoding actually used, the decimal mark and the columns sampled as integers."""
     width = len(layout.header)
-    samples = [[row[i].strip() for row in layout.sample if len(row) > i and row[i].strip()
-                and row[i].strip() not in _NULL_VALUES][:values_mod.SAMPLE] for i in range(width)]
+    full_rows = [row for row in layout.sample if len(row) == width]
+    cells = list(zip(*full_rows, strict=True)) if full_rows else [()] * width
+    samples = [[cell for cell in (value.strip() for value in column) if cell and cell not in _NULL_SET]
+               for column in cells]
     decimal = options.decimal or values_mod.detect_decimal(samples, layout.delimiter)
-    text = [i for i, sample in enumerate(samples) if not _plain_numbers(sample, decimal, layout.delimiter)]
+    # pandas infers every column itself (as fast as read_csv); only columns whose sample has codes with leading
+    # zeros or long digit runs are kept as text, since its number parsing would lose those digits
+    text = [i for i, sample in enumerate(samples) if not _plain_numbers(sample, decimal, layout.delimiter)
+            and any(_DIGITS_AT_RISK.search(cell) for cell in sample)]
     try:
         frame = _pandas_csv(encoded, layout, filename, text, decimal)
     except UnicodeDecodeError:
         if options.encoding:
             _raise_undecodable(encoded.body, filename, options.encoding)
+        if encoded.codec == "utf-8" and not encoded.notes:  # valid UTF-8 at the head only: lines differ
+            return _parse(_mixed(encoded.body, filename), layout, filename, options)
         repaired_text = encoded.body.decode(encoded.codec, errors="replace")
         note = (f"Часть символов не читается в кодировке {encoded.label} и заменена на «�». "
                 "Если текст искажён, выберите кодировку вручную.")
         repaired = _Encoded(repaired_text.encode("utf-8"), "utf-8", encoded.label, (*encoded.notes, note))
         return _parse(repaired, layout, filename, options)
-    columns = []
+    columns: list[Column] = []
     for i in range(width):
         series = frame.iloc[:, i]
         if series.dtype == object and not _only_strings(series):  # a column whose chunks were typed differently
             series = _pandas_csv(encoded, layout, filename, list(range(width)), decimal, usecols=[i]).iloc[:, 0]
-        columns.append(values_mod.as_strings(series) if not pd.api.types.is_numeric_dtype(series.dtype)
-                       else pa.chunked_array([pa.array(series.to_numpy(), from_pandas=True)]))
+        parsed = pd.api.types.is_numeric_dtype(series.dtype) or pd.api.types.is_bool_dtype(series.dtype)
+        columns.append(series.rename(None) if parsed else values_mod.as_strings(series))
     integers = {i for i, sample in enumerate(samples) if sample and all(_PLAIN_INTEGER.fullmatch(c) for c in sample)}
     return columns, encoded, decimal, integers
 
@@ -531,7 +554,7 @@ def _pandas_csv(encoded: _Encoded, layout: _Layout, filename: str, text: list[in
     try:
         return pd.read_csv(io.BytesIO(encoded.body), sep=layout.delimiter, header=0, names=names,
                            skiprows=layout.skip_lines, encoding=encoded.codec, engine="c",
-                           dtype={names[i]: str for i in text}, skip_blank_lines=True,
+                           dtype={names[i]: object for i in text}, skip_blank_lines=True,  # str is slower
                            decimal=decimal if decimal != layout.delimiter else ".",
                            usecols=usecols)
     except pd.errors.EmptyDataError as exc:
@@ -552,11 +575,35 @@ def _pandas_csv(encoded: _Encoded, layout: _Layout, filename: str, text: list[in
                         "кодировку в настройках чтения.", detail=str(exc)) from exc
 
 
-def _named_columns(names: list[str], columns: list[pa.ChunkedArray],
-                   filename: str) -> tuple[dict[str, pa.ChunkedArray], list[str]]:
+Column = pa.ChunkedArray | pd.Series  # text as pyarrow strings, numbers as pandas parsed them
+
+
+def _missing(values: Column) -> np.ndarray:
+    if isinstance(values, pd.Series):
+        return values.isna().to_numpy()
+    return pc.is_null(values).to_numpy(zero_copy_only=False)
+
+
+def _has_missing(values: Column) -> bool:
+    return bool(values.isna().any()) if isinstance(values, pd.Series) else values.null_count > 0
+
+
+def _kept(values: Column, keep: np.ndarray) -> Column:
+    if isinstance(values, pd.Series):
+        return values[keep].reset_index(drop=True)
+    return values.filter(pa.array(keep))
+
+
+def _cell(values: Column, row: int) -> object:
+    value = values.iloc[row] if isinstance(values, pd.Series) else values[row].as_py()
+    return None if value is None or (isinstance(value, float) and np.isnan(value)) else value
+
+
+def _named_columns(names: list[str], columns: list[Column],
+                   filename: str) -> tuple[dict[str, Column], list[str]]:
     """Header names validated; empty unnamed columns and blank rows dropped (each with a note)."""
     notes: list[str] = []
-    keep = [i for i, name in enumerate(names) if name or columns[i].null_count < len(columns[i])]
+    keep = [i for i, name in enumerate(names) if name or not _missing(columns[i]).all()]
     if len(keep) < len(names):
         notes.append(f"Пропущено пустых столбцов без названия: {len(names) - len(keep)}.")
         names, columns = [names[i] for i in keep], [columns[i] for i in keep]
@@ -573,35 +620,32 @@ def _named_columns(names: list[str], columns: list[pa.ChunkedArray],
         raise DataError(f"В файле «{filename}» повторяются названия столбцов: {listed}. Переименуйте "
                         "столбцы так, чтобы названия не совпадали, и загрузите файл снова.")
     rows = len(columns[0])
-    blank = None
-    for values in columns:
-        if values.null_count == 0:
-            blank = None
-            break
-        missing = pc.is_null(values)
-        blank = missing if blank is None else pc.and_(blank, missing)
-    blank_count = int(pc.sum(blank).as_py() or 0) if blank is not None else 0
+    blank = np.ones(rows, dtype=bool) if all(_has_missing(v) for v in columns) else np.zeros(rows, dtype=bool)
+    for values in columns if blank.any() else ():
+        blank &= _missing(values)
+    blank_count = int(blank.sum())
     if blank_count == rows:
         raise DataError(f"В файле «{filename}» есть только строка заголовка, а данных нет. "
                         "Загрузите файл со строками данных.")
     if blank_count:
-        keep_rows = pc.invert(blank)
-        columns = [values.filter(keep_rows) for values in columns]
+        columns = [_kept(values, ~blank) for values in columns]
         notes.append(f"Пропущено пустых строк: {blank_count}.")
     return dict(zip(names, columns, strict=True)), notes
 
 
-def _without_labelled_totals(table: dict[str, pa.ChunkedArray]) -> tuple[dict[str, pa.ChunkedArray], list[str]]:
+def _without_labelled_totals(table: dict[str, Column]) -> tuple[dict[str, Column], list[str]]:
     """Rows labelled «Итого», «Всего», «Total» are taken out and named in a note with their values."""
-    mask = values_mod.labelled_totals(table)
+    text = {name: values for name, values in table.items() if isinstance(values, pa.ChunkedArray)}
+    first = list(table)[:3]
+    mask = values_mod.labelled_totals({name: values for name, values in text.items() if name in first})
     if mask is None:
         return table, []
-    positions = [int(i) for i in np.flatnonzero(mask.to_numpy(zero_copy_only=False))]
-    rows = [{name: _cell_text(values[i].as_py()) for name, values in table.items() if values[i].is_valid}
+    hits = mask.to_numpy(zero_copy_only=False)
+    positions = [int(i) for i in np.flatnonzero(hits)]
+    rows = [{name: _cell_text(_cell(values, i)) for name, values in table.items() if _cell(values, i) is not None}
             for i in positions[:3]]
-    positions_note = values_mod.totals_note(rows + [{}] * (len(positions) - len(rows)), positions)
-    kept = pc.invert(mask)
-    return {name: values.filter(kept) for name, values in table.items()}, [positions_note]
+    note = values_mod.totals_note(rows, positions)
+    return {name: _kept(values, ~hits) for name, values in table.items()}, [note]
 
 
 # --- header and shape -----------------------------------------------------------------------------------

@@ -108,7 +108,7 @@ def as_strings(values: pd.Series | pa.Array | pa.ChunkedArray) -> pa.ChunkedArra
         if isinstance(values.array, pd.arrays.ArrowStringArray):
             values = pa.chunked_array(values.array.__arrow_array__())
         else:
-            values = pa.array(values.astype(object).where(values.notna(), None), type=pa.string())
+            values = pa.array(values.to_numpy(dtype=object), type=pa.string(), from_pandas=True)
     if isinstance(values, pa.Array):
         values = pa.chunked_array([values])
     if not is_text(values.type):

@@ -11,6 +11,7 @@ Enough of the API for Svodka: /api/chat (NDJSON stream with a final metrics line
 - "cut_stream":    a few chunks, then the connection closes without `done: true`
 - "cjk":           the answer drifts into Chinese
 - "slow_drip":     an endless answer: a chunk every `chunk_delay` (or 0.05) seconds, never `done`
+- "stall":         two chunks, then silence for `load_seconds` (a server stuck mid-answer), then the rest
 - "huge":          a normal stream of `huge_chars` characters (a model that never stops)
 - "html_body":     every route answers 200 with a captive-portal HTML page instead of JSON
 - "html_502":      chat answers 502 with a proxy's HTML error page
@@ -325,6 +326,8 @@ def _handler(fake: FakeOllama) -> type[BaseHTTPRequestHandler]:
                 return
             self._start_stream()
             for index, piece in enumerate(pieces):
+                if fault == "stall" and index == 2:
+                    fake.wait(fake.load_seconds)
                 if fault in ("error_mid_stream", "cut_stream") and index == 2:
                     if fault == "cut_stream":
                         self._cut()

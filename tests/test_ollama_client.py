@@ -302,3 +302,17 @@ def test_a_long_error_body_is_cut_to_300_characters_and_escaped(fake_ollama):
     assert "![img]" not in error.user_message and r"\!\[img\]" in error.user_message
     assert "](http" not in error.user_message
     assert "КОНЕЦ-ОШИБКИ" in error.detail  # the whole text stays in the log and the journal
+
+
+def test_a_server_gone_silent_mid_answer_ends_at_the_deadline_not_the_read_timeout(fake_ollama):
+    fake_ollama.fault = "stall"  # two chunks, then 5 s of silence; every read may wait 10 s
+    fake_ollama.load_seconds = 5.0
+    fake_ollama.replies.append("Строк ровно 42. Всё хорошо.")
+    gateway = OllamaGateway(fake_ollama.url, 10)
+    stream = gateway.chat_stream("qwen2.5:3b", MESSAGES, options={}, keep_alive="5m", deadline=0.5)
+    started = time.perf_counter()
+    with pytest.raises(NarrationError) as caught:
+        list(stream)
+    assert time.perf_counter() - started < 3
+    assert caught.value.kind == "answer_timeout"
+    assert stream.text == "Строк ровно "  # what arrived before the silence is kept

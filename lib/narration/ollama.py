@@ -15,6 +15,7 @@ Server error texts reach the user cut to ERROR_TEXT_LIMIT characters and markdow
 from __future__ import annotations
 
 import json
+import queue
 import re
 import threading
 import time
@@ -239,7 +240,7 @@ class ChatStream:
         length = 0
         parts: Iterator[Any] | None = None
         try:
-            parts = iter(self._gateway.client.chat(model=self._model, stream=True, **self._request))
+            parts = self._stream_parts(start)
             for part in parts:
                 content = (part.message.content or "") if part.message is not None else ""
                 if content:
@@ -251,8 +252,6 @@ class ChatStream:
                     length += len(content)
                     self._parts.append(content)
                     yield content
-                if self._deadline is not None and time.perf_counter() - start > self._deadline:
-                    raise self._limit(ErrorKind.ANSWER_TIMEOUT, f"answer not finished in {self._deadline} s")
                 if part.done:
                     self.done = True
                     for name in ("total_duration", "load_duration", "prompt_eval_count", "prompt_eval_duration",
@@ -269,6 +268,47 @@ class ChatStream:
             self.metrics.wall_seconds = time.perf_counter() - start
         if not self.done:
             raise self._gateway.translate(_StreamCut(), self._model)
+
+    def _stream_parts(self, start: float) -> Iterator[Any]:
+        """The client's stream parts. With a deadline they are read in a helper thread and handed over through
+        a queue, so the deadline holds even while a read blocks (a server gone silent mid-answer): closing the
+        client from another thread does not wake a blocked socket read. The helper ends at its next part, or
+        at the read timeout, and closes the response."""
+        chat = self._gateway.client.chat(model=self._model, stream=True, **self._request)
+        if self._deadline is None:
+            yield from chat
+            return
+        handover: queue.Queue[tuple[str, Any]] = queue.Queue()
+        stop = threading.Event()
+
+        def read() -> None:
+            try:
+                for part in chat:
+                    handover.put(("part", part))
+                    if stop.is_set():
+                        break
+                handover.put(("end", None))
+            except BaseException as exc:  # noqa: BLE001 - handed to the consumer, who translates it
+                handover.put(("error", exc))
+            finally:
+                chat.close()
+
+        threading.Thread(target=read, name="ollama-stream", daemon=True).start()
+        end = start + self._deadline
+        try:
+            while True:
+                try:
+                    kind, value = handover.get(timeout=max(0.0, end - time.perf_counter()))
+                except queue.Empty:
+                    raise self._limit(ErrorKind.ANSWER_TIMEOUT,
+                                      f"answer not finished in {self._deadline} s") from None
+                if kind == "end":
+                    return
+                if kind == "error":
+                    raise value
+                yield value
+        finally:
+            stop.set()
 
     def _limit(self, kind: ErrorKind, detail: str) -> NarrationError:
         return narration_error(kind, host=self._gateway.url, model=self._model, timeout=self._deadline or 0,

@@ -429,7 +429,7 @@ class NarrationService:
                  force: bool) -> Narrative:
         task = task_for(facts.kind)
         try:
-            gateway = self.gateway(settings.host, min(settings.timeout, settings.answer_timeout))
+            gateway = self.gateway(settings.host, settings.timeout)
             prompt = build_prompt(facts, task, settings.system_prompt, num_ctx=settings.num_ctx,
                                   num_predict=settings.num_predict)
         except NarrationError as error:

@@ -2,17 +2,25 @@
 
 from __future__ import annotations
 
+import math
+
+import numpy as np
 import pandas as pd
 import pytest
+from scipy import stats as sps
 
 from lib.facts.base import Scope
-from lib.facts.groups import dimension_label, group_choices, group_facts, label_order
+from lib.facts.groups import MIN_VALUES_FOR_AVERAGES, dimension_label, group_choices, group_facts, label_order
+from lib.narration.prompt import build_prompt
+from lib.narration.tasks import TASKS
+from lib.narration.templates import template_narrative
+from lib.verify import verify_numbers
 
 SCOPE = Scope.of("test:small", "Малый набор")
 
 
 def test_mean_by_city_with_missing_city_as_its_own_group(small_frame):
-    facts = group_facts(small_frame, SCOPE, dimensions=("city",), measure="sales", aggregation="mean")
+    facts = group_facts(small_frame, SCOPE, dimensions=("city",), measure="sales", aggregation="mean", min_rows=1)
     values = {row.keys[0]: row.value for row in facts.table}
     # Москва: 10, 30, 50, 80, 100 → 54; Казань: 20, 70 → 45; Омск: NaN, 90 → 90; no city: 60
     assert values == {"Москва": 54, "Казань": 45, "Омск": 90, "(пусто)": 60}
@@ -37,7 +45,8 @@ def test_rows_measure_falls_back_to_count_for_other_aggregations(small_frame):
 
 def test_sum_median_min_max(small_frame):
     def by_city(aggregation: str) -> dict[str, float]:
-        facts = group_facts(small_frame, SCOPE, dimensions=("city",), measure="units", aggregation=aggregation)
+        facts = group_facts(small_frame, SCOPE, dimensions=("city",), measure="units", aggregation=aggregation,
+                            min_rows=1)
         return {r.keys[0]: r.value for r in facts.table}
 
     # Москва units: 1, 3, 5, 8, 10; Казань: 2, 7; Омск: 4, 9; no city: 6
@@ -49,7 +58,7 @@ def test_sum_median_min_max(small_frame):
 
 def test_other_is_the_same_aggregation_over_the_remaining_rows():
     frame = pd.DataFrame({"g": list("aabbccdd"), "v": [1.0, 3.0, 10.0, 20.0, 5.0, 7.0, 100.0, 200.0]})
-    facts = group_facts(frame, SCOPE, dimensions=("g",), measure="v", aggregation="mean", top_n=2)
+    facts = group_facts(frame, SCOPE, dimensions=("g",), measure="v", aggregation="mean", top_n=2, min_rows=1)
     assert [r.keys[0] for r in facts.top] == ["d", "b"]
     assert facts.other.value == pytest.approx((1 + 3 + 5 + 7) / 4)  # mean of the rows of a and c, not of means
     assert (facts.other.rows, facts.other_groups) == (4, 2)
@@ -174,7 +183,7 @@ def test_only_small_groups_is_empty_but_says_how_many(small_frame):
 
 def test_infinite_measure_values_are_left_out_of_group_statistics():
     frame = pd.DataFrame({"g": ["A", "A", "A", "B", "B"], "v": [1.0, float("inf"), 3.0, float("-inf"), 6.0]})
-    facts = group_facts(frame, SCOPE, dimensions=("g",), measure="v", aggregation="mean")
+    facts = group_facts(frame, SCOPE, dimensions=("g",), measure="v", aggregation="mean", min_rows=1)
     # by hand: A has finite 1, 3 → 2; B has finite 6 → 6; overall finite 1, 3, 6 → 10/3
     assert {row.keys[0]: row.value for row in facts.table} == {"A": 2, "B": 6}
     assert facts.total == pytest.approx(10 / 3)
@@ -198,3 +207,85 @@ def test_column_names_with_at_signs_are_plain_columns_or_split_at_a_date_part():
     assert dimension_label("e@mail") == "e@mail"
     assert dimension_label("x@month", frame.columns) == "x@month"
     assert group_facts(frame, SCOPE, dimensions=("e@mail@month",), measure="v").dimensions == ()
+
+
+def test_means_and_medians_rank_only_groups_of_30_values_by_default():
+    frame = pd.DataFrame({"g": ["small"] * 29 + ["big"] * 40, "v": [100.0] * 29 + [1.0, 2.0] * 20})
+    mean = group_facts(frame, SCOPE, dimensions=("g",), measure="v", aggregation="mean")
+    assert MIN_VALUES_FOR_AVERAGES == 30 and mean.min_rows == 30
+    assert [r.keys for r in mean.leaders] == [("big",)] and mean.small_groups == 1
+    assert group_facts(frame, SCOPE, dimensions=("g",), measure="v", aggregation="median").min_rows == 30
+    assert group_facts(frame, SCOPE, dimensions=("g",), measure="v", aggregation="sum").min_rows == 1
+    assert group_facts(frame, SCOPE, dimensions=("g",)).min_rows == 1
+
+
+def test_flights_mean_gap_by_carrier_is_welch_with_bonferroni(flights):
+    frame = flights.frame
+    facts = group_facts(frame, SCOPE, dimensions=("carrier",), measure="arr_delay", aggregation="mean")
+    leader, outsider = facts.leaders[0].keys[0], facts.outsiders[0].keys[0]
+    a = frame.loc[frame["carrier"] == leader, "arr_delay"].dropna()
+    b = frame.loc[frame["carrier"] == outsider, "arr_delay"].dropna()
+    expected = sps.ttest_ind(a, b, equal_var=False).pvalue
+    groups = facts.groups
+    assert facts.comparisons == groups * (groups - 1) // 2
+    assert facts.gap_p == pytest.approx(min(1.0, expected * facts.comparisons))
+    assert facts.gap_test == "t-критерий Уэлча" and facts.gap_significant is True
+    payload = facts.payload()
+    assert (payload["лидер"], payload["аутсайдер"], payload["разрыв значим"]) == (leader, outsider, True)
+    text = template_narrative(facts)
+    assert "статистически значима" in text and verify_numbers(text, payload).ok, text
+
+
+def test_a_gap_between_two_samples_of_one_distribution_is_not_significant():
+    rng = np.random.default_rng(3)
+    frame = pd.DataFrame({"g": ["A"] * 40 + ["B"] * 40, "v": rng.normal(10, 2, 80)})
+    facts = group_facts(frame, SCOPE, dimensions=("g",), measure="v", aggregation="mean")
+    a, b = frame.loc[frame["g"] == "A", "v"], frame.loc[frame["g"] == "B", "v"]
+    assert facts.gap_p == pytest.approx(sps.ttest_ind(a, b, equal_var=False).pvalue)  # one pair: no correction
+    assert facts.gap_significant is False
+    payload = facts.payload()
+    assert payload["разрыв значим"] is False
+    text = template_narrative(facts)
+    assert "статистически не значима" in text and verify_numbers(text, payload).ok, text
+
+
+def test_row_shares_are_compared_as_two_shares_of_the_same_rows():
+    # 60 and 40 of 200 rows (with 100 more rows in a third group): z = (0.3 − 0.2) / √((0.5 − 0.01) / 200)
+    frame = pd.DataFrame({"g": ["a"] * 60 + ["b"] * 40 + ["c"] * 100})
+    facts = group_facts(frame, SCOPE, dimensions=("g",), aggregation="share")
+    assert (facts.leaders[0].keys, facts.outsiders[0].keys) == (("c",), ("b",))
+    # c against b: pc = 0.5, pb = 0.2 → z = 0.3 / √((0.7 − 0.09) / 200); three groups, three pairs
+    z = 0.3 / math.sqrt((0.7 - 0.09) / 200)
+    assert facts.gap_p == pytest.approx(min(1.0, 3 * 2 * sps.norm.sf(z)))
+    assert facts.gap_test == "z-критерий для двух долей"
+
+
+def test_a_mean_of_a_yes_no_measure_uses_two_proportions():
+    frame = pd.DataFrame({"g": ["A"] * 100 + ["B"] * 100, "paid": [True] * 30 + [False] * 70 + [True] * 20 + [False] * 80})
+    facts = group_facts(frame, SCOPE, dimensions=("g",), measure="paid", aggregation="mean")
+    pooled = 0.25
+    z = 0.1 / math.sqrt(pooled * (1 - pooled) * (2 / 100))
+    assert facts.gap_test == "z-критерий для двух долей"
+    assert facts.gap_p == pytest.approx(2 * sps.norm.sf(z))
+    assert facts.gap_significant is False  # p = 0.10
+
+
+def test_medians_use_mann_whitney_and_sums_get_no_test():
+    rng = np.random.default_rng(8)
+    frame = pd.DataFrame({"g": ["A"] * 35 + ["B"] * 35, "v": np.r_[rng.normal(5, 1, 35), rng.normal(6, 1, 35)]})
+    median = group_facts(frame, SCOPE, dimensions=("g",), measure="v", aggregation="median")
+    a, b = frame.loc[frame["g"] == "B", "v"], frame.loc[frame["g"] == "A", "v"]
+    assert median.leaders[0].keys == ("B",)
+    assert median.gap_p == pytest.approx(sps.mannwhitneyu(a, b, alternative="two-sided").pvalue)
+    total = group_facts(frame, SCOPE, dimensions=("g",), measure="v", aggregation="sum")
+    assert total.gap_test is None and total.payload()["разрыв значим"] is None
+    assert "значим" not in template_narrative(total).replace("значимость", "")
+
+
+@pytest.mark.parametrize(("dimensions", "measure", "aggregation"), [
+    (("carrier",), "arr_delay", "mean"), (("origin", "month"), None, "count"), (("dest", "carrier"), "distance", "sum"),
+    (("dest",), None, "share"), (("time_hour@weekday", "origin"), "dep_delay", "median")])
+def test_flights_group_prompts_stay_under_1000_tokens(flights, dimensions, measure, aggregation):
+    facts = group_facts(flights.frame, SCOPE, dimensions=dimensions, measure=measure, aggregation=aggregation)
+    prompt = build_prompt(facts, TASKS["groups"])
+    assert prompt.tokens <= 1000 and prompt.trimmed_items == 0

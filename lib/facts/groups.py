@@ -11,6 +11,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
+import numpy as np
 import pandas as pd
 from pandas.api import types as ptypes
 
@@ -18,6 +19,7 @@ from lib.facts.base import MIN_SHARED_COUNT, UNSHARED_KINDS, FactSheet, Scope, c
 from lib.facts.overview import finite_numbers
 from lib.filters import filters_payload, labels
 from lib.schema import column_kind
+from lib.stats import GapTest, bonferroni, mann_whitney, shown_p_value, two_proportions, two_shares_of_one_total, welch
 
 AGGREGATIONS: dict[str, str] = {
     "count": "количество",
@@ -50,6 +52,7 @@ TOP_N = 10
 TABLE_ROWS = 500
 PAYLOAD_LEADERS = 5
 PAYLOAD_OUTSIDERS = 3
+MIN_VALUES_FOR_AVERAGES = 30  # default minimum group size (filled values) for means and medians
 
 
 @dataclass(frozen=True)
@@ -89,6 +92,14 @@ class GroupFacts(FactSheet):
     outsiders: tuple[GroupRow, ...] = ()  # smallest value first
     gap: float | None = None  # best leader − worst outsider
     ratio: float | None = None  # best leader / worst outsider, when both are positive
+    gap_test: str | None = None  # the test of the gap, in Russian; None for sums, counts, minima and maxima
+    gap_p: float | None = None  # its p-value, Bonferroni-adjusted for the `comparisons` pairs one could have picked
+    comparisons: int = 0
+
+    @property
+    def gap_significant(self) -> bool | None:
+        """Whether the leader–outsider gap survives its test at 0.05; None when no test fits the aggregate."""
+        return None if self.gap_p is None else self.gap_p < 0.05
 
     @property
     def is_empty(self) -> bool:
@@ -137,6 +148,14 @@ class GroupFacts(FactSheet):
             payload["разрыв, %" if self.aggregation == "share" else "разрыв"] = self._shown(self.gap)
         if self.ratio is not None:
             payload["во сколько раз"] = display_round(self.ratio)
+        if self.outsiders:
+            payload["лидер"] = item(self.leaders[0])["группа"]
+            payload["аутсайдер"] = item(self.outsiders[0])["группа"]
+            payload["разрыв значим"] = self.gap_significant
+            if self.gap_test is not None and self.gap_p is not None:
+                payload["критерий"] = self.gap_test
+                payload["p-значение меньше" if self.gap_p < 0.001 else "p-значение"] = shown_p_value(self.gap_p)
+                payload["сравнений"] = self.comparisons
         if self.other is not None:
             payload["прочее"] = {"групп": self.other_groups, **item(self.other)}
             del payload["прочее"]["группа"]
@@ -255,6 +274,35 @@ def _overall(values: pd.Series, aggregation: str, rows_measure: bool) -> float |
     return clean(values.agg(aggregation)) if values.notna().any() else None
 
 
+def default_min_rows(aggregation: str) -> int:
+    """The minimum group size when none is chosen: 30 values for a mean or median (a handful of values
+    «leads» by chance), 1 otherwise."""
+    return MIN_VALUES_FOR_AVERAGES if aggregation in ("mean", "median") else 1
+
+
+def _gap_test(values: pd.Series, combined: pd.Series, leader: GroupRow, outsider: GroupRow, aggregation: str,
+              rows_measure: bool, binary: bool) -> GapTest | None:
+    """The leader–outsider test fit for the aggregate: Welch's t for means (two-proportion z for a 0/1
+    measure), Mann–Whitney U for medians, the z-test of two shares of the same rows for row shares; none
+    for sums, counts, minima, maxima and shares of a sum."""
+    if rows_measure:
+        return two_shares_of_one_total(leader.rows, outsider.rows, len(values)) if aggregation == "share" else None
+    if aggregation not in ("mean", "median"):
+        return None
+    codes = combined.to_numpy()
+    numbers = values.to_numpy(dtype="float64")
+    a = numbers[codes == "\x1f".join(leader.keys)]
+    b = numbers[codes == "\x1f".join(outsider.keys)]
+    a, b = a[~np.isnan(a)], b[~np.isnan(b)]
+    if aggregation == "median":
+        return mann_whitney(a, b)
+    if binary:
+        return two_proportions(int(a.sum()), len(a), int(b.sum()), len(b))
+    if len(a) < 2 or len(b) < 2:
+        return None
+    return welch(float(a.mean()), float(a.std(ddof=1)), len(a), float(b.mean()), float(b.std(ddof=1)), len(b))
+
+
 def group_facts(
     frame: pd.DataFrame,
     scope: Scope,
@@ -262,20 +310,23 @@ def group_facts(
     measure: str | None = None,
     aggregation: str = "count",
     top_n: int = TOP_N,
-    min_rows: int = 1,
+    min_rows: int | None = None,
 ) -> GroupFacts:
     """`aggregation` of `measure` (rows when None) per value of one or two `dimensions`, over all rows.
 
     Groups with fewer than `min_rows` rows — for a measure, filled values of it — are left out of the ranking
     (a one-value group would otherwise lead by chance) and counted in «прочее»; the table lists them after
-    the ranked ones."""
-    min_rows = max(1, int(min_rows))
+    the ranked ones. `min_rows` None or below 1 means `default_min_rows(aggregation)`.
+
+    The gap between the leader and the outsider is tested (see `_gap_test`); its p-value is multiplied by the
+    number of group pairs (Bonferroni), since the two extremes are picked after looking at every group."""
     dimensions = tuple(d for d in dimensions if _known_dimension(frame, d))[:2]
     if measure is not None and measure not in frame.columns:
         measure = None
     rows_measure = measure is None
     if aggregation not in AGGREGATIONS or (rows_measure and aggregation not in ROW_AGGREGATIONS):
         aggregation = "count"
+    min_rows = default_min_rows(aggregation) if min_rows is None or int(min_rows) < 1 else int(min_rows)
     options = {"dimensions": list(dimensions), "measure": measure, "aggregation": aggregation, "top_n": top_n,
                "min_rows": min_rows}
     base = {**scope.sheet_fields(), "options": options, "dimensions": dimensions, "measure": measure,
@@ -306,23 +357,30 @@ def group_facts(
         return GroupFacts(**base, total=total, small_groups=len(small))
     top, rest = ranked[:top_n], ranked[top_n:] + small
     other = None
+    combined = keys[0] if len(keys) == 1 else keys[0] + "\x1f" + keys[1]
     if rest:
-        combined = keys[0] if len(keys) == 1 else keys[0] + "\x1f" + keys[1]
         inside = combined.isin(["\x1f".join(g.keys) for g in top])
         rest_values = values[~inside.to_numpy()]
         value = _overall(rest_values, aggregation, rows_measure)
-        if aggregation == "share" and value is not None and total:
-            value = value / _overall(values, aggregation, rows_measure)
+        overall = _overall(values, aggregation, rows_measure)
+        if aggregation == "share" and value is not None and total and overall:
+            value = value / overall
         other = GroupRow((OTHER_LABEL,), value, int(len(rest_values)),
                          None if rows_measure else int(rest_values.count()))
     k = min(3, len(ranked) // 2)
     leaders = tuple(ranked[: max(k, 1)])
     outsiders = tuple(reversed(ranked[-k:])) if k else ()
     gap = ratio = None
+    tested: GapTest | None = None
+    comparisons = len(ranked) * (len(ranked) - 1) // 2
     if outsiders:
-        gap = leaders[0].value - outsiders[0].value
-        if leaders[0].value > 0 and outsiders[0].value > 0:
-            ratio = leaders[0].value / outsiders[0].value
+        binary = not rows_measure and bool(values.dropna().isin([0.0, 1.0]).all())
+        tested = _gap_test(values, combined, leaders[0], outsiders[0], aggregation, rows_measure, binary)
+        lead, last = leaders[0].value, outsiders[0].value
+        if lead is not None and last is not None:  # ranked groups always have a value
+            gap = lead - last
+            if lead > 0 and last > 0:
+                ratio = lead / last
     return GroupFacts(
         **base,
         total=total,
@@ -336,4 +394,7 @@ def group_facts(
         outsiders=outsiders,
         gap=gap,
         ratio=ratio,
+        gap_test=None if tested is None else tested.test,
+        gap_p=None if tested is None else bonferroni(tested.p_value, comparisons),
+        comparisons=comparisons,
     )

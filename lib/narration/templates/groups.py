@@ -14,8 +14,22 @@ from lib.narration.templates.common import (
     quoted,
     rows_text,
 )
+from lib.narration.templates.trends import p_value_phrase
 
 POSITION_AGGREGATES = ("среднее", "медиана", "минимум", "максимум")
+
+
+def _significance(p: dict[str, Any]) -> str:
+    """What the test of the gap says, in the sheet's words; nothing is claimed for sums and counts."""
+    significant = p.get("разрыв значим")
+    if significant is None or not p.get("критерий"):
+        return "; значимость такого разрыва для этого агрегата не проверяется"
+    test = f"{p['критерий']}, {p_value_phrase(p)}"
+    if p["сравнений"] > 1:
+        test += f" с поправкой на {fmt_count(p['сравнений'], 'сравнение', 'сравнения', 'сравнений')}"
+    if significant:
+        return f"; разница статистически значима ({test})"
+    return f"; разница статистически не значима ({test}): первое место может быть случайным"
 
 
 def groups_template(facts: FactSheet) -> str:
@@ -51,7 +65,7 @@ def groups_template(facts: FactSheet) -> str:
                 + (f"{number(gap)} п.п." if share else number(gap)))
         if p.get("во сколько раз") is not None:
             text += f", то есть в {number(p['во сколько раз'])} раза"
-        sentences.append(text + ".")
+        sentences.append(text + _significance(p) + ".")
     other = p.get("прочее")
     if other and p["агрегат"] not in POSITION_AGGREGATES:  # a mean of «the rest» describes no group
         sentences.append(

@@ -1,7 +1,14 @@
 import streamlit as st
 
 from lib.charts.groups import group_bar_chart, group_heatmap
-from lib.facts.groups import AGGREGATIONS, ROW_AGGREGATIONS, ROWS_MEASURE, dimension_label, group_facts
+from lib.facts.groups import (
+    AGGREGATIONS,
+    MIN_VALUES_FOR_AVERAGES,
+    ROW_AGGREGATIONS,
+    ROWS_MEASURE,
+    dimension_label,
+    group_facts,
+)
 from lib.fmt import fmt_int
 from lib.ui.analysis import dataset_choices, group_table, group_value, page_defaults, page_header, stop_if_empty
 from lib.ui.facts import facts_for
@@ -28,10 +35,12 @@ measure = middle.selectbox("Показатель", [None, *choices.measures], ke
 aggregations = ROW_AGGREGATIONS if measure is None else tuple(AGGREGATIONS)
 aggregation = right.selectbox("Агрегат", aggregations, format_func=AGGREGATIONS.get,
                               key="groups_aggregation_rows" if measure is None else "groups_aggregation_measure")
-min_rows = st.number_input("Не меньше строк в группе", min_value=1, value=1, step=1, key="groups_min_rows",
+min_rows = st.number_input("Не меньше строк в группе (0 — по умолчанию)", min_value=0, value=0, step=1,
+                           key="groups_min_rows",
                            help="Группы, где строк меньше (а для показателя — заполненных значений его), "
                                 "не попадают в рейтинг лидеров и аутсайдеров и учитываются в «прочем»: "
-                                "одно-два значения могут случайно оказаться первыми.")
+                                "одно-два значения могут случайно оказаться первыми. По умолчанию (0) — "
+                                f"{MIN_VALUES_FOR_AVERAGES} значений для среднего и медианы, 1 для прочих агрегатов.")
 if not dimensions:
     st.info("Выберите хотя бы один столбец для группировки.")
     st.stop()

@@ -261,7 +261,8 @@ def test_row_shares_are_compared_as_two_shares_of_the_same_rows():
 
 
 def test_a_mean_of_a_yes_no_measure_uses_two_proportions():
-    frame = pd.DataFrame({"g": ["A"] * 100 + ["B"] * 100, "paid": [True] * 30 + [False] * 70 + [True] * 20 + [False] * 80})
+    paid = [True] * 30 + [False] * 70 + [True] * 20 + [False] * 80  # 30 of 100 in A, 20 of 100 in B
+    frame = pd.DataFrame({"g": ["A"] * 100 + ["B"] * 100, "paid": paid})
     facts = group_facts(frame, SCOPE, dimensions=("g",), measure="paid", aggregation="mean")
     pooled = 0.25
     z = 0.1 / math.sqrt(pooled * (1 - pooled) * (2 / 100))

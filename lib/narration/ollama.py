@@ -291,7 +291,9 @@ class ChatStream:
             except BaseException as exc:  # noqa: BLE001 - handed to the consumer, who translates it
                 handover.put(("error", exc))
             finally:
-                chat.close()
+                close = getattr(chat, "close", None)  # the client's stream is a generator: closing ends the response
+                if close is not None:
+                    close()
 
         threading.Thread(target=read, name="ollama-stream", daemon=True).start()
         end = start + self._deadline

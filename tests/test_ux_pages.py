@@ -147,3 +147,22 @@ def test_uploaded_money_and_dates_preview_with_decimal_commas_and_blanks():
     shown = displayed(at.dataframe[1])
     assert shown["Дата"].tolist() == ["14.06.2024", "", "02.01.2024"]
     assert shown["Выручка, руб."].tolist() == ["106,21", "1234,50", ""]
+
+
+def test_a_dataset_opened_by_a_page_stays_current_with_the_sidebar_picker_shown():
+    """The sidebar picker once switched back to the dataset it showed before «Открыть этот набор»."""
+    first = Dataset(id="upload:a", name="а.csv", source="upload", frame=pd.DataFrame({"x": [1.0, 2.0]}))
+    second = Dataset(id="upload:b", name="б.csv", source="upload", frame=pd.DataFrame({"y": [3.0, 4.0]}))
+    at = AppTest.from_file(APP, default_timeout=TIMEOUT)
+    at.session_state["datasets"] = {first.id: first}
+    at.session_state["dataset_id"] = first.id
+    at.run()
+    assert at.sidebar.selectbox(key="sidebar_dataset").value == first.id
+    at.session_state["datasets"] = {first.id: first, second.id: second}  # what the Данные page does
+    at.session_state["dataset_id"] = second.id
+    at.run()
+    at.run()
+    assert at.session_state["dataset_id"] == second.id
+    assert at.sidebar.selectbox(key="sidebar_dataset").value == second.id
+    at.sidebar.selectbox(key="sidebar_dataset").set_value(first.id).run()  # and the picker still switches
+    assert at.session_state["dataset_id"] == first.id

@@ -1,7 +1,8 @@
 """Russian words for the few labels Streamlit's frontend writes itself in English.
 
 Streamlit has no interface language setting (1.67): the file uploader's «Upload» button, its «200MB per
-file» line and its «Drag and drop a file here» overlay are fixed English strings in the frontend bundle.
+file» line, its «Drag and drop a file here» overlay and the «4.7KB» size under an uploaded file's name are
+fixed English strings in the frontend bundle.
 Select placeholders and the multiselect's «Select all» are set from Python (`placeholder=`,
 `select_all=False`) where the widgets are made; what Python cannot reach is replaced here with CSS: the
 English text is hidden (display: none, so it is not in the page's text either) and the Russian one drawn
@@ -39,6 +40,7 @@ def russian_css() -> str:
         f"{hint} > span {{ display: none; }}",
         f"{hint}::after {{ content: {_css_string(f'{DROP_HINT} · {upload_limit()}')}; font-size: 0.875rem; }}",
         f"{zone} .euud7oh2 {{ font-size: 0; }}",
+        '[data-testid="stFileChipName"] + div { display: none; }',  # «4.7KB»: the page says rows and columns
         f"{zone} .euud7oh2::after {{ content: {_css_string(DROP_OVERLAY)}; font-size: 0.875rem; }}",
     ])
 

@@ -8,6 +8,8 @@ from lib.fmt import fmt_count
 from lib.ui.safe import literal
 from lib.ui.state import current_dataset, session_datasets
 
+SWITCHER_KEY = "sidebar_dataset"
+SWITCHER_SHOWN_KEY = "sidebar_dataset_shown"  # the dataset the picker showed on the last run
 SOURCE_LABELS = {"embedded": "встроенный", "upload": "загруженный файл", "kaggle": "Kaggle"}
 
 
@@ -30,13 +32,12 @@ def dataset_switcher() -> None:
         return
     ids = list(datasets)
     current = st.session_state.get(DATASET_KEY, ids[0])
-    choice = st.sidebar.selectbox(
-        "Открытые наборы",
-        ids,
-        index=ids.index(current) if current in ids else 0,
-        format_func=lambda i: datasets[i].name,
-        key="sidebar_dataset",
-    )
+    current = current if current in ids else ids[0]
+    # a page opened another dataset since the picker was drawn: the picker follows instead of switching back
+    if st.session_state.get(SWITCHER_SHOWN_KEY) != current or st.session_state.get(SWITCHER_KEY) not in ids:
+        st.session_state[SWITCHER_KEY] = current
+    choice = st.sidebar.selectbox("Открытые наборы", ids, format_func=lambda i: datasets[i].name, key=SWITCHER_KEY)
+    st.session_state[SWITCHER_SHOWN_KEY] = choice
     if choice != current:
         register_dataset(datasets[choice])
         st.rerun()

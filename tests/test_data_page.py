@@ -10,6 +10,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from lib.sources.kaggle import download_dataset, open_kaggle_file
+from lib.ui.safe import literal
 
 TIMEOUT = 60
 PAGE = str(Path(__file__).resolve().parent.parent / "app_pages" / "07_data.py")
@@ -64,15 +65,15 @@ def test_uploaded_russian_csv_shows_detection_and_opens():
     at.file_uploader[0].set_value(("выгрузка.csv", CSV, "text/csv"))
     at.run()
     assert not at.exception
-    assert at.info[0].value == ("Кодировка cp1251 · разделитель «;» · десятичный знак «,»  \n"
-                                "Прочитано: 2\u00a0строки, 3\u00a0столбца.")
+    assert at.info[0].value == (literal("Кодировка cp1251 · разделитель «;» · десятичный знак «,»") + "  \n"
+                                + literal("Прочитано: 2\u00a0строки, 3\u00a0столбца."))
     button(at, "Открыть этот набор").click()
     at.run()
     assert not at.exception
     dataset = at.session_state["datasets"][at.session_state["dataset_id"]]
     assert dataset.name == "выгрузка.csv" and dataset.source == "upload"
     assert dataset.frame["Сумма"].tolist() == [1234.5, 7.0]
-    assert at.success[0].value.startswith("Открыт набор «выгрузка.csv»")
+    assert at.success[0].value.startswith(literal("Открыт набор «выгрузка.csv»"))
 
 
 def test_override_changes_how_the_file_is_read():
@@ -82,7 +83,7 @@ def test_override_changes_how_the_file_is_read():
     at.selectbox(key="data_upload_decimal").set_value(".")
     at.run()
     assert not at.exception
-    assert "десятичный знак «.»" in at.info[0].value
+    assert literal("десятичный знак «.»") in at.info[0].value
     button(at, "Открыть этот набор").click()
     at.run()
     dataset = at.session_state["datasets"][at.session_state["dataset_id"]]
@@ -108,7 +109,7 @@ def submit_handle(at: AppTest, handle: str) -> AppTest:
 def test_invalid_kaggle_handle_is_explained():
     at = submit_handle(run_page(), "../../etc/passwd")
     assert not at.exception
-    assert "не название набора Kaggle" in at.error[0].value
+    assert literal("не название набора Kaggle") in at.error[0].value
 
 
 def test_kaggle_dataset_from_cache_opens_offline(cache: Path, no_network: list[str]):
@@ -124,7 +125,7 @@ def test_kaggle_dataset_from_cache_opens_offline(cache: Path, no_network: list[s
 def test_kaggle_unavailable_offers_the_cached_version(cache: Path, no_network: list[str]):
     at = submit_handle(run_page(), "own/shop")
     assert not at.exception
-    assert at.error[0].value.startswith("Kaggle недоступен")
+    assert at.error[0].value.startswith(literal("Kaggle недоступен"))
     button(at, "Открыть «own/shop/versions/2» из кэша").click()
     at.run()
     assert not at.exception
@@ -189,9 +190,29 @@ def test_empty_sheet_error_keeps_the_sheet_choice_to_fix_it():
     at.run()
     at.selectbox(key="data_upload_sheet").set_value("Пусто")
     at.run()
-    assert "Лист «Пусто» в книге «book.xlsx» пуст" in at.error[0].value
+    assert literal("Лист «Пусто» в книге «book.xlsx» пуст") in at.error[0].value
     at.selectbox(key="data_upload_sheet").set_value("Данные")
     at.run()
     assert not at.error
-    assert at.info[0].value.startswith("Лист «Данные»")
+    assert at.info[0].value.startswith(literal("Лист «Данные»"))
     assert [s.key for s in at.selectbox] == ["data_upload_decimal", "data_upload_sheet"]  # no encoding for Excel
+
+
+def test_file_and_column_names_with_markdown_are_shown_literally_in_the_summary_and_notes():
+    data = "[ссылка](http://x.example);**Сумма**\nА;1\nБ;2\nИтого;3\n".encode()
+    at = run_page()
+    at.file_uploader[0].set_value(("![img](http://x.example/a.png).csv", data, "text/csv"))
+    at.run()
+    assert not at.exception
+    [warning] = at.warning
+    assert warning.value == literal("Строка итогов исключена из данных, чтобы суммы не удваивались — 3-я строка "
+                                    "данных: [ссылка](http://x.example) «Итого», **Сумма** «3».")
+    assert "\\*\\*Сумма\\*\\*" in warning.value and "](http" not in warning.value
+    assert "«\\*\\*Сумма\\*\\*»" in " ".join(c.value for c in at.caption)
+
+
+def test_units_read_from_cells_are_listed_under_the_summary():
+    at = run_page()
+    at.file_uploader[0].set_value(("доли.csv", "Город;Доля\nМосква;12,5%\nОмск;7%\n".encode(), "text/csv"))
+    at.run()
+    assert literal("Единицы из ячеек: «Доля» — %.") in [c.value for c in at.caption]

@@ -36,8 +36,8 @@ from lib.sources.kaggle import (
     reopen_recent,
 )
 from lib.sources.upload import upload_dataset
+from lib.ui.safe import literal
 from lib.ui.tables import show_table
-from lib.verify import escape_markdown
 
 AUTO = "автоматически"
 FLASH_KEY = "data_flash"
@@ -85,21 +85,25 @@ def reading_settings(prefix: str, filename: str, sheets: tuple[str, ...] = ()) -
 
 
 def dataset_preview(dataset: Dataset) -> None:
-    """What was detected, what was converted, any notes, and the first rows."""
+    """What was detected, what was converted, any notes, and the first rows. Names and notes come from the
+    file, so they are shown literally."""
     details = dataset.details
     detected = details.get("detected", {})
     rows, columns = dataset.frame.shape
-    st.info(f"{details.get('summary', '')}  \nПрочитано: {fmt_count(rows, 'строка', 'строки', 'строк')}, "
+    read = (f"Прочитано: {fmt_count(rows, 'строка', 'строки', 'строк')}, "
             f"{fmt_count(columns, 'столбец', 'столбца', 'столбцов')}.")
+    st.info(f"{literal(details.get('summary', ''))}  \n{literal(read)}")
     converted = []
-    if detected.get("numeric_columns"):
-        converted.append("в числа — " + ", ".join(f"«{c}»" for c in detected["numeric_columns"]))
-    if detected.get("date_columns"):
-        converted.append("в даты — " + ", ".join(f"«{c}»" for c in detected["date_columns"]))
+    for key, what in (("numeric_columns", "в числа"), ("date_columns", "в даты"), ("bool_columns", "в да/нет")):
+        if detected.get(key):
+            converted.append(f"{what} — " + ", ".join(f"«{c}»" for c in detected[key]))
     if converted:
-        st.caption("Преобразованы из текста: " + "; ".join(converted) + ".")
+        st.caption(literal("Преобразованы из текста: " + "; ".join(converted) + "."))
+    if dataset.units:
+        st.caption(literal("Единицы из ячеек: " + ", ".join(f"«{c}» — {u}" for c, u in dataset.units.items())
+                           + "."))
     for note in detected.get("notes", ()):
-        st.warning(note)
+        st.warning(literal(note))
     show_table(dataset.frame.head(PREVIEW_ROWS))  # «106,21», «14.06.2024», blank empty cells
 
 
@@ -123,7 +127,7 @@ def upload_form() -> Dataset | None:
     result = _read_upload(uploaded.file_id, uploaded.name, uploaded.getvalue, options)
     sheets = excel_sheet_names(uploaded) if uploaded.name.lower().endswith((".xlsx", ".xlsm")) else ()
     if isinstance(result, SvodkaError):
-        st.error(result.user_message)
+        st.error(literal(result.user_message))
         reading_settings("data_upload", uploaded.name, sheets)
         return None
     dataset_preview(result)
@@ -141,7 +145,7 @@ def _read_upload(file_id: str, name: str, read_bytes: Callable[[], bytes],
     if cached is not None and cached[0] == key:
         return cached[1]
     try:
-        with st.spinner(f"Читаю «{name}»…"):
+        with st.spinner(f"Читаю «{literal(name)}»…"):
             result: Dataset | SvodkaError = upload_dataset(read_bytes(), name, options)
     except SvodkaError as exc:
         result = exc
@@ -180,7 +184,7 @@ def kaggle_form() -> Dataset | None:
     if submitted:
         _download(handle_text)
     if "data_kaggle_error" in st.session_state:
-        st.error(st.session_state["data_kaggle_error"])
+        st.error(literal(st.session_state["data_kaggle_error"]))
         offer = st.session_state.get("data_kaggle_offer")
         if offer and st.button(f"Открыть «{offer}» из кэша", key="data_kaggle_offer_button"):
             _download(offer)
@@ -204,10 +208,10 @@ def _kaggle_file_picker(download: KaggleDownload) -> Dataset | None:
     if not st.button("Открыть файл", key="data_kaggle_open", type="primary"):
         return None
     try:
-        with st.spinner(f"Читаю «{path}»…"):
+        with st.spinner(f"Читаю «{literal(path)}»…"):
             return open_kaggle_file(download, path, _options_from_state("data_kaggle"))
     except SvodkaError as exc:
-        st.error(exc.user_message)
+        st.error(literal(exc.user_message))
         return None
 
 
@@ -223,18 +227,18 @@ def recent_list() -> Dataset | None:
         except (DataError, OSError):
             offline = False
         text, button = st.columns([5, 1], vertical_alignment="center")
-        text.markdown(f"**{escape_markdown(entry.name)}**")
+        text.markdown(f"**{literal(entry.name)}**")
         text.caption("в кэше — откроется без сети" if offline else "нет в кэше — понадобится сеть")
         key = hashlib.sha256(entry.key.encode()).hexdigest()[:12]
         if button.button("Открыть", key=f"data_recent_{key}"):
             try:
-                with st.spinner(f"Открываю «{escape_markdown(entry.path)}»…"):
+                with st.spinner(f"Открываю «{literal(entry.path)}»…"):
                     return reopen_recent(entry)
             except SvodkaError as exc:
-                st.error(exc.user_message)
+                st.error(literal(exc.user_message))
             except OSError as exc:
-                st.error(f"Не удалось открыть «{escape_markdown(entry.path)}» из кэша: файл недоступен "
-                         f"({escape_markdown(type(exc).__name__)}). Скачайте набор заново на вкладке Kaggle.")
+                st.error(f"Не удалось открыть «{literal(entry.path)}» из кэша: файл недоступен "
+                         f"({literal(type(exc).__name__)}). Скачайте набор заново на вкладке Kaggle.")
     return None
 
 
@@ -242,8 +246,8 @@ def recent_list() -> Dataset | None:
 
 def announce_opened(dataset: Dataset) -> None:
     """Remember a message for the next run and rerun, so the sidebar shows the new dataset at once."""
-    st.session_state[FLASH_KEY] = (f"Открыт набор «{dataset.name}». Он стал текущим для всех страниц отчёта. "
-                                   + dataset.details.get("summary", ""))
+    st.session_state[FLASH_KEY] = literal(f"Открыт набор «{dataset.name}». Он стал текущим для всех страниц "
+                                          "отчёта. " + dataset.details.get("summary", ""))
     st.rerun()
 
 

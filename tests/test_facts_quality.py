@@ -133,3 +133,31 @@ def test_quality_template_with_infinite_values_passes_the_verifier():
     text = template_narrative(facts)
     assert "бесконечные значения (2, 33,3\u00a0%)" in text
     assert verify_numbers(text, facts.payload()).ok, text
+
+
+def test_iqr_outliers_only_for_measure_like_columns():
+    """12.5: codes, years, months and identifiers get no outlier alert; a measured quantity does."""
+    n = 200
+    rng = np.random.default_rng(3)
+    frame = pd.DataFrame(
+        {
+            "flight": np.r_[np.arange(1, n), 9000],  # a flight number far above the others
+            "year": np.r_[np.full(n - 1, 2013), 1990],
+            "month": np.r_[np.tile(np.arange(1, 13), n // 12 + 1)[: n - 1], 12],
+            "code_no": np.r_[np.arange(n - 1), 10_000],
+            "weight": np.r_[rng.normal(70, 5, n - 1), 400.0],
+        }
+    )
+    facts = quality_facts(frame, SCOPE)
+    assert [o.column for o in facts.outliers] == ["weight"]
+    values = frame["weight"]
+    q1, q3 = values.quantile([0.25, 0.75])
+    expected = int(((values < q1 - 1.5 * (q3 - q1)) | (values > q3 + 1.5 * (q3 - q1))).sum())
+    assert facts.outliers[0].count == expected
+
+
+def test_flights_outliers_leave_flight_numbers_and_clock_parts_out(flights):
+    facts = quality_facts(flights.frame, Scope.of(flights.id, flights.name))
+    columns = {o.column for o in facts.outliers}
+    assert not columns & {"flight", "year", "month", "day", "hour", "minute"}
+    assert "arr_delay" in columns

@@ -9,33 +9,20 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from lib.facts import shared
 from lib.facts.base import UNSHARED_KINDS, FactSheet, Scope, display_round, percent, shareable_value
-from lib.facts.overview import KIND_LABELS, NumericSummary, TopValue, finite_numbers, numeric_summary
-from lib.filters import filters_payload, labels
-from lib.schema import Kind, column_kind
+from lib.facts.overview import KIND_LABELS, NumericSummary, TopValue, finite_numbers
+from lib.facts.shared import Outliers, column_work, outliers_of
+from lib.filters import filters_payload
+from lib.schema import Kind
+
+__all__ = ["Outliers"]
 
 TOP_N = 10
 PAYLOAD_TOP_N = 5
 HISTOGRAM_BINS = 30
-IQR_FACTOR = 1.5
+IQR_FACTOR = shared.IQR_FACTOR
 VALUES_WITHHELD = "не передаются: это текст или идентификаторы отдельных строк"
-
-
-@dataclass(frozen=True)
-class Outliers:
-    """Values outside [Q1 − 1,5·IQR; Q3 + 1,5·IQR]."""
-
-    lower_fence: float
-    upper_fence: float
-    below: int
-    above: int
-    share: float  # of the valid values
-    whisker_low: float  # smallest value inside the fences (box-plot whisker)
-    whisker_high: float
-
-    @property
-    def count(self) -> int:
-        return self.below + self.above
 
 
 @dataclass(frozen=True)
@@ -135,22 +122,7 @@ class ColumnFacts(FactSheet):
 
 def iqr_outliers(values: pd.Series) -> Outliers | None:
     """IQR rule on float values without missing; None when there are no values."""
-    if values.empty:
-        return None
-    q1, q3 = values.quantile([0.25, 0.75]).tolist()
-    iqr = q3 - q1
-    low, high = q1 - IQR_FACTOR * iqr, q3 + IQR_FACTOR * iqr
-    below, above = int((values < low).sum()), int((values > high).sum())
-    inside = values[(values >= low) & (values <= high)]
-    return Outliers(
-        lower_fence=float(low),
-        upper_fence=float(high),
-        below=below,
-        above=above,
-        share=(below + above) / len(values),
-        whisker_low=float(inside.min()),
-        whisker_high=float(inside.max()),
-    )
+    return outliers_of(values.to_numpy(dtype="float64"))
 
 
 def numeric_values(series: pd.Series) -> pd.Series:
@@ -209,25 +181,20 @@ def column_facts(frame: pd.DataFrame, scope: Scope, column: str | None = None) -
     if not column:
         return ColumnFacts(**scope.sheet_fields(), options={"column": None})
     series = frame[column]
-    rows = len(series)
-    missing = int(series.isna().sum())
-    valid = rows - missing
-    kind = column_kind(series)
-    unique = int(series.nunique(dropna=True))
+    work = column_work(series.rename(column))
+    rows, missing, valid, kind, unique = work.rows, work.missing, work.valid, work.kind, work.unique
     fields: dict[str, Any] = {}
     if kind == "numeric":
-        values = numeric_values(series)
-        fields["numeric"] = numeric_summary(series)
-        fields["outliers"] = iqr_outliers(values)
-        fields["histogram"] = _histogram(values, unique)
+        fields["numeric"] = work.numeric
+        fields["outliers"] = work.outliers
+        fields["histogram"] = _histogram(pd.Series(work.finite), unique)
     elif kind == "datetime" and valid:
         values = series.dropna()
-        first, last = values.min(), values.max()
+        first, last = work.first, work.last
         fields.update(first=first.isoformat(), last=last.isoformat(), span_days=span_days(first, last))
         fields["period"], fields["timeline"] = _timeline(values)
-    elif valid:
-        counts = labels(series).value_counts()
-        top = counts.head(TOP_N)
+    elif valid and work.counts is not None:
+        top = work.counts.head(TOP_N)
         fields["top"] = tuple(TopValue(str(v), int(c), c / valid) for v, c in top.items())
         other = valid - int(top.sum())
         fields.update(other_count=other, other_share=other / valid)

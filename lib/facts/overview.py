@@ -8,8 +8,19 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from lib.facts.base import FactSheet, Scope, clean, display_round, percent, shareable_value
-from lib.schema import KINDS, Kind, column_kind
+from lib.facts.base import FactSheet, Scope, display_round, percent, shareable_value
+from lib.facts.shared import (
+    MAX_COLUMNS,
+    ColumnWork,
+    NumericSummary,
+    column_work,
+    finite_numbers,
+    shared_work,
+    summary_of,
+)
+from lib.schema import KINDS, Kind
+
+__all__ = ["MAX_COLUMNS", "NumericSummary", "finite_numbers"]
 
 TOP_VALUES = 5
 PAYLOAD_TOP_VALUES = 3
@@ -23,18 +34,6 @@ KIND_LABELS: dict[str, str] = {
     "id": "идентификатор",
     "empty": "пустой",
 }
-
-
-@dataclass(frozen=True)
-class NumericSummary:
-    count: int
-    mean: float | None
-    std: float | None
-    min: float | None
-    q25: float | None
-    median: float | None
-    q75: float | None
-    max: float | None
 
 
 @dataclass(frozen=True)
@@ -69,8 +68,9 @@ class OverviewFacts(FactSheet):
     missing_share: float = 0.0
     duplicate_rows: int = 0
     duplicate_share: float = 0.0
-    kind_counts: dict[str, int] | None = None
-    column_facts: tuple[ColumnSummary, ...] = ()
+    kind_counts: dict[str, int] | None = None  # of the profiled columns
+    column_facts: tuple[ColumnSummary, ...] = ()  # the first MAX_COLUMNS columns
+    skipped_columns: int = 0  # columns past MAX_COLUMNS, not profiled
 
     @property
     def is_empty(self) -> bool:
@@ -117,81 +117,55 @@ def _column_payload(column: ColumnSummary) -> dict[str, Any]:
     return item
 
 
-def finite_numbers(series: pd.Series) -> pd.Series:
-    """`series` as float64 on the same index; text, missing and ±inf (Parquet, JSON `Infinity`) become NaN,
-    so no statistic is infinite and no histogram or fit breaks on an infinite value."""
-    values = pd.to_numeric(series, errors="coerce").astype("float64")
-    return values.where(np.isfinite(values))
-
-
 def numeric_summary(series: pd.Series) -> NumericSummary:
-    values = finite_numbers(series).dropna()
-    if values.empty:
-        return NumericSummary(0, None, None, None, None, None, None, None)
-    q25, median, q75 = values.quantile([0.25, 0.5, 0.75]).tolist()
-    mean = values.mean()
-    if not np.isfinite(mean):  # the sum overflowed (values near ±1e308): average the scaled values
-        mean = (values / values.size).sum()
-    return NumericSummary(
-        count=int(values.size),
-        mean=clean(mean),
-        std=clean(values.std()) if values.size > 1 else None,
-        min=clean(values.min()),
-        q25=clean(q25),
-        median=clean(median),
-        q75=clean(q75),
-        max=clean(values.max()),
-    )
+    values = finite_numbers(series).to_numpy()
+    return summary_of(values[~np.isnan(values)])
 
 
-def top_values(series: pd.Series, rows: int, limit: int = TOP_VALUES) -> tuple[TopValue, ...]:
-    counts = series.dropna().astype(str).value_counts().head(limit)
-    return tuple(
-        TopValue(value=str(value), count=int(count), share=count / rows if rows else 0.0)
-        for value, count in counts.items()
+def top_values(counts: pd.Series | None, rows: int, limit: int = TOP_VALUES) -> tuple[TopValue, ...]:
+    """The `limit` most frequent values of `counts` (shared value counts) with their share of all rows."""
+    if counts is None:
+        return ()
+    return tuple(TopValue(value=str(value), count=int(count), share=count / rows if rows else 0.0)
+                 for value, count in counts.head(limit).items())
+
+
+def summary_from_work(work: ColumnWork) -> ColumnSummary:
+    return ColumnSummary(
+        name=work.name,
+        kind=work.kind,
+        dtype=work.dtype,
+        missing=work.missing,
+        missing_share=work.missing / work.rows if work.rows else 0.0,
+        unique=work.unique,
+        numeric=work.numeric,
+        top=top_values(work.counts, work.rows) if work.kind in ("category", "bool", "text", "id") else (),
+        first=work.first.isoformat() if work.first is not None else None,
+        last=work.last.isoformat() if work.last is not None else None,
     )
 
 
 def column_summary(series: pd.Series, kind: Kind | None = None) -> ColumnSummary:
-    kind = kind or column_kind(series)
-    rows = len(series)
-    missing = int(series.isna().sum())
-    summary = ColumnSummary(
-        name=str(series.name),
-        kind=kind,
-        dtype=str(series.dtype),
-        missing=missing,
-        missing_share=missing / rows if rows else 0.0,
-        unique=int(series.nunique(dropna=True)),
-    )
-    extra: dict[str, Any] = {}
-    if kind == "numeric":
-        extra["numeric"] = numeric_summary(series)
-    elif kind in ("category", "bool", "text", "id"):
-        extra["top"] = top_values(series, rows)
-    elif kind == "datetime":
-        values = series.dropna()
-        extra["first"], extra["last"] = values.min().isoformat(), values.max().isoformat()
-    return ColumnSummary(**{**summary.__dict__, **extra})
+    return summary_from_work(column_work(series, kind))
 
 
 def overview_facts(frame: pd.DataFrame, scope: Scope) -> OverviewFacts:
-    """Exact overview of `frame` (all rows; nothing sampled)."""
-    rows, columns = frame.shape
-    column_facts = tuple(column_summary(frame[name]) for name in frame.columns)
+    """Exact overview of `frame` (all rows; nothing sampled). Columns past MAX_COLUMNS are counted in the
+    table-wide figures and in `skipped_columns`, not profiled."""
+    work = shared_work(frame)
+    column_facts = tuple(summary_from_work(c) for c in work.profiled)
     kind_counts = {kind: sum(c.kind == kind for c in column_facts) for kind in KINDS}
-    missing_cells = int(frame.isna().sum().sum())
-    cells = rows * columns
-    duplicates = int(frame.duplicated().sum()) if rows and columns else 0
+    cells = work.rows * work.columns
     return OverviewFacts(
         **scope.sheet_fields(),
-        rows=int(rows),
-        columns=int(columns),
-        memory_bytes=int(frame.memory_usage(deep=True).sum()),
-        missing_cells=missing_cells,
-        missing_share=missing_cells / cells if cells else 0.0,
-        duplicate_rows=duplicates,
-        duplicate_share=duplicates / rows if rows else 0.0,
+        rows=work.rows,
+        columns=work.columns,
+        memory_bytes=work.memory_bytes,
+        missing_cells=work.missing_cells,
+        missing_share=work.missing_cells / cells if cells else 0.0,
+        duplicate_rows=work.duplicate_rows,
+        duplicate_share=work.duplicate_rows / work.rows if work.rows else 0.0,
         kind_counts=kind_counts,
         column_facts=column_facts,
+        skipped_columns=work.skipped_columns,
     )

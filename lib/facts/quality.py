@@ -4,17 +4,16 @@ Exact on all rows."""
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from typing import Any
 
-import numpy as np
 import pandas as pd
 from pandas.api import types as ptypes
 
 from lib.facts.base import FactSheet, Scope, percent, shareable_value
-from lib.facts.columns import iqr_outliers, numeric_values
+from lib.facts.shared import ColumnWork, shared_work
 from lib.filters import filters_payload
-from lib.schema import column_kind
 
 SEVERITIES: dict[str, str] = {"high": "высокая", "medium": "средняя", "low": "низкая"}
 _SEVERITY_ORDER = {"high": 0, "medium": 1, "low": 2}
@@ -36,6 +35,11 @@ HIGH_CARDINALITY = 50  # distinct values in a category/text column (ydata-profil
 OUTLIERS_MEDIUM, OUTLIERS_LOW = 0.05, 0.01
 INFINITE_DETAIL = "в статистике не учитываются"
 PAYLOAD_MISSING = 8
+MEASURE_MIN_INTEGERS = 31  # integer columns with at most this many values are codes or calendar parts
+YEARS = (1800, 2100)
+# Identifier and code names; «flight»/«рейс» are flight numbers (codes, not quantities).
+_CODE_NAME = re.compile(r"(^|[_\s.-])(id|uuid|guid|key|code|no|num|number|flight|код|ид|номер|рейс)$"
+                        r"|^(id|код|номер)[_\s.-]", re.IGNORECASE)
 PAYLOAD_ALERTS = 12
 
 
@@ -76,7 +80,8 @@ class QualityFacts(FactSheet):
     high_cardinality: tuple[str, ...] = ()
     mixed_types: tuple[str, ...] = ()
     infinite: tuple[ColumnShare, ...] = ()  # numeric columns with ±inf, most first (share of non-missing values)
-    outliers: tuple[ColumnShare, ...] = ()  # numeric columns with IQR outliers, most first (share of values)
+    outliers: tuple[ColumnShare, ...] = ()  # measure-like numeric columns with IQR outliers, most first
+    skipped_columns: int = 0  # columns past MAX_COLUMNS, not checked one by one
     alerts: tuple[Alert, ...] = ()  # most severe first
 
     @property
@@ -141,26 +146,46 @@ def _python_type(value: Any) -> str:
     return type(value).__name__
 
 
-def mixed_type_detail(series: pd.Series) -> str | None:
+def mixed_type_detail(series: pd.Series, counts: pd.Series | None = None) -> str | None:
     """Which kinds of values share a text/object column: Python types of an object column, or numbers
-    among text in a string column (a numeric column spoiled by a few words counts too)."""
-    values = series.dropna()
-    if values.empty:
+    among text in a string column (a numeric column spoiled by a few words counts too). `counts`: the
+    column's value counts when already known (shared work), so only distinct values are examined."""
+    if counts is None:
+        counts = series.value_counts(dropna=True)
+    counts = counts[counts > 0]
+    if counts.empty:
         return None
     if series.dtype == object:
-        kinds = sorted({_python_type(v) for v in values.unique()})
+        kinds = sorted({_python_type(v) for v in counts.index})
         if len(kinds) > 1:
             return ", ".join(kinds)
         if kinds != ["текст"]:
             return None
     if not (series.dtype == object or ptypes.is_string_dtype(series.dtype)):
         return None
-    counts = values.astype(str).str.strip().value_counts()
-    numeric = pd.to_numeric(counts.index.str.replace(",", ".", regex=False), errors="coerce").notna()
-    numeric_rows = int(counts[numeric].sum())
-    if 0 < numeric_rows < len(values):
+    texts = pd.Index([str(v) for v in counts.index]).str.strip().str.replace(",", ".", regex=False)
+    numeric = pd.to_numeric(pd.Series(texts), errors="coerce").notna().to_numpy()
+    numeric_rows = int(counts.to_numpy()[numeric].sum())
+    if 0 < numeric_rows < int(counts.sum()):
         return "число, текст"
     return None
+
+
+def measure_like(work: ColumnWork) -> bool:
+    """Whether the IQR rule means something for a numeric column: a measured quantity, not a code.
+    Left out: identifier-like names, integer columns with few distinct values that repeat (at most
+    MEASURE_MIN_INTEGERS, on average twice or more: months, days, hours, flags), years (integers
+    1800–2100) and columns whose name says identifier, number or code (`flight`, `номер`)."""
+    if work.numeric is None or not work.numeric.count or work.finite is None:
+        return False
+    if _CODE_NAME.search(work.name):
+        return False
+    if not work.integers:
+        return True
+    if work.unique <= MEASURE_MIN_INTEGERS and work.unique * 2 <= work.numeric.count:  # repeating codes
+        return False
+    low, high = work.numeric.min, work.numeric.max
+    return not (low is not None and high is not None and YEARS[0] <= low and high <= YEARS[1])
 
 
 def _alerts(
@@ -196,58 +221,30 @@ def _alerts(
 
 def quality_facts(frame: pd.DataFrame, scope: Scope) -> QualityFacts:
     """Quality checks over all rows of `frame`; see the module docstring. A column that the filters
-    narrow to one value is constant by the user's choice and gets no constant-value alert."""
-    rows, columns = frame.shape
+    narrow to one value is constant by the user's choice and gets no constant-value alert. Columns past
+    MAX_COLUMNS count in the table-wide figures only."""
+    work = shared_work(frame)
+    rows, columns = work.rows, work.columns
     pinned = {c for c, values in scope.filters.get("categories", {}).items() if len(values) == 1}
-    base = {**scope.sheet_fields(), "rows": int(rows), "columns": int(columns)}
+    base = {**scope.sheet_fields(), "rows": rows, "columns": columns, "skipped_columns": work.skipped_columns}
     if rows == 0:
         return QualityFacts(**base)
-    missing_counts = frame.isna().sum()
     missing = sorted(
-        (ColumnShare(str(c), int(n), n / rows) for c, n in missing_counts.items() if n),
+        (ColumnShare(c.name, c.missing, c.missing / rows) for c in work.profiled if c.missing),
         key=lambda m: (-m.count, m.column),
     )
-    duplicates = int(frame.duplicated().sum()) if columns else 0
     checks: dict[str, Any] = {"constant": [], "near_constant": [], "high_cardinality": [], "mixed": [],
                               "outliers": [], "infinite": [], "top_counts": {}}
-    for name in frame.columns:
-        series = frame[name]
-        column = str(name)
-        kind = column_kind(series)
-        if kind == "empty":
-            continue
-        counts = series.value_counts(dropna=True)
-        counts = counts[counts > 0]  # a categorical column also lists unused categories
-        valid = int(counts.sum())
-        named = str(counts.index[0]) if shareable_value(kind, int(counts.iloc[0])) else None
-        if len(counts) == 1:
-            if column not in pinned:
-                checks["constant"].append((column, named))
-        elif counts.iloc[0] / valid >= NEAR_CONSTANT_SHARE:
-            checks["near_constant"].append((column, named, counts.iloc[0] / valid))
-            checks["top_counts"][column] = int(counts.iloc[0])
-        if kind in ("category", "text") and len(counts) > HIGH_CARDINALITY:
-            checks["high_cardinality"].append((column, len(counts)))
-        if kind in ("category", "text", "id", "bool"):
-            detail = mixed_type_detail(series)
-            if detail:
-                checks["mixed"].append((column, detail))
-        if kind == "numeric":
-            infinite = int(np.isinf(pd.to_numeric(series, errors="coerce").astype("float64")).sum())
-            if infinite:
-                checks["infinite"].append(ColumnShare(column, infinite, infinite / valid))
-        if kind == "numeric" and len(counts) > 1:
-            outliers = iqr_outliers(numeric_values(series))
-            if outliers is not None and outliers.count:
-                checks["outliers"].append(ColumnShare(column, outliers.count, outliers.share))
+    for column in work.profiled:
+        _column_checks(frame, column, pinned, checks)
     outliers = sorted(checks["outliers"], key=lambda o: (-o.share, o.column))
     checks["outliers"] = outliers
     checks["infinite"] = sorted(checks["infinite"], key=lambda c: (-c.count, c.column))
-    missing_cells = int(missing_counts.sum())
+    duplicates = work.duplicate_rows
     return QualityFacts(
         **base,
-        missing_cells=missing_cells,
-        missing_share=missing_cells / (rows * columns) if columns else 0.0,
+        missing_cells=work.missing_cells,
+        missing_share=work.missing_cells / (rows * columns) if columns else 0.0,
         duplicate_rows=duplicates,
         duplicate_share=duplicates / rows,
         missing=tuple(missing),
@@ -259,3 +256,30 @@ def quality_facts(frame: pd.DataFrame, scope: Scope) -> QualityFacts:
         outliers=tuple(outliers),
         alerts=tuple(_alerts(frame, rows, duplicates, missing, checks)),
     )
+
+
+def _column_checks(frame: pd.DataFrame, work: ColumnWork, pinned: set[str], checks: dict[str, Any]) -> None:
+    column, kind = work.name, work.kind
+    if kind == "empty":
+        return
+    valid = work.valid
+    distinct = work.unique
+    named = work.mode if work.mode is not None and shareable_value(kind, work.mode_count) else None
+    if distinct == 1:
+        if column not in pinned:
+            checks["constant"].append((column, named))
+    elif valid and work.mode_count / valid >= NEAR_CONSTANT_SHARE:
+        checks["near_constant"].append((column, named, work.mode_count / valid))
+        checks["top_counts"][column] = work.mode_count
+    if kind in ("category", "text") and distinct > HIGH_CARDINALITY:
+        checks["high_cardinality"].append((column, distinct))
+    if kind in ("category", "text", "id", "bool"):
+        detail = mixed_type_detail(frame[column] if column in frame.columns else pd.Series(dtype=object),
+                                   work.counts)
+        if detail:
+            checks["mixed"].append((column, detail))
+    if kind == "numeric":
+        if work.infinite:
+            checks["infinite"].append(ColumnShare(column, work.infinite, work.infinite / valid))
+        if distinct > 1 and measure_like(work) and work.outliers is not None and work.outliers.count:
+            checks["outliers"].append(ColumnShare(column, work.outliers.count, work.outliers.share))

@@ -1,0 +1,257 @@
+"""Work several pages need, computed once per frame (dataset and filter state) and shared (issue 15).
+
+Обзор, Качество and Столбцы all need each column's kind, missing count, distinct values, value counts and
+numeric summary, and both Обзор and Качество need the duplicate rows. `shared_work(frame)` computes them
+in one pass over the columns and keeps the result in a small LRU keyed by the frame object itself (the UI
+hands every page the same frame for one dataset and filter state), so the second page reads it for free.
+
+Only the first MAX_COLUMNS columns are profiled (the stated rule for very wide files, shown on the pages
+and said in the payloads); table-wide counts (missing cells, duplicate rows) always cover every column.
+"""
+
+from __future__ import annotations
+
+import threading
+import weakref
+from collections import OrderedDict
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+from pandas.api import types as ptypes
+
+from lib.schema import Kind, column_kind
+
+MAX_COLUMNS = 500  # columns profiled per table: the first ones, in table order
+CACHE_ENTRIES = 8
+IQR_FACTOR = 1.5
+
+
+@dataclass(frozen=True)
+class NumericSummary:
+    count: int
+    mean: float | None
+    std: float | None
+    min: float | None
+    q25: float | None
+    median: float | None
+    q75: float | None
+    max: float | None
+
+
+@dataclass(frozen=True)
+class Outliers:
+    """Values outside [Q1 − 1,5·IQR; Q3 + 1,5·IQR]."""
+
+    lower_fence: float
+    upper_fence: float
+    below: int
+    above: int
+    share: float  # of the valid values
+    whisker_low: float  # smallest value inside the fences (box-plot whisker)
+    whisker_high: float
+
+    @property
+    def count(self) -> int:
+        return self.below + self.above
+
+
+@dataclass(frozen=True, eq=False)
+class ColumnWork:
+    """One column's shared facts. `counts`: occurrences of each valid value, most frequent first (numeric
+    columns: None, their distinct values are counted without building the table); `mode` and `mode_count`:
+    the most frequent valid value as text and its rows (numeric columns: only a value that may hold three
+    quarters of the rows, the one a near-constant check needs)."""
+
+    name: str
+    kind: Kind
+    dtype: str
+    rows: int
+    missing: int
+    unique: int
+    counts: pd.Series | None = None
+    mode: str | None = None
+    mode_count: int = 0
+    numeric: NumericSummary | None = None
+    outliers: Outliers | None = None
+    finite: np.ndarray | None = None  # valid finite values as float64, in row order (numeric columns)
+    infinite: int = 0
+    integers: bool = False  # numeric columns whose finite values are all whole numbers
+    first: pd.Timestamp | None = None
+    last: pd.Timestamp | None = None
+
+    @property
+    def valid(self) -> int:
+        return self.rows - self.missing
+
+
+@dataclass(frozen=True, eq=False)
+class SharedWork:
+    rows: int
+    columns: int  # all columns of the table
+    memory_bytes: int
+    missing_cells: int  # over every column
+    duplicate_rows: int  # over every column
+    profiled: tuple[ColumnWork, ...]  # the first MAX_COLUMNS columns
+
+    @property
+    def skipped_columns(self) -> int:
+        """Columns past MAX_COLUMNS: counted in the table-wide figures, not profiled one by one."""
+        return self.columns - len(self.profiled)
+
+    def column(self, name: str) -> ColumnWork | None:
+        return next((c for c in self.profiled if c.name == name), None)
+
+
+def float_values(series: pd.Series) -> np.ndarray:
+    """The column as float64 with NaN for missing and text (±inf kept)."""
+    if ptypes.is_bool_dtype(series.dtype) or ptypes.is_numeric_dtype(series.dtype):
+        return series.to_numpy(dtype="float64", na_value=np.nan)
+    return pd.to_numeric(series, errors="coerce").to_numpy(dtype="float64", na_value=np.nan)
+
+
+def finite_numbers(series: pd.Series) -> pd.Series:
+    """`series` as float64 on the same index; text, missing and ±inf (Parquet, JSON `Infinity`) become NaN,
+    so no statistic is infinite and no histogram or fit breaks on an infinite value."""
+    values = float_values(series)
+    return pd.Series(np.where(np.isfinite(values), values, np.nan), index=series.index, name=series.name)
+
+
+def _clean(value: float) -> float | None:
+    return float(value) if np.isfinite(value) else None
+
+
+def summary_of(values: np.ndarray) -> NumericSummary:
+    """Summary of finite float values (no NaN): the same figures as pandas' mean/std/quantile (linear)."""
+    if values.size == 0:
+        return NumericSummary(0, None, None, None, None, None, None, None)
+    q25, median, q75 = np.quantile(values, [0.25, 0.5, 0.75])
+    with np.errstate(over="ignore", invalid="ignore"):
+        mean = values.mean()
+        if not np.isfinite(mean):  # the sum overflowed (values near ±1e308): average the scaled values
+            mean = (values / values.size).sum()
+        std = values.std(ddof=1) if values.size > 1 else np.nan
+    return NumericSummary(int(values.size), _clean(mean), _clean(std), float(values.min()), _clean(q25),
+                          _clean(median), _clean(q75), float(values.max()))
+
+
+def outliers_of(values: np.ndarray, summary: NumericSummary | None = None) -> Outliers | None:
+    """IQR rule on finite float values; None when there are none (or the quartiles overflow)."""
+    if values.size == 0:
+        return None
+    if summary is None:
+        q1, q3 = np.quantile(values, [0.25, 0.75])
+    else:
+        q1, q3 = summary.q25, summary.q75
+    if q1 is None or q3 is None:
+        return None
+    iqr = q3 - q1
+    low, high = q1 - IQR_FACTOR * iqr, q3 + IQR_FACTOR * iqr
+    below, above = int((values < low).sum()), int((values > high).sum())
+    inside = values[(values >= low) & (values <= high)]
+    if inside.size == 0 or not (np.isfinite(low) and np.isfinite(high)):
+        return None
+    return Outliers(float(low), float(high), below, above, (below + above) / values.size,
+                    float(inside.min()), float(inside.max()))
+
+
+def value_counts(series: pd.Series) -> pd.Series:
+    """Occurrences of each valid value, most first; categories that never occur are left out, and
+    categorical columns are counted on their codes, not converted to text row by row."""
+    counts = series.value_counts(dropna=True, sort=True)
+    return counts[counts > 0]
+
+
+def _numeric_work(series: pd.Series, base: dict) -> ColumnWork:
+    raw = float_values(series)
+    present = raw[~np.isnan(raw)]
+    infinite = np.isinf(present)
+    finite = present[~infinite] if infinite.any() else present
+    summary = summary_of(finite)
+    mode, mode_count = None, 0
+    if summary.count and summary.q25 == summary.q75:
+        # Only a value in at least three quarters of the rows can be near-constant, and it is the median.
+        candidate = summary.median
+        mode_count = int((present == candidate).sum())
+        integer = ptypes.is_integer_dtype(series.dtype) and candidate is not None
+        mode = str(int(candidate)) if integer else str(candidate)
+    integers = ptypes.is_integer_dtype(series.dtype) or ptypes.is_bool_dtype(series.dtype) or bool(
+        np.array_equal(finite, np.trunc(finite)))
+    return ColumnWork(**base, unique=len(pd.unique(present)), mode=mode, mode_count=mode_count, numeric=summary,
+                      outliers=outliers_of(finite, summary), finite=finite, integers=integers,
+                      infinite=int(infinite.sum()))
+
+
+def column_work(series: pd.Series, kind: Kind | None = None) -> ColumnWork:
+    kind = kind or column_kind(series)
+    rows = len(series)
+    base = {"name": str(series.name), "kind": kind, "dtype": str(series.dtype), "rows": rows,
+            "missing": int(series.isna().sum())}
+    if kind == "numeric":
+        return _numeric_work(series, base)
+    if kind == "datetime":
+        values = series.dropna()
+        return ColumnWork(**base, unique=int(values.nunique()), first=values.min(), last=values.max())
+    if kind == "empty":
+        return ColumnWork(**base, unique=0)
+    counts = value_counts(series)
+    mode = str(counts.index[0]) if len(counts) else None
+    return ColumnWork(**base, unique=len(counts), counts=counts, mode=mode,
+                      mode_count=int(counts.iloc[0]) if len(counts) else 0)
+
+
+def duplicate_rows(frame: pd.DataFrame) -> int:
+    """Rows equal to an earlier row (pandas `duplicated()`), exact: rows are hashed first and only rows
+    whose hash repeats are compared value by value, which is several times faster on a table without
+    duplicates."""
+    if frame.empty or not len(frame.columns):
+        return 0
+    try:
+        hashes = pd.util.hash_pandas_object(frame, index=False)
+    except (TypeError, ValueError):  # unhashable cells: compare all rows
+        return int(frame.duplicated().sum())
+    candidates = hashes.duplicated(keep=False).to_numpy()
+    if not candidates.any():
+        return 0
+    return int(frame.loc[candidates].duplicated().sum())
+
+
+def _compute(frame: pd.DataFrame) -> SharedWork:
+    rows, columns = frame.shape
+    profiled = tuple(column_work(frame.iloc[:, i].rename(str(name)))
+                     for i, name in enumerate(frame.columns[:MAX_COLUMNS]))
+    return SharedWork(
+        rows=int(rows),
+        columns=int(columns),
+        memory_bytes=int(frame.memory_usage(deep=True).sum()),
+        missing_cells=int(frame.isna().to_numpy().sum()) if columns else 0,
+        duplicate_rows=duplicate_rows(frame),
+        profiled=profiled,
+    )
+
+
+_cache: OrderedDict[int, tuple[weakref.ref, SharedWork]] = OrderedDict()
+_lock = threading.Lock()
+
+
+def shared_work(frame: pd.DataFrame) -> SharedWork:
+    """`frame`'s shared work, from the LRU when this very frame object was seen (a frame is never
+    mutated once loaded; a new filter state gives a new frame object)."""
+    key = id(frame)
+    with _lock:
+        hit = _cache.get(key)
+        if hit is not None and hit[0]() is frame:
+            _cache.move_to_end(key)
+            return hit[1]
+    work = _compute(frame)
+    with _lock:
+        _cache[key] = (weakref.ref(frame), work)
+        _cache.move_to_end(key)
+        while len(_cache) > CACHE_ENTRIES:
+            _cache.popitem(last=False)
+    return work
+
+
+def clear_shared_work() -> None:
+    with _lock:
+        _cache.clear()

@@ -1,0 +1,67 @@
+"""Shared per-frame work (issue 15): exact against pandas, computed once per frame, capped in columns."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from lib.facts.base import Scope
+from lib.facts.overview import overview_facts
+from lib.facts.quality import quality_facts
+from lib.facts.shared import MAX_COLUMNS, duplicate_rows, shared_work, summary_of
+
+SCOPE = Scope.of("test:shared", "общий")
+
+
+def test_duplicate_rows_match_pandas_with_missing_values_and_categories():
+    frame = pd.DataFrame(
+        {
+            "a": [1, 1, 2, None, None, 1],
+            "b": pd.Categorical(["x", "x", "y", "z", "z", "x"]),
+            "c": pd.Series(["u", "u", None, "w", "w", "v"], dtype="string"),
+        }
+    )
+    assert duplicate_rows(frame) == int(frame.duplicated().sum()) == 2
+
+
+def test_duplicate_rows_when_hashes_collide_are_compared_exactly():
+    """An int 1 and a text «1» in an object column may hash alike; only equal rows count."""
+    frame = pd.DataFrame({"a": pd.Series([1, "1", 1], dtype="object"), "b": [0, 0, 0]})
+    assert duplicate_rows(frame) == int(frame.duplicated().sum()) == 1
+
+
+def test_shared_work_is_computed_once_per_frame_object():
+    frame = pd.DataFrame({"a": [1, 2, 3]})
+    assert shared_work(frame) is shared_work(frame)
+    other = frame.copy()
+    assert shared_work(other) is not shared_work(frame)
+
+
+def test_overview_and_quality_read_the_same_shared_work():
+    frame = pd.DataFrame({"a": [1.0, None, 1.0], "b": ["x", "y", "x"]})
+    overview, quality = overview_facts(frame, SCOPE), quality_facts(frame, SCOPE)
+    assert overview.missing_cells == quality.missing_cells == int(frame.isna().sum().sum()) == 1
+    assert overview.duplicate_rows == quality.duplicate_rows == int(frame.duplicated().sum()) == 1
+
+
+def test_summary_matches_pandas():
+    values = pd.Series(np.random.default_rng(1).normal(10, 3, 1001))
+    summary = summary_of(values.to_numpy())
+    q25, median, q75 = values.quantile([0.25, 0.5, 0.75])
+    assert (summary.q25, summary.median, summary.q75) == (q25, median, q75)
+    assert summary.mean == values.mean()
+    assert abs(summary.std - values.std()) < 1e-12
+    assert (summary.min, summary.max) == (values.min(), values.max())
+
+
+def test_only_the_first_columns_are_profiled_and_the_rest_is_counted():
+    width = MAX_COLUMNS + 37
+    frame = pd.DataFrame(np.zeros((3, width)), columns=[f"c{i}" for i in range(width)])
+    frame.iloc[0, -1] = np.nan  # a gap past the cap still counts in the table-wide figures
+    overview = overview_facts(frame, SCOPE)
+    assert len(overview.column_facts) == MAX_COLUMNS
+    assert overview.column_facts[-1].name == f"c{MAX_COLUMNS - 1}"
+    assert overview.skipped_columns == 37 and overview.columns == width
+    assert overview.missing_cells == 1
+    quality = quality_facts(frame, SCOPE)
+    assert quality.skipped_columns == 37 and quality.missing_cells == 1

@@ -15,7 +15,7 @@ from lib.report.model import ExportError, Report
 
 CHROMIUM_NAMES = ("chromium", "chromium-browser", "google-chrome", "google-chrome-stable")
 PDF_TIMEOUT = 120.0  # seconds for the whole render
-A4_VIEWPORT = {"width": 794, "height": 1123}  # A4 at 96 dpi
+A4_WIDTH, A4_HEIGHT = 794, 1123  # A4 at 96 dpi, in CSS pixels
 NO_CHROMIUM = (
     "PDF на сервере не собрать: не найден Chromium. Скачайте отчёт в HTML, откройте его в браузере и выберите "
     "«Печать» → «Сохранить как PDF» — стили печати разложат страницы отчёта по листам A4. Чтобы PDF собирался "
@@ -39,12 +39,12 @@ def pdf_available() -> bool:
 
 
 def _print(html: str, executable: str, timeout: float) -> bytes:
-    from playwright.sync_api import sync_playwright
+    from playwright.sync_api import ViewportSize, sync_playwright
 
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=executable, args=["--no-sandbox"])
         try:
-            page = browser.new_page(viewport=A4_VIEWPORT)
+            page = browser.new_page(viewport=ViewportSize(width=A4_WIDTH, height=A4_HEIGHT))
             page.route("**/*", lambda route: route.abort())  # the document is self-contained: no request leaves
             page.emulate_media(media="print")
             page.set_content(html, wait_until="load", timeout=timeout * 1000)

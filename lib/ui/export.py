@@ -82,7 +82,7 @@ def page_overrides() -> dict[str, dict[str, Any]]:
         if page == "trends" and chosen.get("measure") is None and "measure" in chosen:
             chosen["aggregation"] = "count"
         overrides[page] = chosen
-    overrides["compare"] = compare_overrides(state)
+    overrides["compare"] = compare_overrides(state.to_dict())
     return overrides
 
 

@@ -918,6 +918,8 @@ def _read_parquet(data: bytes, filename: str, options: ReadOptions) -> tuple[pd.
     except Exception as exc:  # pyarrow raises several unrelated types for a broken file
         raise DataError(f"Файл «{filename}» не читается как Parquet: он повреждён или это другой формат. "
                         "Выгрузите таблицу заново.", detail=f"{type(exc).__name__}: {exc}") from exc
+    index_columns = [n for n in table.column_names if re.fullmatch(r"__index_level_\d+__", str(n))]
+    table = table.drop_columns(index_columns)  # a pandas index saved beside the data is not data
     repeated = _duplicates([str(name) for name in table.column_names])
     if repeated:
         listed = ", ".join(f"«{n}»" for n in repeated)

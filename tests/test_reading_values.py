@@ -421,3 +421,9 @@ def test_json_nesting_below_the_flattening_depth_stays_json_text():
                {"a": {"b": {"c": {"d": {"e": {"f": {"g": {"h": {"i": {"j": {"k": 2}}}}}}}}}}, "n": 2}]
     table = read_table(json.dumps(payload).encode(), "n.json")
     assert table.frame["a.b.c.d.e.f.g.h.i.j"].tolist() == ['{"k": 1}', '{"k": 2}']
+
+
+def test_parquet_saved_with_a_pandas_index_reads_only_the_data_columns():
+    buffer = io.BytesIO()
+    pd.DataFrame({"a": [1, 2]}, index=[5, 7]).to_parquet(buffer)
+    pd.testing.assert_frame_equal(read_table(buffer.getvalue(), "i.parquet").frame, pd.DataFrame({"a": ints(1, 2)}))

@@ -11,7 +11,7 @@ from streamlit.testing.v1 import AppTest
 from lib.report.build import prepare_pages
 from lib.report.pdf import NO_CHROMIUM
 from lib.report.sections import SECTIONS
-from lib.ui.export import DOCUMENTS, FORMAT_LABELS
+from lib.ui.export import DOCUMENTS, FORMAT_LABELS, STALE
 from lib.verify import verify_numbers
 
 APP = str(Path(__file__).resolve().parent.parent / "streamlit_app.py")
@@ -96,3 +96,15 @@ def test_without_chromium_pdf_is_replaced_by_print_advice(monkeypatch, tmp_path)
     at.button(key="export_sidebar").click().run()
     assert downloads(at) == [FORMAT_LABELS["html"], FORMAT_LABELS["md"]]
     assert NO_CHROMIUM in [info.value for info in at.info]
+
+
+def test_document_is_kept_when_an_option_changes_until_asked_again(flights):
+    at = AppTest.from_file(APP, default_timeout=TIMEOUT).run()
+    at.switch_page("app_pages/02_columns.py").run()
+    at.button(key="export_page").click().run()
+    first = document(at, "md")
+    at.selectbox(key="columns_column").set_value("distance").run()
+    assert document(at, "md") == first
+    assert STALE in [caption.value for caption in at.caption]
+    at.button(key="export_page").click().run()
+    assert "_Столбец: distance_" in document(at, "md").decode("utf-8")

@@ -29,6 +29,8 @@ DOCUMENTS = "export_documents"  # (signature, {format: bytes})
 SIGNATURE = "export_signature"  # what DONE's narratives were written for: dataset, filters, options, model
 POLL_SECONDS = 0.5
 LABEL = "Отчёт целиком"
+STALE = ("Документ собран для прежних данных, фильтров или настроек страниц. Чтобы собрать его заново, "
+         "нажмите «Отчёт целиком» ещё раз.")
 HELP = "Все страницы отчёта с текущими фильтрами и настройками — одним документом: HTML, PDF или Markdown."
 MIME = {"html": "text/html", "pdf": "application/pdf", "md": "text/markdown"}
 FORMAT_LABELS = {"html": "HTML (интерактивные графики)", "pdf": "PDF", "md": "Markdown"}
@@ -174,7 +176,8 @@ def export_panel() -> None:
             st.session_state[SIGNATURE] = signature
             st.session_state[DONE] = {}
         stored = st.session_state.get(DOCUMENTS)
-        if stored is None or stored[0] != signature:
-            st.session_state[DOCUMENTS] = (signature, _documents(overrides))
-            stored = st.session_state[DOCUMENTS]
+        if stored is None:  # built once per request: changing a page's options later does not rebuild it
+            st.session_state[DOCUMENTS] = stored = (signature, _documents(overrides))
+        elif stored[0] != signature:
+            st.caption(STALE)
         _downloads(stored[1])

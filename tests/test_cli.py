@@ -190,3 +190,24 @@ def test_python_m_lib_report_runs_as_a_process_without_streamlit_warnings(tmp_pa
     assert out.stat().st_size > 1_000_000
     assert "WARNING" not in result.stderr and "Traceback" not in result.stderr
     assert result.stderr.splitlines()[-1].startswith(f"Готово: {out}")
+
+
+def test_kaggle_dataset_from_the_kagglehub_cache(tmp_path, monkeypatch, capsys):
+    """A versioned handle already in kagglehub's cache opens without network (the layout kagglehub writes)."""
+    cache = tmp_path / "kagglehub"
+    root = cache / "datasets" / "own" / "shop" / "versions" / "2"
+    (root / "data").mkdir(parents=True)
+    (root / "data" / "sales.csv").write_bytes("Город;Сумма\nМосква;1,5\nКазань;2\nМосква;4\n".encode("cp1251"))
+    (cache / "datasets" / "own" / "shop" / "2.complete").touch()
+    monkeypatch.setenv("KAGGLEHUB_CACHE", str(cache))
+    out = tmp_path / "shop.md"
+    assert main(["report", "--kaggle", "own/shop/versions/2", "--no-model", "--out", str(out)]) == EXIT_OK
+    lines = out.read_text(encoding="utf-8").splitlines()
+    assert "- Набор данных: data/sales.csv — Kaggle own/shop, версия 2" in lines
+    assert "- Источник: Kaggle" in lines
+    assert "| Строк | 3 |" in lines
+
+
+def test_bad_kaggle_handle_exits_2(tmp_path, capsys):
+    assert main(["report", "--kaggle", "not a handle", "--out", str(tmp_path / "r.html")]) == EXIT_INPUT
+    assert "— не название набора Kaggle" in capsys.readouterr().err

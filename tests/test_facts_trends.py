@@ -398,3 +398,22 @@ def test_dates_outside_the_nanosecond_range_are_not_used():
     years = trend_facts(pd.DataFrame({"d": pd.to_datetime(["1678-01-01", "2261-12-31"])}), SCOPE,
                         date_column="d", period="day")
     assert years.period == "year" and len(years.points) == 2261 - 1678 + 1
+
+
+@pytest.mark.parametrize("filters", [{}, {"date": {"column": "time_hour", "from": "2013-02-01", "to": "2013-11-30"},
+                                          "categories": {"origin": ["EWR", "JFK"]}}], ids=["all rows", "filtered"])
+def test_flights_trend_prompts_stay_under_1000_tokens(flights, filters):
+    from lib.narration.prompt import build_prompt
+    from lib.narration.tasks import TASKS
+
+    scope = Scope.of(flights.id, flights.name, filters)
+    frame = apply_filters(flights.frame, filters)
+    for measure, aggregation, period in [("arr_delay", "mean", "day"), (None, "count", "day"),
+                                         ("dep_delay", "median", "week"), ("distance", "sum", "month"),
+                                         ("arr_delay", "mean", "quarter")]:
+        facts = trend_facts(frame, scope, "time_hour", measure, aggregation, period)
+        prompt = build_prompt(facts, TASKS["trends"])
+        assert prompt.tokens <= 1000 and prompt.trimmed_items == 0, (measure, period, prompt.tokens)
+        payload = facts.payload()
+        if payload.get("аномалий", 0) > 2:
+            assert payload["аномалий не показано"] == payload["аномалий"] - 2

@@ -4,7 +4,7 @@ import pandas as pd
 import pytest
 
 from lib.facts.base import SCHEMA_VERSION, Scope, display_round
-from lib.facts.overview import overview_facts
+from lib.facts.overview import ColumnSummary, OverviewFacts, TopValue, overview_facts
 
 SCOPE = Scope.of("test:small", "Тест")
 
@@ -86,7 +86,7 @@ def test_payload_carries_rounded_aggregates_only(small_frame):
     assert payload["строк"] == 10
     assert payload["пустых ячеек, %"] == 6.0
     sales = next(c for c in payload["столбцы"] if c["имя"] == "sales")
-    assert sales["среднее"] == round(510 / 9, 2)
+    assert (sales["пропусков"], sales["пропусков, %"]) == (1, 10.0)
     text = json.dumps(payload, ensure_ascii=False)
     assert "2024-01-05" not in text  # a raw row value that is neither min nor max
 
@@ -119,3 +119,30 @@ def test_infinite_values_are_left_out_of_the_numeric_summary():
     summary = by_name(overview_facts(frame, SCOPE), "a").numeric
     # by hand, finite values 2, 4, 9: mean 5, median 4, min 2, max 9
     assert (summary.count, summary.mean, summary.median, summary.min, summary.max) == (3, 5, 4, 2, 9)
+
+
+def _column(name: str, missing: int, top_share: float | None = None, first: str | None = None) -> ColumnSummary:
+    top = (TopValue("a", int(top_share * 100), top_share),) if top_share else ()
+    return ColumnSummary(name, "category" if top else "datetime" if first else "numeric", "x", missing,
+                         missing / 100, 3, top=top, first=first, last=first)
+
+
+def test_overview_payload_names_the_notable_columns_by_its_rule_and_counts_the_rest():
+    """Gaps first (most missing first, at most 3), then the first date column, then the two most concentrated
+    category columns, then table order; at most 6; the number left out is said."""
+    columns = (
+        _column("n1", 0), _column("g_small", 2), _column("c_even", 0, 0.3), _column("g_big", 40),
+        _column("d", 0, first="2024-01-01"), _column("g_mid", 10), _column("g_least", 1), _column("c_peak", 0, 0.9),
+        _column("c_mid", 0, 0.5), _column("n2", 0),
+    )
+    facts = OverviewFacts("t", "t", rows=100, columns=10, column_facts=columns)
+    payload = facts.payload()
+    assert [c["имя"] for c in payload["столбцы"]] == ["g_big", "g_mid", "g_small", "d", "c_peak", "c_mid"]
+    assert payload["не вошли ещё столбцов"] == 4
+    assert [c["имя"] for c in payload["столбцы"] if "частые" in c] == ["c_peak", "c_mid"]
+
+
+def test_overview_payload_filters_use_the_compact_russian_form():
+    spec = {"categories": {"carrier": [f"C{i}" for i in range(12)]}}
+    payload = overview_facts(pd.DataFrame({"carrier": ["C1", "C2"]}), Scope.of("t", "t", spec)).payload()
+    assert payload["фильтры"] == {"carrier": ["C0", "C1", "C10", "C11", "C2", "и ещё 7"]}

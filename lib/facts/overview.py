@@ -8,7 +8,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from lib.facts.base import FactSheet, Scope, display_round, percent, shareable_value
+from lib.facts.base import FactSheet, Scope, percent, shareable_value
 from lib.facts.shared import (
     MAX_COLUMNS,
     ColumnWork,
@@ -18,12 +18,16 @@ from lib.facts.shared import (
     shared_work,
     summary_of,
 )
+from lib.filters import filters_payload
 from lib.schema import KINDS, Kind
 
 __all__ = ["MAX_COLUMNS", "NumericSummary", "finite_numbers"]
 
 TOP_VALUES = 5
-PAYLOAD_TOP_VALUES = 3
+PAYLOAD_TOP_VALUES = 2
+PAYLOAD_COLUMNS = 6  # columns named in the overview payload (the page shows all)
+PAYLOAD_MISSING_COLUMNS = 3
+PAYLOAD_FREQUENT_COLUMNS = 2
 
 KIND_LABELS: dict[str, str] = {
     "numeric": "числовой",
@@ -87,28 +91,49 @@ class OverviewFacts(FactSheet):
             "типы столбцов": {KIND_LABELS[k]: n for k, n in (self.kind_counts or {}).items() if n},
         }
         if self.filters:
-            payload["фильтры"] = self.filters
-        payload["столбцы"] = [_column_payload(c) for c in self.column_facts]
+            payload["фильтры"] = filters_payload(self.filters)
+        chosen = notable_columns(self.column_facts)
+        frequent = {c.name for c in notable_frequent(chosen)}
+        payload["столбцы"] = [_column_payload(c, with_values=c.name in frequent) for c in chosen]
+        if self.columns > len(chosen):
+            payload["не вошли ещё столбцов"] = self.columns - len(chosen)
+        if self.skipped_columns:
+            payload["описаны только первые столбцы"] = len(self.column_facts)
         return payload
 
 
-def _column_payload(column: ColumnSummary) -> dict[str, Any]:
+def notable_columns(columns: tuple[ColumnSummary, ...], limit: int = PAYLOAD_COLUMNS) -> list[ColumnSummary]:
+    """The columns the overview payload names, at most `limit`, by a fixed rule: columns with gaps, the most
+    missing first (at most PAYLOAD_MISSING_COLUMNS); then the first date column; then category columns whose
+    most frequent value repeats, the most concentrated first (at most PAYLOAD_FREQUENT_COLUMNS); then the
+    remaining columns in table order. The page lists every column; the payload says how many it leaves out."""
+    gaps = sorted((c for c in columns if c.missing), key=lambda c: -c.missing_share)[:PAYLOAD_MISSING_COLUMNS]
+    dated = [c for c in columns if c.first and c not in gaps][:1]
+    frequent = notable_frequent([c for c in columns if c not in gaps])
+    chosen = [*gaps, *dated, *frequent]
+    chosen += [c for c in columns if c not in chosen]
+    return chosen[:limit]
+
+
+def notable_frequent(columns: list[ColumnSummary]) -> list[ColumnSummary]:
+    """Columns whose repeating most frequent value is the most concentrated, at most PAYLOAD_FREQUENT_COLUMNS;
+    only these carry their frequent values in the payload."""
+    return sorted((c for c in columns if _shared_top(c)), key=lambda c: -c.top[0].share)[:PAYLOAD_FREQUENT_COLUMNS]
+
+
+def _shared_top(column: ColumnSummary) -> list[TopValue]:
+    return [t for t in column.top[:PAYLOAD_TOP_VALUES] if shareable_value(column.kind, t.count)]
+
+
+def _column_payload(column: ColumnSummary, with_values: bool) -> dict[str, Any]:
+    """One column in a few tokens: type, gaps, distinct values, its repeating frequent values or its date
+    range. Numeric summaries stay on the page and on «Столбцы» (the overview's task does not ask for them)."""
     item: dict[str, Any] = {"имя": column.name, "тип": KIND_LABELS[column.kind]}
     if column.missing:
         item["пропусков"] = column.missing
         item["пропусков, %"] = percent(column.missing_share)
     item["уникальных"] = column.unique
-    if column.numeric is not None:
-        summary = column.numeric
-        item.update(
-            {
-                "среднее": display_round(summary.mean),
-                "медиана": display_round(summary.median),
-                "мин": display_round(summary.min),
-                "макс": display_round(summary.max),
-            }
-        )
-    shared = [t for t in column.top[:PAYLOAD_TOP_VALUES] if shareable_value(column.kind, t.count)]
+    shared = _shared_top(column) if with_values else []
     if shared:
         item["частые"] = [{"значение": t.value, "строк": t.count, "доля, %": percent(t.share)} for t in shared]
     if column.first:

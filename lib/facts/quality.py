@@ -34,13 +34,13 @@ NEAR_CONSTANT_SHARE = 0.95
 HIGH_CARDINALITY = 50  # distinct values in a category/text column (ydata-profiling's threshold)
 OUTLIERS_MEDIUM, OUTLIERS_LOW = 0.05, 0.01
 INFINITE_DETAIL = "в статистике не учитываются"
-PAYLOAD_MISSING = 8
+PAYLOAD_MISSING = 3  # columns with gaps named in the payload, the most missing first (the page lists all)
 MEASURE_MIN_INTEGERS = 31  # integer columns with at most this many values are codes or calendar parts
 YEARS = (1800, 2100)
 # Identifier and code names; «flight»/«рейс» are flight numbers (codes, not quantities).
 _CODE_NAME = re.compile(r"(^|[_\s.-])(id|uuid|guid|key|code|no|num|number|flight|код|ид|номер|рейс)$"
                         r"|^(id|код|номер)[_\s.-]", re.IGNORECASE)
-PAYLOAD_ALERTS = 12
+PAYLOAD_ALERTS = 4  # other alerts named in the payload, by severity then problem (the page lists all)
 
 
 @dataclass(frozen=True)
@@ -110,12 +110,18 @@ class QualityFacts(FactSheet):
                     {"столбец": m.column, "пропусков": m.count, "доля, %": percent(m.share)}
                     for m in self.missing[:PAYLOAD_MISSING]
                 ],
-                "предупреждений": {SEVERITIES[k]: n for k, n in self.severity_counts().items()},
-                "предупреждения": [_alert_payload(a) for a in self.alerts[:PAYLOAD_ALERTS]],
             }
         )
-        if len(self.alerts) > PAYLOAD_ALERTS:
-            payload["не показано предупреждений"] = len(self.alerts) - PAYLOAD_ALERTS
+        if len(self.missing) > PAYLOAD_MISSING:
+            payload["не вошли ещё столбцов с пропусками"] = len(self.missing) - PAYLOAD_MISSING
+        # Gaps are listed above; the alerts list carries the other problems, most severe first.
+        others = [a for a in self.alerts if a.code != "missing"]
+        payload["предупреждений"] = {SEVERITIES[k]: n for k, n in self.severity_counts().items()}
+        payload["предупреждения"] = [_alert_payload(a) for a in others[:PAYLOAD_ALERTS]]
+        if len(others) > PAYLOAD_ALERTS:
+            payload["не вошли ещё предупреждений"] = len(others) - PAYLOAD_ALERTS
+        if self.skipped_columns:
+            payload["проверены только первые столбцы"] = self.columns - self.skipped_columns
         return payload
 
 

@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 import json
+from dataclasses import dataclass
 from pathlib import Path
+from typing import ClassVar
 
 import pandas as pd
 import pytest
 
 from lib.errors import NarrationError
-from lib.facts.base import Scope
+from lib.facts.base import FactSheet, Scope
 from lib.facts.overview import overview_facts
 from lib.narration.prompt import (
     DATA_TEXT_LIMIT,
@@ -33,6 +35,32 @@ PLANTED_NUMBER = "47.318"
 
 def facts_of(frame: pd.DataFrame):
     return overview_facts(frame, Scope.of("test:frame", "Тестовая таблица"))
+
+
+@dataclass(frozen=True)
+class ListSheet(FactSheet):
+    """A sheet whose payload is given: the trimming tests need long lists, whatever a page's payload lists."""
+
+    kind: ClassVar[str] = "overview"
+    data: str = "{}"
+
+    def payload(self) -> dict:
+        return json.loads(self.data)
+
+
+def list_sheet(payload: dict) -> ListSheet:
+    return ListSheet(dataset_id="test:list", dataset_name="Списки", data=json.dumps(payload, ensure_ascii=False))
+
+
+def columns_payload(count: int, *, frequent: int = 0) -> dict:
+    """{"набор", "строк", "столбцы": [{"имя", "тип", "уникальных"[, "частые": [...]]}, …]} like an overview."""
+    columns = []
+    for i in range(count):
+        column = {"имя": f"col_{i:02d}", "тип": "числовой", "уникальных": 5 + i % 7}
+        if frequent:
+            column["частые"] = [{"значение": f"знач_{j}", "строк": 10 - j} for j in range(frequent)]
+        columns.append(column)
+    return {"набор": "Списки", "строк": 100, "столбцы": columns}
 
 
 def planted_frame() -> pd.DataFrame:
@@ -139,8 +167,7 @@ def test_qwen_tokens_are_counted_per_digit():
 
 
 def test_a_sheet_too_big_for_num_ctx_is_trimmed_from_the_end_of_the_longest_list():
-    frame = pd.DataFrame({f"col_{i:02d}": range(5) for i in range(30)})
-    facts = facts_of(frame)
+    facts = list_sheet(columns_payload(30))
     full = build_prompt(facts, TASK)
     small_ctx = full.tokens + 400 + 128 - 50  # 50 tokens short of fitting the whole sheet
     prompt = build_prompt(facts, TASK, num_ctx=small_ctx, num_predict=400)
@@ -246,17 +273,16 @@ def test_names_that_become_equal_when_cut_stay_apart():
 
 
 def wide_facts(columns: int):
-    frame = pd.DataFrame(
-        {f"column_{i}": pd.Series([i % 7, i % 5, i % 3, 1, 2, 3], dtype="int64") for i in range(columns)})
-    return facts_of(frame)
+    return list_sheet(columns_payload(columns))
 
 
 def test_prompt_building_is_linear_on_a_very_wide_sheet(monkeypatch):
     """2 400 columns took 31 s when every dropped item re-tokenised the whole prompt; now what is tokenised is
-    bounded by the budget, not by the sheet: a few counts of about the final prompt's size."""
+    bounded by the budget, not by the sheet (10 000 columns here): a few counts of about the final prompt's
+    size."""
     from lib.narration import prompt as module
 
-    facts = wide_facts(2400)
+    facts = wide_facts(10_000)
     payload = facts.payload()
     whole = len(json.dumps(payload, ensure_ascii=False, separators=(",", ":")))
     tokenised: list[int] = []
@@ -265,7 +291,7 @@ def test_prompt_building_is_linear_on_a_very_wide_sheet(monkeypatch):
     prompt = build_prompt(facts, TASK, payload=payload)
     assert prompt.tokens <= 8192 - 400 - module.SAFETY_TOKENS
     assert prompt.tokens == estimate_tokens(prompt.messages)
-    assert prompt.trimmed_items == 2400 - len(prompt.payload["столбцы"])
+    assert prompt.trimmed_items == 10_000 - len(prompt.payload["столбцы"])
     assert prompt.payload[LEFT_OUT_KEY] == {"столбцы": prompt.trimmed_items}
     assert len(tokenised) <= 12
     assert sum(tokenised) <= 4 * prompt.chars + 2 * module.SAMPLE_CHARS
@@ -287,12 +313,12 @@ def test_a_stricter_retry_on_a_trimmed_payload_keeps_counting_what_was_left_out(
 
 def test_lists_inside_dropped_items_are_not_trimmed_again():
     """Each column carries its own «частые» list: dropping a column drops its list too."""
-    frame = pd.DataFrame({f"город_{i}": ["Москва", "Казань", "Омск", "Москва", "Тверь", "Омск"] for i in range(40)})
-    facts = facts_of(frame)
+    facts = list_sheet(columns_payload(40, frequent=4))
     full = build_prompt(facts, TASK)
     prompt = build_prompt(facts, TASK, num_ctx=full.tokens + 400 + 128 - 600, num_predict=400)
     left_out = prompt.payload[LEFT_OUT_KEY]
     assert sum(left_out.values()) == prompt.trimmed_items
     kept = [c["имя"] for c in prompt.payload["столбцы"]]
-    assert kept == [f"город_{i}" for i in range(len(kept))]
+    assert kept == [f"col_{i:02d}" for i in range(len(kept))]
     assert left_out["столбцы"] == 40 - len(kept)
+    assert all(len(c["частые"]) == 4 for c in prompt.payload["столбцы"])  # the longest list went first

@@ -70,10 +70,11 @@ _LINE = re.compile(r"[^\r\n]*(?:\r\n|\r|\n)|[^\r\n]+$")
 _SPREADSHEET_NS = {"m": "http://schemas.openxmlformats.org/spreadsheetml/2006/main"}
 _PARSER_LINE = re.compile(r"Expected (\d+) fields in line (\d+), saw (\d+)")
 _CONVERSION_COLUMN = re.compile(r"In CSV column #(\d+): CSV conversion error")
-_DIGITS_AT_RISK = re.compile(r"^[-+−]?0[0-9]|[0-9]{16}")
-_PLAIN_INTEGER = re.compile(r"-?(?:0|[1-9][0-9]{0,14})")
-_PLAIN_DECIMAL = {",": re.compile(r"-?(?:0|[1-9][0-9]{0,14})(?:,[0-9]+)?"),
-                  ".": re.compile(r"-?(?:0|[1-9][0-9]{0,14})(?:\.[0-9]+)?")}
+_DIGITS_AT_RISK = re.compile(r"(?m)^[-+−]?0[0-9]|[0-9]{16}")
+_INTEGER = r"-?(?:0|[1-9][0-9]{0,14})"
+_PLAIN_INTEGERS = re.compile(rf"{_INTEGER}(?:\n{_INTEGER})*")  # sampled cells joined by line breaks
+_PLAIN_DECIMALS = {mark: re.compile(rf"{_INTEGER}(?:\{mark}[0-9]+)?(?:\n{_INTEGER}(?:\{mark}[0-9]+)?)*")
+                   for mark in DECIMALS}
 _NUMBER_LIKE = (re.compile(values_mod.number_pattern(",")), re.compile(values_mod.number_pattern(".")))
 
 csv.field_size_limit(2**31 - 1)  # cells over 131 072 characters (the default limit) must not stop sniffing
@@ -502,19 +503,22 @@ def _read_delimited(data: bytes, filename: str, options: ReadOptions) -> tuple[p
 def _parse(encoded: _Encoded, layout: _Layout, filename: str,
            options: ReadOptions) -> tuple[list[Column], _Encoded, str, set[int]]:
     """The data rows (below the header) as columns, parsed by pandas' C parser from the bytes with the
-    detected encoding. Columns whose head sample is plain numbers are left to its number parsing (as fast as
-    `read_csv` itself); the others are read as strings and typed by `values.typed_columns`.
+    detected encoding. pandas infers the numbers itself (as fast as `read_csv`); only columns whose sample
+    has codes with leading zeros or long digit runs are read as text, since its number parsing would lose
+    those digits. Text columns go on as pyarrow strings to `values.typed_columns`.
     Returns the columns, the encoding actually used, the decimal mark and the columns sampled as integers."""
     width = len(layout.header)
     full_rows = [row for row in layout.sample if len(row) == width]
     cells = list(zip(*full_rows, strict=True)) if full_rows else [()] * width
     samples = [[cell for cell in (value.strip() for value in column) if cell and cell not in _NULL_SET]
                for column in cells]
-    decimal = options.decimal or values_mod.detect_decimal(samples, layout.delimiter)
-    # pandas infers every column itself (as fast as read_csv); only columns whose sample has codes with leading
-    # zeros or long digit runs are kept as text, since its number parsing would lose those digits
-    text = [i for i, sample in enumerate(samples) if not _plain_numbers(sample, decimal, layout.delimiter)
-            and any(_DIGITS_AT_RISK.search(cell) for cell in sample)]
+    joined = ["\n".join(sample) for sample in samples]  # one regex call per column instead of one per cell
+    integers = {i for i, sample in enumerate(joined) if sample and _PLAIN_INTEGERS.fullmatch(sample)}
+    decimal = options.decimal or values_mod.detect_decimal(
+        [sample for i, sample in enumerate(samples) if i not in integers], layout.delimiter)
+    plain = _PLAIN_DECIMALS[decimal] if decimal != layout.delimiter else _PLAIN_INTEGERS
+    text = [i for i, sample in enumerate(joined) if i not in integers and not plain.fullmatch(sample)
+            and _DIGITS_AT_RISK.search(sample)]
     try:
         frame = _pandas_csv(encoded, layout, filename, text, decimal)
     except UnicodeDecodeError:
@@ -530,22 +534,15 @@ def _parse(encoded: _Encoded, layout: _Layout, filename: str,
     columns: list[Column] = []
     for i in range(width):
         series = frame.iloc[:, i]
-        if series.dtype == object and not _only_strings(series):  # a column whose chunks were typed differently
-            series = _pandas_csv(encoded, layout, filename, list(range(width)), decimal, usecols=[i]).iloc[:, 0]
-        parsed = pd.api.types.is_numeric_dtype(series.dtype) or pd.api.types.is_bool_dtype(series.dtype)
-        columns.append(series.rename(None) if parsed else values_mod.as_strings(series))
-    integers = {i for i, sample in enumerate(samples) if sample and all(_PLAIN_INTEGER.fullmatch(c) for c in sample)}
+        if pd.api.types.is_numeric_dtype(series.dtype) or pd.api.types.is_bool_dtype(series.dtype):
+            columns.append(series.rename(None))
+            continue
+        try:
+            columns.append(values_mod.as_strings(series))
+        except (pa.ArrowInvalid, pa.ArrowTypeError):  # chunks of one column typed differently (low_memory)
+            again = _pandas_csv(encoded, layout, filename, list(range(width)), decimal, usecols=[i]).iloc[:, 0]
+            columns.append(values_mod.as_strings(again))
     return columns, encoded, decimal, integers
-
-
-def _plain_numbers(sample: list[str], decimal: str, delimiter: str) -> bool:
-    """Every sampled cell is a plain number pandas parses itself (no codes with leading zeros, at most
-    15 digits, no thousands marks, units or spaces)."""
-    if not sample:
-        return False
-    if all(_PLAIN_INTEGER.fullmatch(cell) for cell in sample):
-        return True
-    return decimal != delimiter and all(_PLAIN_DECIMAL[decimal].fullmatch(cell) for cell in sample)
 
 
 def _pandas_csv(encoded: _Encoded, layout: _Layout, filename: str, text: list[int], decimal: str,

@@ -23,6 +23,7 @@ _SAMPLE_SCAN = 20_000  # rows looked at to find SAMPLE non-empty values
 _DECIMAL_SAMPLE = 200  # cells per column looked at to tell the decimal mark
 _FLOAT_DIGITS = 15  # every integer of up to 15 digits is exact in float64
 MISSING_DASHES = ("-", "—", "–")
+_DASHES = frozenset(MISSING_DASHES)
 
 # Units: the marks a number may carry and the unit recorded for its column.
 _UNIT_MARKS = {"%": "%", "₽": "₽", "руб.": "₽", "руб": "₽", "р.": "₽", "RUB": "₽",
@@ -331,7 +332,7 @@ def bool_column(values: pa.ChunkedArray, sample: list[str]) -> pa.ChunkedArray |
 
 
 def _needs_cleaning(sample: list[str]) -> bool:
-    return any(v != v.strip() or v in MISSING_DASHES for v in sample)
+    return [v.strip() for v in sample] != sample or not _DASHES.isdisjoint(sample)
 
 
 def _candidate(sample: list[str], decimal: str) -> bool:

@@ -17,7 +17,7 @@ import re
 import zipfile
 from dataclasses import asdict, dataclass, field
 from pathlib import Path, PurePath
-from typing import IO
+from typing import IO, TypeAlias
 from xml.etree import ElementTree
 
 import numpy as np
@@ -34,6 +34,8 @@ from lib.errors import DataError
 from lib.fmt import fmt_bytes, fmt_num
 from lib.sources import values as values_mod
 from lib.sources.values import nested_as_json
+
+Column: TypeAlias = pa.ChunkedArray | pd.Series  # text as pyarrow strings, numbers as pandas parsed them
 
 # Bump when reading changes the frame it produces for the same bytes: dataset ids include it.
 READER_VERSION = 2
@@ -570,9 +572,6 @@ def _pandas_csv(encoded: _Encoded, layout: _Layout, filename: str, text: list[in
                             detail=str(exc)) from exc
         raise DataError(f"Файл «{filename}» не удалось разобрать как таблицу. Проверьте разделитель и "
                         "кодировку в настройках чтения.", detail=str(exc)) from exc
-
-
-Column = pa.ChunkedArray | pd.Series  # text as pyarrow strings, numbers as pandas parsed them
 
 
 def _missing(values: Column) -> np.ndarray:

@@ -2,6 +2,7 @@ import streamlit as st
 
 from lib.charts.overview import kinds_chart, missing_chart
 from lib.facts.overview import overview_facts
+from lib.facts.shared import skipped_columns_note
 from lib.ui.analysis import page_header
 from lib.ui.facts import facts_for
 from lib.ui.narrative import narrative_panel
@@ -27,6 +28,8 @@ else:
 right.plotly_chart(kinds_chart(facts), width="stretch")
 
 st.subheader("Столбцы")
+if (note := skipped_columns_note(facts.columns, facts.skipped_columns)) is not None:
+    st.caption(note)
 show_table(column_table(facts))
 
 st.subheader("Первые 10 строк")

@@ -2,6 +2,7 @@ import streamlit as st
 
 from lib.charts.quality import missing_by_column_chart, outliers_chart
 from lib.facts.quality import SEVERITIES, quality_facts
+from lib.facts.shared import skipped_columns_note
 from lib.fmt import fmt_int, fmt_pct
 from lib.ui.analysis import alerts_table, page_header, stop_if_empty
 from lib.ui.facts import facts_for
@@ -25,6 +26,8 @@ metric_row(
 )
 counts = facts.severity_counts()
 st.subheader("Предупреждения")
+if (note := skipped_columns_note(facts.columns, facts.skipped_columns)) is not None:
+    st.caption(note)
 st.caption("По важности: " + ", ".join(f"{label} — {fmt_int(counts[key])}" for key, label in SEVERITIES.items()))
 if facts.alerts:
     show_table(alerts_table(facts))

@@ -65,3 +65,12 @@ def test_only_the_first_columns_are_profiled_and_the_rest_is_counted():
     assert overview.missing_cells == 1
     quality = quality_facts(frame, SCOPE)
     assert quality.skipped_columns == 37 and quality.missing_cells == 1
+
+
+def test_the_page_note_says_how_many_columns_were_profiled():
+    from lib.facts.shared import skipped_columns_note
+
+    assert skipped_columns_note(19, 0) is None
+    assert skipped_columns_note(10_000, 9_500) == (
+        "В таблице 10\u00a0000 столбцов: по отдельности описаны первые 500, остальные 9500 учтены только "
+        "в общих числах (пустые ячейки, строки-дубликаты).")

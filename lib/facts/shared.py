@@ -103,6 +103,16 @@ class SharedWork:
         return next((c for c in self.profiled if c.name == name), None)
 
 
+def skipped_columns_note(columns: int, skipped: int) -> str | None:
+    """The pages' note when a table is wider than MAX_COLUMNS; None otherwise."""
+    if not skipped:
+        return None
+    from lib.fmt import fmt_int
+
+    return (f"В таблице {fmt_int(columns)} столбцов: по отдельности описаны первые {fmt_int(columns - skipped)}, "
+            f"остальные {fmt_int(skipped)} учтены только в общих числах (пустые ячейки, строки-дубликаты).")
+
+
 def float_values(series: pd.Series) -> np.ndarray:
     """The column as float64 with NaN for missing and text (±inf kept)."""
     if ptypes.is_bool_dtype(series.dtype) or ptypes.is_numeric_dtype(series.dtype):

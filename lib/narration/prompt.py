@@ -7,9 +7,11 @@ label, or an instruction planted in a category value, does not go in whole. The 
 (NOTE_KEYS) keep up to NOTE_TEXT_LIMIT characters. The payload that went into the prompt (after cutting and
 any trimming to fit the context) is the one the verifier checks against.
 
-Trimming is linear: the prompt is tokenised once; if it does not fit, items are dropped from the end of the
-longest list (each dropped item tokenised once, to know what it saved) until the estimate fits, and the
-payload says how many items of which lists were left out (LEFT_OUT_KEY, TRIM_NOTE_KEY) — never a silent cut.
+Trimming is linear: the prompt's tokens are counted once (estimated from its length when it is far over
+the budget); if it does not fit, items are dropped from the ends of the longest lists (what an item saves
+estimated from its list's mean item length) until the estimate fits, what is sent is counted exactly, and
+the payload says how many items of which lists were left out (LEFT_OUT_KEY, TRIM_NOTE_KEY) — never a silent
+cut.
 """
 
 from __future__ import annotations
@@ -18,6 +20,7 @@ import hashlib
 import heapq
 import json
 import logging
+import math
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -174,15 +177,16 @@ def data_safe(node: Any, key: str | None = None) -> Any:
     if isinstance(node, str):
         return cut_text(node, NOTE_TEXT_LIMIT if key in NOTE_KEYS else DATA_TEXT_LIMIT)
     if isinstance(node, list | tuple):
-        return [data_safe(item, key) for item in node]
+        return [item if isinstance(item, int | float) else data_safe(item, key) for item in node]
     if isinstance(node, dict):
         safe: dict[str, Any] = {}
         for name, value in node.items():
-            short = cut_text(str(name))
-            unique, copy_number = short, 2
+            name = str(name)
+            unique = name if len(name) <= DATA_TEXT_LIMIT else cut_text(name)
+            copy_number = 2
             while unique in safe:
-                unique, copy_number = f"{short} ({copy_number})", copy_number + 1
-            safe[unique] = data_safe(value, str(name))
+                unique, copy_number = f"{cut_text(name)} ({copy_number})", copy_number + 1
+            safe[unique] = value if value is None or isinstance(value, int | float) else data_safe(value, name)
         return safe
     return node
 
@@ -245,20 +249,35 @@ class _Lists:
         if len(items) > 1:
             heapq.heappush(self._heap, (-len(items), order, ident))
 
-    def drop(self) -> tuple[str, float] | None:
-        """Remove the last item of the longest list: (the list's name, the JSON characters that saves, comma
-        included); None when no list has more than one item."""
+    def _top(self) -> tuple[int, int, int] | None:
+        """The longest live list's heap entry (stale entries dropped on the way), left on the heap."""
         while self._heap:
-            length, order, ident = heapq.heappop(self._heap)
-            items, name, chain = self._lists[ident]
-            if len(items) != -length or any(len(parent) <= index for parent, index in chain):
-                continue
-            if ident not in self._item_chars:
-                self._item_chars[ident] = len(facts_json(items)) / len(items)
-            items.pop()
-            self._push(ident, order)
-            return name, self._item_chars[ident]
+            length, order, ident = self._heap[0]
+            items, _, chain = self._lists[ident]
+            if len(items) == -length and all(len(parent) > index for parent, index in chain):
+                return self._heap[0]
+            heapq.heappop(self._heap)
         return None
+
+    def drop(self, chars: float) -> tuple[str, int, float] | None:
+        """Remove items from the end of the longest list, about `chars` JSON characters' worth but never past the
+        point where another list becomes the longest: (the list's name, items removed, characters saved);
+        None when no list has more than one item. One call per run of items, not per item."""
+        top = self._top()
+        if top is None:
+            return None
+        length, order, ident = heapq.heappop(self._heap)
+        items, name, _ = self._lists[ident]
+        if ident not in self._item_chars:
+            self._item_chars[ident] = (len(facts_json(items)) + 1) / len(items)  # an item and its comma
+        per_item = self._item_chars[ident]
+        runner_up = self._top()
+        # down to the runner-up's length; at equal lengths the list met first goes first
+        floor = 1 if runner_up is None else -runner_up[0] - (1 if order < runner_up[1] else 0)
+        count = max(1, min(len(items) - max(floor, 1), math.ceil(chars / per_item)))
+        del items[-count:]
+        self._push(ident, order)
+        return name, count, count * per_item
 
 
 def _estimate(messages: list[dict[str, str]], budget: int) -> tuple[float, int]:
@@ -320,13 +339,13 @@ def build_prompt(
         while tokens > budget:
             excess: float = tokens - budget + (0 if left_out else NOTE_TOKENS)
             while excess > 0:
-                dropped = lists.drop()
+                dropped = lists.drop(excess / ratio)
                 if dropped is None:
                     raise _too_big(tokens, num_ctx, num_predict, budget)
-                name, chars = dropped
+                name, count, chars = dropped
                 excess -= ratio * chars
-                left_out[name] = left_out.get(name, 0) + 1
-                trimmed += 1
+                left_out[name] = left_out.get(name, 0) + count
+                trimmed += count
             safe[LEFT_OUT_KEY] = left_out
             safe[TRIM_NOTE_KEY] = left_out_note(left_out)
             messages = _messages(system, safe, task, bad_numbers)

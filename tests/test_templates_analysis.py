@@ -14,6 +14,7 @@ from lib.facts.trends import trend_facts
 from lib.filters import apply_filters
 from lib.narration.templates import TEMPLATES, template_narrative
 from lib.verify import verify_numbers
+from lib.verify.claims import check_claims
 
 FILTERS = {"date": {"column": "time_hour", "from": "2013-03-01", "to": "2013-03-31"},
            "categories": {"origin": ["JFK"]}}
@@ -52,6 +53,11 @@ def test_templates_pass_the_verifier_on_flights(flights, filters):
         verdict = verify_numbers(text, sheet.payload())
         assert verdict.ok, (sheet.kind, sheet.options, text, verdict.summary())
         assert verdict.total >= 3, text  # the template does state figures
+        claims = check_claims(text, sheet.payload())
+        assert all(c.ok for c in claims), (text, [c.explanation for c in claims if not c.ok])
+        if (sheet.kind == "relations" or (sheet.kind == "trends" and sheet.slope is not None)
+                or (sheet.kind == "groups" and sheet.outsiders)):
+            assert claims, text  # the template states the sheet's trend, strength or ranking words
         if filters:
             assert "с учётом фильтров" in text
 

@@ -38,7 +38,8 @@ def partial_name(label: str) -> str:
 
 def _trend(p: dict[str, Any]) -> str | None:
     if p.get("наклон за период") is None:
-        return None
+        untested = p.get("тренд") == "нет данных"
+        return "Тренд не проверялся: для теста слишком мало периодов со значениями." if untested else None
     low, high = p["наклон, 95 % интервал"]
     slope = (f"наклон по Тейлу–Сену {signed(p['наклон за период'])} за период, доверительный интервал "
              f"от {number(low)} до {number(high)}")

@@ -322,3 +322,37 @@ def test_lists_inside_dropped_items_are_not_trimmed_again():
     assert kept == [f"col_{i:02d}" for i in range(len(kept))]
     assert left_out["столбцы"] == 40 - len(kept)
     assert all(len(c["частые"]) == 4 for c in prompt.payload["столбцы"])  # the longest list went first
+
+
+def _longest_first_reference(payload: dict, drops: int) -> dict:
+    """The original rule, one item at a time: scan the whole payload for the longest list (more than one item;
+    at equal lengths the one met first, parents before children) and drop its last item."""
+    def longest(node, best):
+        if isinstance(node, list):
+            if len(node) > 1 and (best is None or len(node) > len(best)):
+                best = node
+            for item in node:
+                best = longest(item, best)
+        elif isinstance(node, dict):
+            for value in node.values():
+                best = longest(value, best)
+        return best
+
+    for _ in range(drops):
+        longest(payload, None).pop()
+    return payload
+
+
+def test_runs_of_drops_leave_what_one_by_one_longest_first_would():
+    from lib.narration.prompt import _Lists
+
+    def payload():
+        return {"а": [{"x": i, "в": list(range(i % 6))} for i in range(9)], "б": list(range(7)),
+                "г": {"д": list(range(9)), "е": [[1, 2, 3], [4, 5, 6, 7, 8]]}}
+
+    trimmed = payload()
+    lists, total = _Lists(trimmed), 0
+    while (dropped := lists.drop(10_000.0)) is not None:
+        total += dropped[1]
+        assert trimmed == _longest_first_reference(payload(), total)
+    assert total > 20

@@ -212,7 +212,10 @@ def _kaggle_file_picker(download: KaggleDownload) -> Dataset | None:
             return open_kaggle_file(download, path, _options_from_state("data_kaggle"))
     except SvodkaError as exc:
         st.error(literal(exc.user_message))
-        return None
+    except OSError as exc:
+        st.error(literal(f"Файл «{path}» из набора не удалось прочитать с диска ({type(exc).__name__}). "
+                         "Скачайте набор заново."))
+    return None
 
 
 def recent_list() -> Dataset | None:

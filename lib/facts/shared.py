@@ -11,6 +11,7 @@ and said in the payloads); table-wide counts (missing cells, duplicate rows) alw
 
 from __future__ import annotations
 
+import dataclasses
 import threading
 import weakref
 from collections import OrderedDict
@@ -228,7 +229,8 @@ def duplicate_rows(frame: pd.DataFrame) -> int:
 
 def _compute(frame: pd.DataFrame) -> SharedWork:
     rows, columns = frame.shape
-    profiled = tuple(column_work(frame.iloc[:, i].rename(str(name)))
+    # The cached profile keeps no per-row arrays: a page that needs a column's values reads the frame.
+    profiled = tuple(dataclasses.replace(column_work(frame.iloc[:, i].rename(str(name))), finite=None)
                      for i, name in enumerate(frame.columns[:MAX_COLUMNS]))
     return SharedWork(
         rows=int(rows),

@@ -153,6 +153,12 @@ def test_two_digit_years_and_dotted_dates_with_time():
     assert table.frame["t"].tolist() == [pd.Timestamp("2024-02-01 09:30"), pd.Timestamp("2024-02-02 18:05:07")]
 
 
+def test_four_and_two_digit_years_mixed_in_one_column():
+    table = read("d;n\n01.02.2024;1\n03.04.24;2\n05.06.2024 10:30;3\n")
+    assert table.frame["d"].tolist() == [pd.Timestamp("2024-02-01"), pd.Timestamp("2024-04-03"),
+                                         pd.Timestamp("2024-06-05 10:30")]
+
+
 def test_impossible_date_keeps_the_column_as_text_and_names_the_row():
     table = read("d;n\n28.02.2023;1\n01.03.2023;2\n31.02.2023;3\n")
     pd.testing.assert_series_equal(table.frame["d"], text("28.02.2023", "01.03.2023", "31.02.2023"),

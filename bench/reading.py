@@ -85,13 +85,13 @@ def _run(path: Path, reader: str) -> dict[str, float]:
     return json.loads(done.stdout.strip().splitlines()[-1])
 
 
-def _best(path: Path, peer: str) -> tuple[dict[str, float], dict[str, float]]:
-    ours: list[dict[str, float]] = []
-    theirs: list[dict[str, float]] = []
-    for _ in range(RUNS):
-        theirs.append(_run(path, peer))
-        ours.append(_run(path, "svodka"))
-    return min(ours, key=lambda r: r["seconds"]), min(theirs, key=lambda r: r["seconds"])
+def _best(full: Path, half: Path, peer: str) -> tuple[dict[str, float], dict[str, float], dict[str, float]]:
+    """Best of RUNS rounds, each round: read_csv on the file, Svodka on the file, Svodka on its half."""
+    rounds = [(_run(full, peer), _run(full, "svodka"), _run(half, "svodka")) for _ in range(RUNS)]
+    def fastest(i: int) -> dict[str, float]:
+        return min((r[i] for r in rounds), key=lambda r: r["seconds"])
+
+    return fastest(1), fastest(0), fastest(2)
 
 
 def _verdict(value: float, target: float) -> str:
@@ -99,8 +99,7 @@ def _verdict(value: float, target: float) -> str:
 
 
 def _compare(label: str, full: Path, half: Path, peer: str) -> None:
-    ours, theirs = _best(full, peer)
-    ours_half, _ = _best(half, peer)
+    ours, theirs, ours_half = _best(full, half, peer)
     size = full.stat().st_size / 1e6
     ratio = ours["seconds"] / theirs["seconds"]
     linear = ours["seconds"] / ours_half["seconds"]

@@ -80,7 +80,6 @@ BOOL_PAIRS: tuple[tuple[frozenset[str], frozenset[str]], ...] = (
 )
 
 _TOTAL_WORDS = r"^\s*(?i:итого|всего|итог|total|grand total)(?:$|[^\p{L}])"
-_TOTAL_RE = re.compile(r"^\s*(?:итого|всего|итог|total|grand total)(?:$|[^\w])", re.IGNORECASE)
 _TOTAL_FIRST = pa.array(["И", "и", "В", "в", "T", "t", "G", "g", " ", "\t", "\u00a0"])
 _TOTAL_COLUMNS = 3  # totals are labelled in one of the first columns
 
@@ -131,17 +130,6 @@ def to_series(values: pa.ChunkedArray | pa.Array) -> pd.Series:
 
 def _chunked(values: pa.ChunkedArray | pa.Array) -> pa.ChunkedArray:
     return values if isinstance(values, pa.ChunkedArray) else pa.chunked_array([values])
-
-
-def to_frame(columns: dict[str, pa.ChunkedArray]) -> pd.DataFrame:
-    """pyarrow columns → a DataFrame in one conversion (blocks not consolidated: no second copy)."""
-    table = pa.table(list(columns.values()), names=[f"c{i}" for i in range(len(columns))])
-    frame = table.to_pandas(split_blocks=True)
-    frame.columns = list(columns)
-    for i, values in enumerate(columns.values()):
-        if pa.types.is_boolean(values.type) and values.null_count:
-            frame.isetitem(i, frame.iloc[:, i].astype("boolean"))
-    return frame
 
 
 def cleaned(values: pa.ChunkedArray) -> pa.ChunkedArray:

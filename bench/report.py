@@ -11,6 +11,7 @@ import sys
 import tempfile
 import time
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from lib.facts.base import Scope
 from lib.facts.defaults import choices_for
@@ -19,10 +20,13 @@ from lib.report.build import assemble, narrate_pages, page_options, prepare_page
 from lib.report.html import render_html
 from lib.report.markdown import render_markdown
 from lib.report.model import Report
-from lib.report.pdf import chromium_path, render_pdf
+from lib.report.pdf import pdf_available, render_pdf
 from lib.report.sections import SECTIONS
 from lib.sources import Dataset
 from lib.sources.embedded import load_flights
+
+if TYPE_CHECKING:
+    from bench.__main__ import Context, Figure
 
 OVERHEAD_TARGET_S = 1.5
 HTML_TARGET_MB = 6.0
@@ -50,35 +54,55 @@ def report_seconds(dataset: Dataset) -> tuple[float, int, Report]:
     return time.perf_counter() - start, len(html), report
 
 
-def line(label: str, value: str, verdict: str = "") -> None:
-    print(f"{label:<52} {value:>12}{verdict}")
-
-
-def main() -> int:
-    with tempfile.TemporaryDirectory() as cache:
-        dataset = load_flights(cache_dir=Path(cache))
-        dataset = load_flights(cache_dir=Path(cache))  # warm: from Parquet, as the app and cron see it
+def measured(dataset: Dataset) -> dict[str, float]:
     fact_sheets_seconds(dataset)  # warm-up: imports, first-call caches of pandas and scipy
     facts = min(fact_sheets_seconds(dataset) for _ in range(2))
     whole, html_bytes, report = min((report_seconds(dataset) for _ in range(2)), key=lambda r: r[0])
-    overhead = whole - facts
-    line(f"report: {len(SECTIONS)} fact sheets alone", f"{facts:.3f} s")
-    line("report: whole, templates, HTML + Markdown", f"{whole:.3f} s")
-    line("report: overhead over the fact sheets", f"{overhead:.3f} s",
-         "  OK" if overhead <= OVERHEAD_TARGET_S else f"  SLOW (target {OVERHEAD_TARGET_S} s)")
-    mb = html_bytes / 1024 / 1024
-    line("report: HTML size", f"{mb:.2f} MB", "  OK" if mb <= HTML_TARGET_MB else f"  OVER ({HTML_TARGET_MB} MB)")
-    if chromium_path() is not None:
+    values = {"facts": facts, "whole": whole, "overhead": whole - facts, "html_mb": html_bytes / 1024 / 1024}
+    if pdf_available():
         start = time.perf_counter()
-        pdf = render_pdf(report)
-        line("report: PDF through Chromium (no target)", f"{time.perf_counter() - start:.3f} s",
-             f"  {len(pdf) / 1024:.0f} KB")
+        values["pdf_kb"] = len(render_pdf(report)) / 1024
+        values["pdf"] = time.perf_counter() - start
         start = time.perf_counter()
         render_markdown(report)
-        line("report: Markdown with chart images (kaleido)", f"{time.perf_counter() - start:.3f} s")
-    else:
-        line("report: PDF", "no Chromium")
-    return 0
+        values["md_images"] = time.perf_counter() - start
+    return values
+
+
+def warm_flights() -> Dataset:
+    with tempfile.TemporaryDirectory() as cache:
+        load_flights(cache_dir=Path(cache))
+        return load_flights(cache_dir=Path(cache))  # warm: from Parquet, as the app and cron see it
+
+
+def figures(context: Context) -> list[Figure]:
+    """For `python -m bench` (bench/__main__.py's MODULES)."""
+    from bench.__main__ import Figure
+
+    values = measured(warm_flights())
+    result = [
+        Figure(f"report: {len(SECTIONS)} fact sheets alone", values["facts"]),
+        Figure("report: whole (templates, HTML + Markdown)", values["whole"]),
+        Figure("report: overhead over the fact sheets", values["overhead"], target=OVERHEAD_TARGET_S,
+               peer=f"fact sheets {values['facts']:.2f} s"),
+        Figure("report: HTML size", values["html_mb"], unit="МБ", target=HTML_TARGET_MB),
+    ]
+    if "pdf" in values:
+        result += [Figure("report: PDF through Chromium", values["pdf"], note=f"{values['pdf_kb']:.0f} KB"),
+                   Figure("report: Markdown with chart images (kaleido)", values["md_images"])]
+    return result
+
+
+def main() -> int:
+    values = measured(warm_flights())
+    ok = values["overhead"] <= OVERHEAD_TARGET_S and values["html_mb"] <= HTML_TARGET_MB
+    print(f"report: {len(SECTIONS)} fact sheets alone {values['facts']:.3f} s; whole report {values['whole']:.3f} s; "
+          f"overhead {values['overhead']:.3f} s (target ≤ {OVERHEAD_TARGET_S} s); HTML {values['html_mb']:.2f} MB "
+          f"(target ≤ {HTML_TARGET_MB} MB)")
+    if "pdf" in values:
+        print(f"report: PDF {values['pdf']:.3f} s ({values['pdf_kb']:.0f} KB); Markdown with chart images "
+              f"{values['md_images']:.3f} s (no targets: Chromium)")
+    return 0 if ok else 1
 
 
 if __name__ == "__main__":

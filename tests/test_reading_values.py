@@ -76,6 +76,12 @@ def test_last_row_that_is_not_the_sum_stays_data():
     assert table.detected.notes == ()
 
 
+def test_a_table_of_numbers_only_keeps_a_last_row_that_happens_to_be_the_sum():
+    table = read("a;b\n1;1\n2;2\n3;3\n")
+    assert table.frame["a"].tolist() == [1, 2, 3]
+    assert table.detected.notes == ()
+
+
 def test_words_that_only_start_like_totals_stay_data():
     table = read("Товар;Сумма\nИтоговый отчёт;1\nВсеволожск;2\nБ;3\n")
     assert table.frame["Товар"].tolist() == ["Итоговый отчёт", "Всеволожск", "Б"]

@@ -440,7 +440,10 @@ def sum_row(frame: pd.DataFrame, numeric: list[str]) -> bool:
         return False
     last = frame.iloc[-1]
     others = [c for c in frame.columns if c not in numeric]
-    if any(pd.notna(last[c]) for c in others):
+    # a totals row leaves the label columns empty; a table of numbers only has no such sign
+    if not others or any(pd.notna(last[c]) for c in others):
+        return False
+    if not any(frame[c].iloc[:-1].notna().all() for c in others):
         return False
     checked = 0
     for name in numeric:

@@ -30,7 +30,7 @@ _SUPERSCRIPTS = str.maketrans("0123456789-", "⁰¹²³⁴⁵⁶⁷⁸⁹⁻")
 def fmt_num(value: float | int | None, digits: int = 2) -> str:
     """Decimal comma, no trailing zeros: `12.50` → `12,5`; `-3.25` → `−3,25`; `12345.6` → `12 345,6`;
     from 10¹⁸ on a power of ten: `1e308` → `1·10³⁰⁸`; a value that rounds to zero has no sign."""
-    if _missing(value):
+    if value is None or _missing(value):
         return DASH
     if math.isinf(value):
         return "∞" if value > 0 else "−∞"
@@ -47,7 +47,7 @@ def fmt_num(value: float | int | None, digits: int = 2) -> str:
 
 def fmt_int(value: int | float | None) -> str:
     """`336776` → `336 776` (thousands separated by a no-break space)."""
-    if _missing(value):
+    if value is None or _missing(value):
         return DASH
     return fmt_num(value if isinstance(value, numbers.Integral) or math.isinf(value) or abs(value) >= SCIENTIFIC_FROM
                    else round(value), 0)
@@ -55,7 +55,7 @@ def fmt_int(value: int | float | None) -> str:
 
 def fmt_pct(share: float | None, digits: int = 1) -> str:
     """A share in [0, 1] as a percent: `0.125` → `12,5 %`."""
-    if _missing(share):
+    if share is None or _missing(share):
         return DASH
     return f"{fmt_num(share * 100, digits)}{NBSP}%"
 
@@ -64,7 +64,7 @@ _SIZE_UNITS = ("Б", "КБ", "МБ", "ГБ", "ТБ")
 
 
 def fmt_bytes(size: int | float | None) -> str:
-    if _missing(size):
+    if size is None or _missing(size):
         return DASH
     value, unit = float(size), 0
     while value >= 1024 and unit < len(_SIZE_UNITS) - 1:
@@ -90,9 +90,9 @@ def fmt_date(value: dt.date | dt.datetime | str | None) -> str:
         return DASH
     if isinstance(value, str):
         try:
-            value = dt.datetime.fromisoformat(value)
+            value = dt.datetime.fromisoformat(text := value)
         except ValueError:
-            return value
+            return text
     if isinstance(value, dt.datetime):
         value = value.date()
     return format_date(value, format="long", locale=LOCALE)
@@ -103,9 +103,9 @@ def fmt_datetime(value: dt.datetime | str | None) -> str:
         return DASH
     if isinstance(value, str):
         try:
-            value = dt.datetime.fromisoformat(value)
+            value = dt.datetime.fromisoformat(text := value)
         except ValueError:
-            return value
+            return text
     return format_datetime(value, format="d MMMM yyyy, HH:mm", locale=LOCALE)
 
 

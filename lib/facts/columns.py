@@ -188,7 +188,7 @@ def column_facts(frame: pd.DataFrame, scope: Scope, column: str | None = None) -
         fields["numeric"] = work.numeric
         fields["outliers"] = work.outliers
         fields["histogram"] = _histogram(pd.Series(work.finite), unique)
-    elif kind == "datetime" and valid:
+    elif kind == "datetime" and valid and work.first is not None and work.last is not None:
         values = series.dropna()
         first, last = work.first, work.last
         fields.update(first=first.isoformat(), last=last.isoformat(), span_days=span_days(first, last))

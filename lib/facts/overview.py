@@ -179,7 +179,7 @@ def overview_facts(frame: pd.DataFrame, scope: Scope) -> OverviewFacts:
     table-wide figures and in `skipped_columns`, not profiled."""
     work = shared_work(frame)
     column_facts = tuple(summary_from_work(c) for c in work.profiled)
-    kind_counts = {kind: sum(c.kind == kind for c in column_facts) for kind in KINDS}
+    kind_counts: dict[str, int] = {str(kind): sum(c.kind == kind for c in column_facts) for kind in KINDS}
     cells = work.rows * work.columns
     return OverviewFacts(
         **scope.sheet_fields(),

@@ -16,6 +16,7 @@ import threading
 import weakref
 from collections import OrderedDict
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -173,19 +174,18 @@ def value_counts(series: pd.Series) -> pd.Series:
     return counts[counts > 0]
 
 
-def _numeric_work(series: pd.Series, base: dict) -> ColumnWork:
+def _numeric_work(series: pd.Series, base: dict[str, Any]) -> ColumnWork:
     raw = float_values(series)
     present = raw[~np.isnan(raw)]
     infinite = np.isinf(present)
     finite = present[~infinite] if infinite.any() else present
     summary = summary_of(finite)
     mode, mode_count = None, 0
-    if summary.count and summary.q25 == summary.q75:
+    if summary.count and summary.median is not None and summary.q25 == summary.q75:
         # Only a value in at least three quarters of the rows can be near-constant, and it is the median.
         candidate = summary.median
         mode_count = int((present == candidate).sum())
-        integer = ptypes.is_integer_dtype(series.dtype) and candidate is not None
-        mode = str(int(candidate)) if integer else str(candidate)
+        mode = str(int(candidate)) if ptypes.is_integer_dtype(series.dtype) else str(candidate)
     integers = ptypes.is_integer_dtype(series.dtype) or ptypes.is_bool_dtype(series.dtype) or bool(
         np.array_equal(finite, np.trunc(finite)))
     return ColumnWork(**base, unique=len(pd.unique(present)), mode=mode, mode_count=mode_count, numeric=summary,
@@ -196,7 +196,7 @@ def _numeric_work(series: pd.Series, base: dict) -> ColumnWork:
 def column_work(series: pd.Series, kind: Kind | None = None) -> ColumnWork:
     kind = kind or column_kind(series)
     rows = len(series)
-    base = {"name": str(series.name), "kind": kind, "dtype": str(series.dtype), "rows": rows,
+    base: dict[str, Any] = {"name": str(series.name), "kind": kind, "dtype": str(series.dtype), "rows": rows,
             "missing": int(series.isna().sum())}
     if kind == "numeric":
         return _numeric_work(series, base)

@@ -83,8 +83,13 @@ def test_a_table_of_numbers_only_keeps_a_last_row_that_happens_to_be_the_sum():
 
 
 def test_words_that_only_start_like_totals_stay_data():
-    table = read("Товар;Сумма\nИтоговый отчёт;1\nВсеволожск;2\nБ;3\n")
-    assert table.frame["Товар"].tolist() == ["Итоговый отчёт", "Всеволожск", "Б"]
+    table = read("Товар;Сумма\nИтоговый отчёт;1\nВсеволожск;2\nВсего лишь чай;3\nБ;4\n")
+    assert table.frame["Товар"].tolist() == ["Итоговый отчёт", "Всеволожск", "Всего лишь чай", "Б"]
+
+
+def test_totals_for_a_period_are_taken_out():
+    table = read("Товар;Сумма\nА;1\nИтого за январь;1\nБ;2\n")
+    assert table.frame["Товар"].tolist() == ["А", "Б"]
 
 
 # --- numbers and units ----------------------------------------------------------------------------------

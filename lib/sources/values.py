@@ -79,7 +79,8 @@ BOOL_PAIRS: tuple[tuple[frozenset[str], frozenset[str]], ...] = (
     (frozenset({"yes"}), frozenset({"no"})),
 )
 
-_TOTAL_WORDS = r"^\s*(?i:итого|всего|итог|total|grand total)(?:$|[^\p{L}])"
+# «Итого», «Всего:», «Итого по складу», «Итого за январь», «Total»; not «Всего лишь …» or «Итоговый»
+_TOTAL_WORDS = r"^\s*(?i:итого|всего|итог|total|grand total)\s*(?:$|[:.]|(?i:по|за|на|в|for)\s)"
 _TOTAL_FIRST = pa.array(["И", "и", "В", "в", "T", "t", "G", "g", " ", "\t", "\u00a0"])
 _TOTAL_COLUMNS = 3  # totals are labelled in one of the first columns
 

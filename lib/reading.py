@@ -106,7 +106,7 @@ class Detected:
     numeric_columns: tuple[str, ...] = ()
     date_columns: tuple[str, ...] = ()
     bool_columns: tuple[str, ...] = ()
-    units: dict[str, str] = field(default_factory=dict)  # column → «%», «₽», «$», «€»
+    units: dict[str, str] = field(default_factory=dict)  # column → lib.units code: pct, rub, usd, eur
     notes: tuple[str, ...] = ()
 
     def settings(self) -> dict[str, str]:

@@ -99,19 +99,22 @@ def test_percent_and_rouble_columns_become_numbers_with_their_unit():
     expected = pd.DataFrame({"Город": text("Москва", "Омск"), "Доля": [12.5, 7.0], "Цена": ints(1234, 99),
                              "Выручка": [10.0, 2.5]})
     pd.testing.assert_frame_equal(table.frame, expected)
-    assert table.detected.units == {"Доля": "%", "Цена": "₽", "Выручка": "₽"}
+    assert table.detected.units == {"Доля": "pct", "Цена": "rub", "Выручка": "rub"}  # lib.units codes
 
 
 def test_dollar_and_euro_marks_before_or_after_the_number():
     table = read("a,b,c\n$1.50,10 €,USD 3\n$20,€7.25,USD 4\n")
     expected = pd.DataFrame({"a": [1.5, 20.0], "b": [10.0, 7.25], "c": ints(3, 4)})
     pd.testing.assert_frame_equal(table.frame, expected)
-    assert table.detected.units == {"a": "$", "b": "€", "c": "$"}
+    assert table.detected.units == {"a": "usd", "b": "eur", "c": "usd"}
 
 
 def test_units_reach_the_dataset_for_the_verifier():
     dataset = upload_dataset("Город;Доля\nМосква;12,5%\nОмск;7%\n".encode(), "d.csv")
-    assert dataset.units == {"Доля": "%"}
+    assert dataset.units == {"Доля": "pct"}
+    from lib.units import column_unit
+
+    assert column_unit("Доля", dataset.units) == "pct"
 
 
 def test_mixed_currencies_keep_the_column_as_text():

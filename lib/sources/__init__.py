@@ -23,7 +23,7 @@ class Dataset:
     source: str  # "embedded" | "upload" | "kaggle"
     frame: pd.DataFrame
     details: dict[str, Any] = field(default_factory=dict)
-    units: dict[str, str] = field(default_factory=dict)  # column → «%», «₽», «$», «€» read from its cells
+    units: dict[str, str] = field(default_factory=dict)  # column → lib.units code (pct, rub, usd, eur) from its cells
 
     def __post_init__(self) -> None:
         # Facts, filters and widgets address columns by their text name (`0` and `"0"` must not differ) and

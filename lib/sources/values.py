@@ -26,8 +26,10 @@ MISSING_DASHES = ("-", "—", "–")
 _DASHES = frozenset(MISSING_DASHES)
 
 # Units: the marks a number may carry and the unit recorded for its column.
-_UNIT_MARKS = {"%": "%", "₽": "₽", "руб.": "₽", "руб": "₽", "р.": "₽", "RUB": "₽",
-               "$": "$", "USD": "$", "€": "€", "EUR": "€"}
+# Units are lib.units codes (the verifier reads them): pct, rub, usd, eur.
+_UNIT_MARKS = {"%": "pct", "₽": "rub", "руб.": "rub", "руб": "rub", "р.": "rub", "RUB": "rub",
+               "$": "usd", "USD": "usd", "€": "eur", "EUR": "eur"}
+UNIT_SIGNS = {"pct": "%", "rub": "₽", "usd": "$", "eur": "€"}
 _PREFIX = r"(?:\$|€|USD|RUB|EUR)"
 _SUFFIX = r"(?:%|₽|руб\.?|р\.|USD|RUB|EUR|\$|€)"
 _GAP = "[ \u00a0\u202f]"

@@ -36,6 +36,7 @@ from lib.sources.kaggle import (
     reopen_recent,
 )
 from lib.sources.upload import upload_dataset
+from lib.sources.values import UNIT_SIGNS
 from lib.ui.safe import literal
 from lib.ui.tables import show_table
 
@@ -100,8 +101,8 @@ def dataset_preview(dataset: Dataset) -> None:
     if converted:
         st.caption(literal("Преобразованы из текста: " + "; ".join(converted) + "."))
     if dataset.units:
-        st.caption(literal("Единицы из ячеек: " + ", ".join(f"«{c}» — {u}" for c, u in dataset.units.items())
-                           + "."))
+        units = ", ".join(f"«{c}» — {UNIT_SIGNS.get(u, u)}" for c, u in dataset.units.items())
+        st.caption(literal(f"Единицы из ячеек: {units}."))
     for note in detected.get("notes", ()):
         st.warning(literal(note))
     show_table(dataset.frame.head(PREVIEW_ROWS))  # «106,21», «14.06.2024», blank empty cells

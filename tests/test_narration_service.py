@@ -5,12 +5,13 @@ from __future__ import annotations
 import json
 import re
 import time
-from dataclasses import replace
+from dataclasses import dataclass, replace
+from typing import ClassVar
 
 import pandas as pd
 import pytest
 
-from lib.facts.base import Scope
+from lib.facts.base import FactSheet, Scope
 from lib.facts.overview import overview_facts
 from lib.journal import calls
 from lib.journal_facts import status_label
@@ -536,3 +537,38 @@ def test_the_journal_stores_a_server_error_as_plain_text(fake_ollama, facts, set
     assert r"\!\[img\]" in narrative.error.user_message
     (row,) = calls().to_dict("records")
     assert "![img](http://evil.example/x.png)" in row["error"] and r"\!" not in row["error"].split(" [")[0]
+
+
+TREND_PAYLOAD = {"набор": "Т", "тренд": "без выраженного тренда", "p-значение": 0.73,
+                 "последний период": {"период": "декабрь 2013", "значение": 120}}
+CLAIMS_WRONG = "Последний период — декабрь 2013, значение 120; показатель растёт."
+CLAIMS_RIGHT = "Последний период — декабрь 2013, значение 120; выраженного тренда нет."
+
+
+@dataclass(frozen=True)
+class GivenSheet(FactSheet):
+    """A trends-like sheet with a given payload (the claim check dispatches on the payload's keys)."""
+
+    kind: ClassVar[str] = "trends"
+
+    def payload(self) -> dict:
+        return json.loads(json.dumps(TREND_PAYLOAD))
+
+
+def test_a_failed_claim_alone_triggers_the_stricter_retry_that_names_it(fake_ollama, settings):
+    fake_ollama.replies.extend([CLAIMS_WRONG, CLAIMS_RIGHT])
+    narrative = narrate(GivenSheet(dataset_id="test:trend", dataset_name="Т"), settings)
+    assert narrative.outcome == Outcome.VERIFIED and narrative.text == CLAIMS_RIGHT
+    first, second = fake_ollama.chat_bodies
+    retry = second["messages"][-1]["content"]
+    assert "утверждения, которых сводка не подтверждает: «растёт»: сводка не подтверждает тренд" in retry
+    assert "которых нет в сводке" not in retry  # every number was right
+    assert "Важно:" not in first["messages"][-1]["content"]
+
+
+def test_a_claim_failing_twice_gives_the_template(fake_ollama, settings):
+    fake_ollama.replies.extend([CLAIMS_WRONG, CLAIMS_WRONG])
+    narrative = narrate(GivenSheet(dataset_id="test:trend", dataset_name="Т"), settings)
+    assert narrative.outcome == Outcome.REJECTED and narrative.failed_check
+    assert [c.raw for c in narrative.verdict.failed_claims] == ["растёт"]
+    assert [row["status"] for row in calls().to_dict("records")] == ["rejected", "rejected"]

@@ -349,3 +349,20 @@ def test_a_render_opens_one_handle_with_one_key_and_one_cache_read(fake_ollama, 
     at.run()  # a rerun shows what the session already shows: no cache read, no call
     assert counts == {"open": 1, "key": 1}
     assert len(fake_ollama.chat_bodies) == 1
+
+
+def test_a_failed_claim_is_listed_and_named_in_the_why_sentence():
+    from lib.narration.kinds import Outcome, TextSource
+    from lib.narration.prompt import Prompt
+    from lib.narration.service import Attempt, Narrative
+    from lib.ui.narrative import failed_check_note, why_template
+
+    payload = {"тренд": "без выраженного тренда", "последний период": {"период": "декабрь 2013", "значение": 120}}
+    text = "Последний период — декабрь 2013, значение 120; показатель растёт."
+    verdict = verify_numbers(text, payload)
+    (claim,) = verdict.failed_claims
+    assert unsupported_list(verdict) == f"- {escape_markdown(claim.explanation)}"
+    attempts = [Attempt(n, Prompt([], payload, "т"), text, verdict=verdict) for n in (1, 2)]
+    narrative = Narrative("шаблон", TextSource.TEMPLATE, "m", attempts, outcome=Outcome.REJECTED)
+    assert why_template(narrative) == "Текст модели не прошёл проверку утверждений — показан текст по шаблону."
+    assert failed_check_note(narrative).startswith("Модель дважды написала утверждения, которые сводка не")

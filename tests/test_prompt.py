@@ -356,3 +356,15 @@ def test_runs_of_drops_leave_what_one_by_one_longest_first_would():
         total += dropped[1]
         assert trimmed == _longest_first_reference(payload(), total)
     assert total > 20
+
+
+def test_stricter_prompt_names_failed_claims_with_the_verifiers_explanation():
+    from lib.verify.claims import ClaimWordCheck
+
+    rise = ClaimWordCheck("растёт", 0, 6, False, "trend_not_stated", "«растёт»: сводка не подтверждает тренд")
+    assert strict_instruction([], [rise, rise]) == (
+        "Важно: в прошлом варианте текста были утверждения, которых сводка не подтверждает: «растёт»: сводка не "
+        "подтверждает тренд. О тренде, связи, лидерах и значимости пиши только то и теми словами, что сказано "
+        "в сводке. Пиши только те числа, которые дословно есть в сводке, а остальное передавай словами.")
+    both = strict_instruction(["777"], [rise])
+    assert "числа, которых нет в сводке: 777. Не используй их. Ещё там были утверждения" in both

@@ -32,6 +32,7 @@ from lib.narration.settings import DEFAULT_SYSTEM_PROMPT
 
 if TYPE_CHECKING:
     from lib.verify import ClaimCheck
+    from lib.verify.claims import ClaimWordCheck
 
 log = logging.getLogger(__name__)
 
@@ -116,12 +117,14 @@ def _misplaced(bad: BadNumber) -> str | None:
     return None
 
 
-def strict_instruction(bad_numbers: Sequence[BadNumber]) -> str:
+def strict_instruction(bad_numbers: Sequence[BadNumber], bad_claims: Sequence[ClaimWordCheck] = ()) -> str:
     """The retry's warning: numbers missing from the sheet must go; numbers the sheet has but the text
-    gave to the wrong item are named with what they belong to."""
+    gave to the wrong item are named with what they belong to; claim words the sheet does not support
+    («рост» where it states no trend) are named with the verifier's explanation."""
     bad_numbers = _unique(bad_numbers)
     missing = [_raw(bad) for bad in bad_numbers if _misplaced(bad) is None]
     misplaced = [note for bad in bad_numbers if (note := _misplaced(bad)) is not None]
+    claims = list(dict.fromkeys(claim.explanation for claim in bad_claims))
     parts = []
     if missing:
         parts.append(f"в прошлом варианте текста были числа, которых нет в сводке: {'; '.join(missing)}. "
@@ -129,16 +132,21 @@ def strict_instruction(bad_numbers: Sequence[BadNumber]) -> str:
     if misplaced:
         parts.append(f"{'Ещё там были' if missing else 'в прошлом варианте текста были'} числа, отнесённые не к "
                      f"тому: {'; '.join(misplaced)}. Называй каждое число рядом с тем, к чему оно относится в сводке.")
+    if claims:
+        parts.append(f"{'Ещё там были' if parts else 'в прошлом варианте текста были'} утверждения, которых сводка "
+                     f"не подтверждает: {'; '.join(claims)}. О тренде, связи, лидерах и значимости пиши только "
+                     "то и теми словами, что сказано в сводке.")
     return (
         f"Важно: {' '.join(parts)} "
         "Пиши только те числа, которые дословно есть в сводке, а остальное передавай словами."
     )
 
 
-def user_message(payload: dict[str, Any], task: str, bad_numbers: Sequence[BadNumber] | None = None) -> str:
+def user_message(payload: dict[str, Any], task: str, bad_numbers: Sequence[BadNumber] | None = None,
+                 bad_claims: Sequence[ClaimWordCheck] = ()) -> str:
     text = f"Сводка фактов (JSON):\n{facts_json(payload)}\n\nЗадание: {task.strip()}"
-    if bad_numbers:
-        text += "\n\n" + strict_instruction(bad_numbers)
+    if bad_numbers or bad_claims:
+        text += "\n\n" + strict_instruction(bad_numbers or (), bad_claims)
     return text
 
 
@@ -211,10 +219,10 @@ def left_out_note(left_out: dict[str, int]) -> str:
     return f"сводка сокращена, чтобы поместиться в контекст модели: в сводку не вошли ещё {'; '.join(parts)}"
 
 
-def _messages(system: str, payload: dict[str, Any], task: str,
-              bad_numbers: Sequence[BadNumber] | None) -> list[dict[str, str]]:
+def _messages(system: str, payload: dict[str, Any], task: str, bad_numbers: Sequence[BadNumber] | None,
+              bad_claims: Sequence[ClaimWordCheck]) -> list[dict[str, str]]:
     return [{"role": "system", "content": system},
-            {"role": "user", "content": user_message(payload, task, bad_numbers)}]
+            {"role": "user", "content": user_message(payload, task, bad_numbers, bad_claims)}]
 
 
 class _Lists:
@@ -319,17 +327,19 @@ def build_prompt(
     num_ctx: int = 8192,
     num_predict: int = 400,
     bad_numbers: Sequence[BadNumber] | None = None,
+    bad_claims: Sequence[ClaimWordCheck] = (),
     payload: dict[str, Any] | None = None,
 ) -> Prompt:
     """Messages for `facts` and `task`, strings cut (`data_safe`) and lists trimmed (longest first, from their
     ends) to leave room for `num_predict` answer tokens in `num_ctx`. Raises NarrationError when even the
     trimmed sheet does not fit. `bad_numbers` (for the stricter retry): the raw texts of unsupported numbers,
     or better their `ClaimCheck`s (`verdict.unsupported`), so a number that is in the sheet is not called
-    missing. `payload`: the one a first attempt was built from (already cut and trimmed)."""
+    missing; `bad_claims`: the claim words it failed on (`verdict.failed_claims`). `payload`: the one a first
+    attempt was built from (already cut and trimmed)."""
     safe: dict[str, Any] = data_safe(payload if payload is not None else facts.payload())
     system = system_prompt.strip() or DEFAULT_SYSTEM_PROMPT
     budget = int(num_ctx) - int(num_predict) - SAFETY_TOKENS
-    messages = _messages(system, safe, task, bad_numbers)
+    messages = _messages(system, safe, task, bad_numbers, bad_claims)
     ratio, tokens = _estimate(messages, budget)
     trimmed = 0
     if tokens > budget:
@@ -348,7 +358,7 @@ def build_prompt(
                 trimmed += count
             safe[LEFT_OUT_KEY] = left_out
             safe[TRIM_NOTE_KEY] = left_out_note(left_out)
-            messages = _messages(system, safe, task, bad_numbers)
+            messages = _messages(system, safe, task, bad_numbers, bad_claims)
             ratio, tokens = _estimate(messages, budget)
     return Prompt(
         messages=messages,

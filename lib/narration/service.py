@@ -444,7 +444,7 @@ class NarrationService:
         if first.error is None and first.verdict is not None and not first.verdict.ok:
             stricter = build_prompt(facts, task, settings.system_prompt, num_ctx=settings.num_ctx,
                                     num_predict=settings.num_predict, bad_numbers=list(first.verdict.unsupported),
-                                    payload=prompt.payload)
+                                    bad_claims=list(first.verdict.failed_claims), payload=prompt.payload)
             final = self._attempt(flight, gateway, stricter, 2, facts, settings, options, numbers)
             attempts.append(final)
 

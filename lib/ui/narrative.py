@@ -10,7 +10,6 @@ check and its model line. Nothing here raises.
 from __future__ import annotations
 
 import logging
-from typing import Any
 
 import streamlit as st
 from streamlit.delta_generator import DeltaGenerator
@@ -35,28 +34,31 @@ UNAVAILABLE = (
     "Чтобы получить текст модели, запустите Ollama (`ollama serve`) или `docker compose up`, "
     "либо укажите адрес сервера (OLLAMA_HOST) на странице «Модель»."
 )
-RETRYING = "В тексте нашлись числа, которых нет в сводке. Пишу текст заново, со строгим указанием…"
+RETRYING = "Текст не прошёл проверку по сводке. Пишу его заново, со строгим указанием…"
 TEMPLATE_MARK = "текст по шаблону"
 # why the template is shown although the model answered (one visible sentence above the template)
+# why the template is shown although the model answered (one visible sentence above the template);
+# {what}: «чисел», «утверждений» or «чисел и утверждений» — what failed the check
 WHY_TEMPLATE = {
-    Outcome.REJECTED: "Текст модели не прошёл проверку чисел — показан текст по шаблону.",
+    Outcome.REJECTED: "Текст модели не прошёл проверку {what} — показан текст по шаблону.",
     Outcome.NO_NUMBERS: "В тексте модели нет ни одного числа из сводки, проверить его нечем — показан текст "
                         "по шаблону.",
-    Outcome.ERROR: "Текст модели не прошёл проверку чисел, а повторная попытка не удалась — показан текст "
+    Outcome.ERROR: "Текст модели не прошёл проверку {what}, а повторная попытка не удалась — показан текст "
                    "по шаблону.",
 }
 FOLDED = {
     Outcome.NO_NUMBERS: "Текст модели без чисел из сводки",
 }
 FAILED_CHECK = "Текст модели не прошёл проверку"
+# {wrote}: «числа» / «утверждения» / «числа и утверждения»
 FAILED_CHECK_NOTES = {
     "twice": (
-        "Модель дважды написала числа, которые сводка не подтверждает, поэтому выше показан текст по шаблону. "
-        "Эти числа выделены, а под текстом сказано, что с каждым не так."
+        "Модель дважды написала {wrote}, которые сводка не подтверждает, поэтому выше показан текст по шаблону. "
+        "Они выделены, а под текстом сказано, что с каждым не так."
     ),
     "retry_failed": (
-        "Модель написала числа, которые сводка не подтверждает, а повторная попытка не удалась (причина — "
-        "в сообщении выше), поэтому выше показан текст по шаблону. Эти числа выделены, а под текстом сказано, "
+        "Модель написала {wrote}, которые сводка не подтверждает, а повторная попытка не удалась (причина — "
+        "в сообщении выше), поэтому выше показан текст по шаблону. Они выделены, а под текстом сказано, "
         "что с каждым не так."
     ),
     "no_numbers": (
@@ -64,6 +66,21 @@ FAILED_CHECK_NOTES = {
         "последовать указанию, спрятанному в данных. Поэтому выше показан текст по шаблону."
     ),
 }
+
+
+def _failed(narrative: Narrative) -> tuple[bool, bool]:
+    """(numbers failed, claims failed) in the model text the panel folds."""
+    verdict = narrative.verdict
+    if verdict is None:
+        return False, False
+    return bool(verdict.unsupported), bool(verdict.failed_claims)
+
+
+def why_template(narrative: Narrative) -> str:
+    """The one sentence above a template shown instead of the model's text."""
+    numbers, claims = _failed(narrative)
+    what = "чисел и утверждений" if numbers and claims else ("утверждений" if claims else "чисел")
+    return WHY_TEMPLATE.get(narrative.outcome, WHY_TEMPLATE[Outcome.REJECTED]).format(what=what)
 
 
 def current_settings() -> NarrationSettings:
@@ -138,8 +155,7 @@ def metrics_line(narrative: Narrative, settings: NarrationSettings) -> str:
 def unsupported_list(verdict: Verdict) -> str:
     """One markdown line per unsupported number (and failed claim), in the verifier's own words."""
     lines = [f"- {escape_markdown(check.explanation())}" for check in verdict.unsupported]
-    claims: tuple[Any, ...] = getattr(verdict, "claims", ())
-    lines += [f"- {escape_markdown(claim.explanation)}" for claim in claims if not claim.ok]
+    lines += [f"- {escape_markdown(claim.explanation)}" for claim in verdict.failed_claims]
     return "\n".join(lines)
 
 
@@ -148,7 +164,9 @@ def failed_check_note(narrative: Narrative) -> str:
     if narrative.outcome == Outcome.NO_NUMBERS:
         return FAILED_CHECK_NOTES["no_numbers"]
     checked = sum(1 for attempt in narrative.attempts if attempt.verdict is not None)
-    return FAILED_CHECK_NOTES["twice" if checked >= 2 else "retry_failed"]
+    numbers, claims = _failed(narrative)
+    wrote = "числа и утверждения" if numbers and claims else ("утверждения" if claims else "числа")
+    return FAILED_CHECK_NOTES["twice" if checked >= 2 else "retry_failed"].format(wrote=wrote)
 
 
 def _model_text(narrative: Narrative, settings: NarrationSettings) -> None:
@@ -188,7 +206,7 @@ def render_narrative(narrative: Narrative, source: JobSource, settings: Narratio
         _model_text(narrative, settings)
     else:
         if narrative.failed_check:
-            st.info(WHY_TEMPLATE.get(narrative.outcome, WHY_TEMPLATE[Outcome.REJECTED]))
+            st.info(why_template(narrative))
         _template_text(narrative)
         if narrative.failed_check:
             with st.expander(FOLDED.get(narrative.outcome, FAILED_CHECK)):

@@ -74,3 +74,22 @@ def test_the_page_note_says_how_many_columns_were_profiled():
     assert skipped_columns_note(10_000, 9_500) == (
         "В таблице 10\u00a0000 столбцов: по отдельности описаны первые 500, остальные 9500 учтены только "
         "в общих числах (пустые ячейки, строки-дубликаты).")
+
+
+def test_integer_columns_counted_by_bincount_match_pandas_and_the_sorting_path():
+    from lib.facts.shared import column_work, outliers_of
+
+    rng = np.random.default_rng(11)
+    for size in (1, 2, 7, 1000):
+        series = pd.Series(rng.integers(-40, 300, size), dtype="Int64")
+        series[::5] = pd.NA
+        work = column_work(series)
+        values = series.dropna().astype("float64")
+        summary = work.numeric
+        assert (summary.q25, summary.median, summary.q75) == tuple(values.quantile([0.25, 0.5, 0.75]))
+        assert (summary.count, summary.mean, summary.min, summary.max) == (
+            len(values), values.mean(), values.min(), values.max())
+        assert work.unique == series.nunique()
+        counts = series.value_counts()
+        assert work.mode_count == counts.iloc[0] and int(work.mode) in counts[counts == counts.iloc[0]].index
+        assert work.outliers == outliers_of(values.to_numpy())

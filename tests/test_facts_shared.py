@@ -80,7 +80,7 @@ def test_integer_columns_counted_by_bincount_match_pandas_and_the_sorting_path()
     from lib.facts.shared import column_work, outliers_of
 
     rng = np.random.default_rng(11)
-    for size in (1, 2, 7, 1000):
+    for size in (2, 3, 7, 1000):  # every fifth value missing; at least one left
         series = pd.Series(rng.integers(-40, 300, size), dtype="Int64")
         series[::5] = pd.NA
         work = column_work(series)

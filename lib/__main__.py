@@ -92,6 +92,9 @@ def build_parser() -> Parser:
     model = report.add_mutually_exclusive_group()
     model.add_argument("--model", metavar="ТЕГ", help="модель Ollama; без неё отчёт не собирается (код 3)")
     model.add_argument("--no-model", action="store_true", help="не вызывать модель: тексты по шаблону")
+    report.add_argument("--appendix", action=argparse.BooleanOptionalAction, default=None,
+                        help="приложение «Что видела модель» с запросами к модели (по умолчанию есть в HTML, "
+                             "нет в PDF и Markdown)")
     report.add_argument("--mail-to", action="append", default=[], metavar="АДРЕС",
                         help="отправить отчёт письмом (настройки SVODKA_SMTP_*); можно повторять")
     report.add_argument("--quiet", action="store_true", help="не писать ход работы в stderr")
@@ -245,18 +248,18 @@ def narratives(pages: list[Any], settings: Any, mode: str, args: argparse.Namesp
 
 
 # --- the command ----------------------------------------------------------------------------------------
-def render(report: Any, fmt: str) -> bytes:
+def render(report: Any, fmt: str, appendix: bool | None) -> bytes:
     if fmt == "pdf":
         from lib.report.pdf import render_pdf
 
-        return render_pdf(report)
+        return render_pdf(report, appendix=bool(appendix))
     if fmt == "md":
         from lib.report.markdown import render_markdown
 
-        return render_markdown(report).encode("utf-8")
+        return render_markdown(report, appendix=bool(appendix)).encode("utf-8")
     from lib.report.html import render_html
 
-    return render_html(report).encode("utf-8")
+    return render_html(report, appendix=appendix is not False).encode("utf-8")
 
 
 def run_report(args: argparse.Namespace) -> int:
@@ -285,7 +288,7 @@ def run_report(args: argparse.Namespace) -> int:
     blocks = narratives(pages, settings, mode, args)
     report = assemble(dataset, filters, pages, blocks, model=settings.model if mode != "no_model" else "не вызывалась")
     try:
-        document = render(report, fmt)
+        document = render(report, fmt, args.appendix)
     except SvodkaError as error:
         raise InputError(error.user_message) from error
     try:

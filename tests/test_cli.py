@@ -211,3 +211,17 @@ def test_kaggle_dataset_from_the_kagglehub_cache(tmp_path, monkeypatch, capsys):
 def test_bad_kaggle_handle_exits_2(tmp_path, capsys):
     assert main(["report", "--kaggle", "not a handle", "--out", str(tmp_path / "r.html")]) == EXIT_INPUT
     assert "— не название набора Kaggle" in capsys.readouterr().err
+
+
+def test_appendix_is_on_in_html_and_off_in_markdown_unless_asked(tmp_path):
+    html, md = tmp_path / "r.html", tmp_path / "r.md"
+    assert main(["report", "--no-model", "--quiet", "--out", str(html)]) == EXIT_OK
+    assert "<h2>Что видела модель</h2>" in html.read_text(encoding="utf-8")
+    assert main(["report", "--no-model", "--quiet", "--no-appendix", "--out", str(html)]) == EXIT_OK
+    assert "Что видела модель" not in html.read_text(encoding="utf-8")
+    assert main(["report", "--no-model", "--quiet", "--out", str(md)]) == EXIT_OK
+    assert "## Что видела модель" not in md.read_text(encoding="utf-8").splitlines()
+    assert main(["report", "--no-model", "--quiet", "--appendix", "--out", str(md)]) == EXIT_OK
+    lines = md.read_text(encoding="utf-8").splitlines()
+    assert "## Что видела модель" in lines and "_Системный промпт_" in lines
+    assert lines.count("Сводка фактов (JSON):") == len(PAGE_TITLES)

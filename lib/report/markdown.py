@@ -6,10 +6,11 @@ from __future__ import annotations
 import base64
 import logging
 import os
+import re
 import warnings
 from collections.abc import Sequence
 
-from lib.report.html import verdict_line
+from lib.report.html import APPENDIX_TITLE, ROLE_LABELS, verdict_line
 from lib.report.model import Block, Chart, Metrics, Note, Report, Section, Table
 from lib.report.pdf import chromium_path
 
@@ -102,8 +103,24 @@ def _section(section: Section, images: dict[int, bytes | None] | None) -> list[s
     return lines
 
 
-def render_markdown(report: Report, *, images: bool = True) -> str:
-    """The document as Markdown; `images=False` leaves charts out without trying Chromium."""
+def appendix_lines(report: Report) -> list[str]:
+    """«Что видела модель»: each page's messages in fenced blocks (a fence longer than any run of ~ inside)."""
+    lines = [f"## {APPENDIX_TITLE}", "", "Модель видит только сводку фактов ниже — ни одной строки таблицы.", ""]
+    for section in report.sections:
+        if section.narrative is None or not section.narrative.messages:
+            continue
+        lines += [f"### {section.title}", ""]
+        for message in section.narrative.messages:
+            content = message.get("content", "")
+            fence = "~" * max(4, 1 + max((len(run) for run in re.findall(r"~+", content)), default=0))
+            lines += [f"_{ROLE_LABELS.get(message.get('role', ''), message.get('role', ''))}_", "", fence, content,
+                      fence, ""]
+    return lines
+
+
+def render_markdown(report: Report, *, images: bool = True, appendix: bool = False) -> str:
+    """The document as Markdown; `images=False` leaves charts out without trying Chromium; `appendix` adds
+    «Что видела модель»."""
     cover = report.cover
     charts = [c for s in report.sections for c in s.charts]
     pictures = chart_images(charts) if images else None
@@ -123,4 +140,6 @@ def render_markdown(report: Report, *, images: bool = True) -> str:
         lines += [f"_{NO_IMAGES if images else IMAGES_OFF}_", ""]
     for section in report.sections:
         lines += _section(section, by_chart)
+    if appendix:
+        lines += appendix_lines(report)
     return "\n".join(lines).rstrip() + "\n"

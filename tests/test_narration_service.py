@@ -572,3 +572,21 @@ def test_a_claim_failing_twice_gives_the_template(fake_ollama, settings):
     assert narrative.outcome == Outcome.REJECTED and narrative.failed_check
     assert [c.raw for c in narrative.verdict.failed_claims] == ["растёт"]
     assert [row["status"] for row in calls().to_dict("records")] == ["rejected", "rejected"]
+
+
+def test_a_server_lost_after_the_probe_is_treated_like_offline_and_replaced_when_back(fake_ollama, facts,
+                                                                                     settings):
+    from tests.fake_ollama import FakeOllama
+
+    memo = SessionMemo()
+    service = NarrationService()
+    assert service.status.up(settings.host)  # remembered as up for a while
+    fake_ollama.down()
+    lost = service.open(facts, settings, memo=memo)
+    assert lost.source == JobSource.LIVE and lost.result(10).error.kind == ErrorKind.CONNECTION
+    assert service.open(facts, settings, memo=memo).source == JobSource.OFFLINE  # the probe is asked again
+    assert len(calls()) == 1
+    with FakeOllama() as server:
+        server.replies.append(GOOD)
+        job = service.open(facts, replace(settings, host=server.url), memo=memo)
+        assert job.source == JobSource.LIVE and job.result(10).text == GOOD

@@ -232,6 +232,11 @@ def verify(text: str, payload: dict[str, Any]) -> Verdict | None:
         return None
 
 
+def lost(narrative: Narrative) -> bool:
+    """The server went away during the call: shown like an offline template, replaced once it answers."""
+    return narrative.error is not None and narrative.error.kind == ErrorKind.CONNECTION
+
+
 def has_numbers(payload: dict[str, Any]) -> bool:
     try:
         return bool(fact_numbers(payload))
@@ -384,8 +389,9 @@ class NarrationService:
                 key, lambda fl: self._produce(fl, key, facts, settings, force=force, stored=stored))
             job = NarrationJob(key, JobSource.LIVE, flight=flight)
         if memo is not None:
-            offline = job.source == JobSource.OFFLINE
-            job._on_result = lambda narrative: memo.remember(page, key, narrative, offline=offline)
+            source = job.source
+            job._on_result = lambda narrative: memo.remember(page, key, narrative,
+                                                             offline=source == JobSource.OFFLINE or lost(narrative))
         return job
 
     # --- narratives without a call ------------------------------------------------------------------
@@ -449,6 +455,8 @@ class NarrationService:
             attempts.append(final)
 
         if final.error is not None:
+            if final.error.kind == ErrorKind.CONNECTION:
+                self.status.forget(settings.host)  # it went down after the probe: ask again next time
             return self._template(facts, settings, Outcome.ERROR, attempts=attempts, error=final.error)
         if final.verdict is None:  # the verifier itself failed: show the text, unchecked, and keep it out of the cache
             return Narrative(final.text, TextSource.MODEL, settings.model, attempts, outcome=Outcome.UNCHECKED)

@@ -404,7 +404,8 @@ def _head_text(encoded: _Encoded) -> str:
     """The first lines of the file as text (enough for sniffing, whole lines only, long cells included)."""
     body = encoded.body
     end = min(len(body), _DETECT_BYTES)
-    while end < len(body) and body.count(b"\n", 0, end) <= _SNIFF_LINES and end < _HEAD_LIMIT:
+    while end < len(body) and end < _HEAD_LIMIT and max(body.count(b"\n", 0, end),
+                                                         body.count(b"\r", 0, end)) <= _SNIFF_LINES:
         end = min(len(body), end * 2, _HEAD_LIMIT)
     chunk = body[:end]
     if encoded.codec.startswith("utf-16"):
@@ -430,9 +431,7 @@ def _layout(encoded: _Encoded, text: str, filename: str, options: ReadOptions) -
     delimiter = options.delimiter or (hint.group(1) if hint else None)
     if delimiter is not None and delimiter not in DELIMITERS:
         raise DataError(f"Разделитель «{delimiter}» не поддерживается. Выберите «;», табуляцию, «|» или «,».")
-    lines = [(match.start(), match.group()) for match in _LINE.finditer(text)]
-    if text and not text.endswith(("\n", "\r")):
-        lines.append((text.rfind("\n") + 1 if "\n" in text else 0, text[text.rfind("\n") + 1:]))
+    lines = [(match.start(), match.group()) for match in _LINE.finditer(text)]  # the last may lack a break
     start = 1 if hint else 0
     filled = [(i, line) for i, (_, line) in enumerate(lines) if i >= start and line.strip()]
     if delimiter is None:

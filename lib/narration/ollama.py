@@ -511,10 +511,7 @@ class LivenessProbe:
     def up(self, host: str) -> bool:
         return self.problem(host) is None
 
-    def forget(self, host: str | None = None) -> None:
-        """Ask again next time (after «Сгенерировать заново», or for every host)."""
+    def forget(self, host: str) -> None:
+        """Ask `host` again next time (after «Сгенерировать заново», or when a call lost the server)."""
         with self._lock:
-            if host is None:
-                self._seen.clear()
-            else:
-                self._seen.pop(host, None)
+            self._seen.pop(host, None)

@@ -55,12 +55,13 @@ else:
                                            key="compare_period")
 
 left, middle, right = st.columns(3)
-measure = left.selectbox("Показатель", [None, *choices.measures], key="compare_measure",
+measure = left.selectbox("Показатель", [None, *choices.measures], key="compare_measure", placeholder=ROWS_MEASURE,
                          format_func=lambda m: ROWS_MEASURE if m is None else m)
 aggregations = ["count"] if measure is None else ["mean", "sum", "median", "share", "count"]
 aggregation = middle.selectbox("Агрегат", aggregations, format_func=lambda a: AGGREGATIONS[a],
                                key="compare_aggregation" if measure is not None else "compare_aggregation_rows")
 dimension = right.selectbox("Объяснить изменение по", [None, *choices.dimensions], key="compare_dimension",
+                            placeholder="не раскладывать",
                             format_func=lambda d: "не раскладывать" if d is None else dimension_label(d))
 options.update(measure=measure, aggregation=aggregation, dimension=dimension)
 

@@ -39,10 +39,11 @@ if not choices["status"]:
 period_col, page_col, model_col, status_col = st.columns(4)
 period = period_col.selectbox("Период", list(PERIODS), key="journal_period")
 page = page_col.selectbox("Страница", [None, *choices["page"]], format_func=lambda p: page_label(p or "Все"),
-                          key="journal_page")
-model = model_col.selectbox("Модель", [None, *choices["model"]], format_func=lambda m: m or "Все", key="journal_model")
+                          key="journal_page", placeholder="Все")
+model = model_col.selectbox("Модель", [None, *choices["model"]], format_func=lambda m: m or "Все", key="journal_model",
+                          placeholder="Все")
 status = status_col.selectbox("Статус", [None, *choices["status"]], format_func=lambda s: status_label(s or "Все"),
-                              key="journal_status")
+                              key="journal_status", placeholder="Все")
 
 frame, problem = load_calls(since=period_start(period), page=page, model=model, status=status, limit=LIMIT)
 if frame is None:

@@ -216,3 +216,28 @@ def test_units_read_from_cells_are_listed_under_the_summary():
     at.file_uploader[0].set_value(("доли.csv", "Город;Доля\nМосква;12,5%\nОмск;7%\n".encode(), "text/csv"))
     at.run()
     assert literal("Единицы из ячеек: «Доля» — %.") in [c.value for c in at.caption]
+
+
+def test_recent_file_removed_from_the_cache_ends_in_a_russian_message(cache: Path, no_network: list[str]):
+    open_kaggle_file(download_dataset("own/shop/versions/2"), "sales.csv")
+    (cache / "datasets" / "own" / "shop" / "versions" / "2" / "sales.csv").unlink()
+    at = run_page()
+    button(at, "Открыть").click()
+    at.run()
+    assert not at.exception
+    assert literal("нет таблиц, которые умеет читать Svodka") in at.error[0].value
+
+
+def test_kaggle_file_that_the_disk_refuses_ends_in_a_russian_message(cache: Path, no_network: list[str],
+                                                                    monkeypatch: pytest.MonkeyPatch):
+    at = submit_handle(run_page(), "own/shop/versions/2")
+
+    def refuse(self: Path) -> bytes:
+        raise PermissionError("denied")
+
+    monkeypatch.setattr(Path, "read_bytes", refuse)
+    button(at, "Открыть файл").click()
+    at.run()
+    assert not at.exception
+    assert at.error[0].value == literal("Файл «sales.csv» из набора не удалось прочитать с диска "
+                                        "(PermissionError). Скачайте набор заново.")

@@ -201,6 +201,7 @@ class _Column:
     codes: np.ndarray  # order-preserving integer code of each value, −1 for missing
     size: int  # number of codes
     sample_codes: np.ndarray  # codes of evenly spaced rows, for the cheap first "determines" check
+    sample_order: np.ndarray  # the order that sorts them
 
     @property
     def present(self) -> np.ndarray:
@@ -208,25 +209,29 @@ class _Column:
 
 
 def _codes(values: np.ndarray) -> tuple[np.ndarray, int]:
-    """Order-preserving integer codes of the values. Whole numbers in a range no wider than twice the
-    row count are offset by their minimum (linear, no sort); other values are sorted once."""
-    valid = ~np.isnan(values)
-    present = values[valid]
-    low, high = float(present.min()), float(present.max())
+    """Order-preserving integer codes of the values (−1 for NaN). Whole numbers in a range no wider than
+    twice the row count are offset by their minimum (a few linear passes, no sort); other values are sorted
+    once."""
     dtype = "int32" if len(values) < 2**30 else "int64"
+    missing = np.isnan(values)
+    low, high = float(np.fmin.reduce(values)), float(np.fmax.reduce(values))  # fmin/fmax skip NaN
+    if high - low <= 2 * len(values) + 1:
+        shifted = values - low
+        shifted[missing] = 0.0
+        if bool(np.all(shifted == np.floor(shifted))):  # whole numbers (as is every shifted whole number)
+            shifted[missing] = -1.0
+            return shifted.astype(dtype), int(high - low) + 1
     codes = np.full(len(values), -1, dtype=dtype)
-    if high - low <= 2 * len(values) + 1 and bool(np.all(present == np.floor(present))):
-        codes[valid] = present - low
-        return codes, int(high - low) + 1
-    uniques, inverse = np.unique(present, return_inverse=True)
-    codes[valid] = inverse
+    uniques, inverse = np.unique(values[~missing], return_inverse=True)
+    codes[~missing] = inverse
     return codes, len(uniques)
 
 
 def _column(name: str, values: np.ndarray) -> _Column:
     codes, size = _codes(values)
     step = max(1, len(values) // FUNCTION_CHECK_SAMPLE)
-    return _Column(name, codes, size, codes[::step])
+    sample = codes[::step]
+    return _Column(name, codes, size, sample, np.argsort(sample, kind="stable"))
 
 
 def relation_columns(frame: pd.DataFrame) -> tuple[list[str], list[str]]:
@@ -234,6 +239,13 @@ def relation_columns(frame: pd.DataFrame) -> tuple[list[str], list[str]]:
     the first 15 in table order."""
     used, skipped, _ = _relation_columns(frame)
     return used, skipped
+
+
+def _finite_array(series: pd.Series) -> np.ndarray:
+    """The column as float64 with NaN for missing and ±inf: `finite_numbers` without the Series round trips."""
+    values = series.to_numpy(dtype="float64", na_value=np.nan, copy=True)
+    values[~np.isfinite(values)] = np.nan
+    return values
 
 
 def _relation_columns(frame: pd.DataFrame) -> tuple[list[str], list[str], list[np.ndarray]]:
@@ -246,7 +258,7 @@ def _relation_columns(frame: pd.DataFrame) -> tuple[list[str], list[str], list[n
         # only numeric dtypes can be of kind «numeric»; the dtype test first spares a scan of every text column
         if not ptypes.is_numeric_dtype(series.dtype) or column_kind(series) != "numeric":
             continue
-        values = finite_numbers(series).to_numpy()
+        values = _finite_array(series)
         present = values[~np.isnan(values)]
         if len(present) < MIN_ROWS or present.min() == present.max() or len(used) >= MAX_COLUMNS:
             skipped.append(str(name))
@@ -293,11 +305,11 @@ def _level(values: np.ndarray) -> float:
     return float(present.mean()) if len(present) else 0.0
 
 
-def _average_ranks(column: _Column, mask: np.ndarray) -> np.ndarray:
-    """Average rank (ties share their mean rank) of each code within the rows of `mask`, centred on
-    (n + 1)/2 (average ranks of n rows always sum to n(n + 1)/2): one `bincount`, no sort."""
-    counts = np.bincount(column.codes[mask], minlength=column.size)
-    return np.cumsum(counts) - (counts - 1) / 2.0 - (int(mask.sum()) + 1) / 2.0
+def _average_ranks(codes: np.ndarray, size: int) -> np.ndarray:
+    """Average rank (ties share their mean rank) of each of `size` codes among `codes`, centred on (n + 1)/2
+    (average ranks of n rows always sum to n(n + 1)/2): one `bincount`, no sort."""
+    counts = np.bincount(codes, minlength=size)
+    return np.cumsum(counts) - (counts - 1) / 2.0 - (len(codes) + 1) / 2.0
 
 
 def _mask_groups(columns: list[_Column]) -> dict[bytes, tuple[np.ndarray, list[tuple[int, int]]]]:
@@ -325,16 +337,20 @@ def _spearman_matrix(columns: list[_Column]) -> np.ndarray:
     rho = np.full((k, k), np.nan)
     block = np.empty((k, min(CHUNK_ROWS, n)))
     for mask, pairs in _mask_groups(columns).values():
-        if int(mask.sum()) < MIN_ROWS:
+        rows = int(mask.sum())
+        if rows < MIN_ROWS:
             continue
+        whole = rows == n
         involved = sorted({i for pair in pairs for i in pair})
-        averages = [_average_ranks(columns[i], mask) for i in involved]
+        averages = [_average_ranks(columns[i].codes if whole else columns[i].codes[mask], columns[i].size)
+                    for i in involved]
         gram = np.zeros((len(involved), len(involved)))
         for start in range(0, n, CHUNK_ROWS):
-            rows = np.flatnonzero(mask[start : start + CHUNK_ROWS]) + start
-            ranks = block[: len(involved), : len(rows)]
+            inside = mask[start : start + CHUNK_ROWS]
+            ranks = block[: len(involved), : int(inside.sum())]
             for p, i in enumerate(involved):
-                np.take(averages[p], columns[i].codes[rows], out=ranks[p])
+                chunk = columns[i].codes[start : start + CHUNK_ROWS]
+                np.take(averages[p], chunk if whole else chunk[inside], out=ranks[p])
             gram += ranks @ ranks.T
         diagonal = np.diag(gram)
         flat = diagonal <= 0
@@ -382,10 +398,24 @@ def _single_valued(cx: np.ndarray, cy: np.ndarray, x_size: int) -> bool:
     return bool(np.array_equal(first[cx], cy))
 
 
+def _single_valued_sorted(cx: np.ndarray, cy: np.ndarray) -> bool:
+    """`_single_valued` for codes already sorted by `cx` (the small sample: no table of all codes)."""
+    both = (cx >= 0) & (cy >= 0)
+    cx, cy = cx[both], cy[both]
+    if len(cx) < MIN_ROWS_FOR_WORDS:
+        return False
+    same = cx[1:] == cx[:-1]
+    distinct_x = len(cx) - int(np.count_nonzero(same))
+    if distinct_x < 2 or distinct_x * 2 > len(cx):
+        return False
+    return not bool(np.any(same & (cy[1:] != cy[:-1])))
+
+
 def _determines(x: _Column, y: _Column) -> bool:
     """Whether `y` is computed from `x` (one value of `y` for each repeated value of `x`) on the rows where
     both are present: checked on evenly spaced rows first, on all rows only when that passes."""
-    if not _single_valued(x.sample_codes, y.sample_codes, x.size):
+    order = x.sample_order
+    if not _single_valued_sorted(x.sample_codes[order], y.sample_codes[order]):
         return False
     return len(x.codes) == len(x.sample_codes) or _single_valued(x.codes, y.codes, x.size)
 

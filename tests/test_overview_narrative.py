@@ -366,3 +366,17 @@ def test_a_failed_claim_is_listed_and_named_in_the_why_sentence():
     narrative = Narrative("шаблон", TextSource.TEMPLATE, "m", attempts, outcome=Outcome.REJECTED)
     assert why_template(narrative) == "Текст модели не прошёл проверку утверждений — показан текст по шаблону."
     assert failed_check_note(narrative).startswith("Модель дважды написала утверждения, которые сводка не")
+
+
+def test_a_trimmed_prompt_is_said_under_the_model_text():
+    from lib.narration.kinds import TextSource
+    from lib.narration.prompt import LEFT_OUT_KEY, TRIM_NOTE_KEY, Prompt, left_out_note
+    from lib.narration.service import Attempt, Narrative
+    from lib.ui.narrative import trim_note
+
+    payload = {"строк": 10, LEFT_OUT_KEY: {"столбцы": 37}, TRIM_NOTE_KEY: left_out_note({"столбцы": 37})}
+    narrative = Narrative("В таблице 10 строк.", TextSource.MODEL, "m",
+                          [Attempt(1, Prompt([], payload, "т"), "В таблице 10 строк.")])
+    assert trim_note(narrative) == "Модель видела сокращённую сводку: в сводку не вошли ещё 37 столбцов."
+    untrimmed = Narrative("т", TextSource.MODEL, "m", [Attempt(1, Prompt([], {"строк": 10}, "т"), "т")])
+    assert trim_note(untrimmed) == ""

@@ -19,6 +19,7 @@ from lib.facts.base import FactSheet
 from lib.fmt import fmt_int, fmt_num
 from lib.narration.kinds import ErrorKind, JobSource, Outcome, TextSource
 from lib.narration.ollama import base_url
+from lib.narration.prompt import LEFT_OUT_KEY, TRIM_NOTE_KEY
 from lib.narration.service import Narrative, SessionMemo, narration_service, template_text
 from lib.narration.settings import NarrationSettings
 from lib.ui.pull import pull_model
@@ -182,7 +183,22 @@ def _model_text(narrative: Narrative, settings: NarrationSettings) -> None:
             st.markdown(unsupported_list(verdict))
     for warning in narrative.warnings:
         st.warning(warning)
+    trimmed = trim_note(narrative)
+    if trimmed:
+        st.caption(escape_markdown(trimmed))
     st.caption(metrics_line(narrative, settings))
+
+
+def trim_note(narrative: Narrative) -> str:
+    """«Модель видела сокращённую сводку: в сводку не вошли ещё 37 столбцов» when the prompt was trimmed."""
+    last = narrative.last
+    if last is None:
+        return ""
+    payload = last.prompt.payload
+    note = payload.get(TRIM_NOTE_KEY)
+    if LEFT_OUT_KEY not in payload or not isinstance(note, str):
+        return ""
+    return "Модель видела сокращённую сводку: " + note.split(": ", 1)[-1] + "."
 
 
 def _template_text(narrative: Narrative) -> None:

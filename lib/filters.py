@@ -86,8 +86,9 @@ def apply_filters(frame: pd.DataFrame, filters: dict[str, Any] | None) -> pd.Dat
         tz = getattr(values.dtype, "tz", None)
         if date.get("from"):
             mask &= (values >= _day_start(date["from"], tz)).fillna(False)
-        if date.get("to"):
-            next_day = (dt.date.fromisoformat(str(date["to"])[:10]) + dt.timedelta(days=1)).isoformat()
+        last_day = dt.date.fromisoformat(str(date["to"])[:10]) if date.get("to") else dt.date.max
+        if last_day < dt.date.max:  # up to 9999-12-31 has no upper bound: there is no next day to stop before
+            next_day = (last_day + dt.timedelta(days=1)).isoformat()
             mask &= (values < _day_start(next_day, tz)).fillna(False)
     for column, values in spec.get("categories", {}).items():
         if column in frame.columns:

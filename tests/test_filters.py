@@ -95,3 +95,9 @@ def test_a_day_whose_midnight_does_not_exist_is_still_whole():
     frame = pd.DataFrame({"t": hours})
     kept = apply_filters(frame, {"date": {"column": "t", "from": "2022-09-11", "to": "2022-09-11"}})
     assert len(kept) == (hours.dt.date == pd.Timestamp("2022-09-11").date()).sum() == 23
+
+
+def test_a_date_filter_up_to_the_last_representable_day_keeps_every_later_row():
+    frame = pd.DataFrame({"d": pd.to_datetime(["2024-01-01", "2024-06-01"])})
+    kept = apply_filters(frame, {"date": {"column": "d", "from": "2024-02-01", "to": "9999-12-31"}})
+    assert kept["d"].tolist() == [pd.Timestamp("2024-06-01")]

@@ -370,7 +370,11 @@ def compare_facts(
                                                "Выберите другой период или другое значение.")
     assert side_a.value is not None and side_b.value is not None
     change = side_b.value - side_a.value
-    change_share = change / abs(side_a.value) if side_a.value else None
+    if not all(math.isfinite(v) for v in (side_a.value, side_b.value, change)):
+        return CompareFacts(**base, notice="Значения показателя так велики, что сумма или разница выходит за "
+                                           "пределы чисел с плавающей точкой: сравнить их точно нельзя.")
+    # relative to a value the page shows as 0 the change would be a meaningless «+3·10⁸⁶ %»
+    change_share = change / abs(side_a.value) if display_round(side_a.value) else None
     test, p_value = _significance(rows_a, rows_b, measure, aggregation)
     groups: tuple[GroupChange, ...] = ()
     rate = mix = None

@@ -28,6 +28,8 @@ import pyarrow.compute as pc
 import pyarrow.parquet as pa_parquet
 from charset_normalizer import from_bytes
 from openpyxl.utils.exceptions import InvalidFileException
+from openpyxl.worksheet._read_only import ReadOnlyWorksheet
+from openpyxl.worksheet.cell_range import CellRange
 from openpyxl.worksheet.worksheet import Worksheet
 
 from lib.errors import DataError
@@ -63,6 +65,7 @@ _HEAD_LIMIT = 64 * 1024 * 1024  # the first lines are looked for in at most this
 _SNIFF_LINES = 50
 _TITLE_LINES = 10
 _HEADER_SEARCH_ROWS = 30
+_EXCEL_WHOLE_BYTES = 20 * 1024 * 1024  # larger books are streamed (read-only mode: no merged cells)
 _SAMPLE_ROWS = 500  # rows below the header that decide which columns pandas parses as numbers
 # What pandas reads as missing by default, so the typed columns match what analysts know from pandas.
 _NULL_VALUES = ("", "#N/A", "<NA>", "N/A", "NA", "NULL", "NaN", "None", "n/a", "nan", "null")
@@ -753,7 +756,8 @@ def _read_excel(data: bytes, filename: str, options: ReadOptions) -> tuple[pd.Da
     if not data.startswith(b"PK\x03\x04"):
         raise _not_a_book(filename)
     try:
-        book = openpyxl.load_workbook(io.BytesIO(data), data_only=True)  # not read-only: merged cells needed
+        # read-only (streaming) mode has no merged cells: used only for books too big to load whole
+        book = openpyxl.load_workbook(io.BytesIO(data), data_only=True, read_only=len(data) > _EXCEL_WHOLE_BYTES)
     except (zipfile.BadZipFile, KeyError, ValueError, OSError, InvalidFileException) as exc:
         raise _not_a_book(filename, str(exc)) from exc
     sheets = tuple(book.sheetnames)
@@ -776,7 +780,7 @@ def _read_excel(data: bytes, filename: str, options: ReadOptions) -> tuple[pd.Da
         listed = ", ".join(f"«{s}»" for s in empty)
         which = f"Лист {listed} пуст" if len(empty) == 1 else f"Листы {listed} пусты"
         notes.append(f"{which}, поэтому прочитан лист «{sheet}». Другой лист можно выбрать в настройках чтения.")
-    positions = list(raw.columns)  # sheet column of each grid column (0-based)
+    cells = raw  # with the sheet's row and column numbers, for the formula check
     header_row = _header_row(raw.reset_index(drop=True).set_axis(range(raw.shape[1]), axis="columns"))
     sheet_row = int(raw.index[header_row])
     raw = raw.reset_index(drop=True).set_axis(range(raw.shape[1]), axis="columns")
@@ -792,7 +796,7 @@ def _read_excel(data: bytes, filename: str, options: ReadOptions) -> tuple[pd.Da
     if header_row:
         notes.insert(0, f"Пропущено строк над таблицей (заголовки отчёта): {header_row}.")
     names = [_header_name(v) for v in raw.iloc[header_row]]
-    uncached = _uncached_formula_columns(data, book[sheet], positions, frame)
+    uncached = _uncached_formula_columns(data, sheet, cells, frame)
     if uncached:
         listed = ", ".join(f"«{names[i]}»" for i in uncached if names[i] in frame.columns)
         notes.append(f"В столбцах {listed} формулы без сохранённых значений (файл сохранён не в Excel), "
@@ -807,14 +811,14 @@ def _read_excel(data: bytes, filename: str, options: ReadOptions) -> tuple[pd.Da
     return frame, detected
 
 
-def _sheet_grid(sheet: Worksheet) -> pd.DataFrame:
+def _sheet_grid(sheet: Worksheet | ReadOnlyWorksheet) -> pd.DataFrame:
     """Cell values from A1 on, merged ranges filled with their top-left value; empty rows and columns dropped
     (the index and columns keep the sheet's 0-based row and column numbers)."""
     rows = [list(row) for row in sheet.iter_rows(min_row=1, min_col=1, values_only=True)]
     if not rows:
         return pd.DataFrame()
     width = max(len(row) for row in rows)
-    for merged in sheet.merged_cells.ranges:
+    for merged in _merged_ranges(sheet):
         value = rows[merged.min_row - 1][merged.min_col - 1]
         for r in range(merged.min_row - 1, min(merged.max_row, len(rows))):
             for c in range(merged.min_col - 1, min(merged.max_col, width)):
@@ -823,10 +827,10 @@ def _sheet_grid(sheet: Worksheet) -> pd.DataFrame:
     return grid.dropna(how="all").dropna(axis=1, how="all")
 
 
-def _merged_across(sheet: Worksheet, row: int) -> bool:
+def _merged_across(sheet: Worksheet | ReadOnlyWorksheet, row: int) -> bool:
     """A header row (1-based) with a range merged across columns: the names go on in the row below."""
     return any(m.min_row <= row <= m.max_row and m.max_col > m.min_col and m.max_row == row
-               for m in sheet.merged_cells.ranges)
+               for m in _merged_ranges(sheet))
 
 
 def _joined_name(top: object, below: object) -> str:
@@ -836,23 +840,30 @@ def _joined_name(top: object, below: object) -> str:
     return f"{upper} · {lower}" if lower else upper
 
 
-def _uncached_formula_columns(data: bytes, values: Worksheet, positions: list[int],
-                              frame: pd.DataFrame) -> list[int]:
+def _merged_ranges(sheet: Worksheet | ReadOnlyWorksheet) -> list[CellRange]:
+    return list(sheet.merged_cells.ranges) if isinstance(sheet, Worksheet) else []
+
+
+def _uncached_formula_columns(data: bytes, sheet: str, cells: pd.DataFrame, frame: pd.DataFrame) -> list[int]:
     """Grid columns holding formulas whose cached value is missing (files written by libraries, not Excel):
-    the formulas come from a second, read-only pass over the sheet; `values` is the cached-values sheet."""
+    the formulas come from a second, read-only pass over the sheet; `cells` holds the cached values with the
+    sheet's 0-based row and column numbers as its index and columns."""
     if not frame.isna().any().any():
         return []
+    rows = {r: i for i, r in enumerate(cells.index)}
+    columns = {c: i for i, c in enumerate(cells.columns)}
+    missing = cells.isna().to_numpy()
     book = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=False)
+    found: set[int] = set()
     try:
-        formula_columns = set()
-        for r, row in enumerate(book[values.title].iter_rows(min_row=1, min_col=1), start=1):
-            for c, cell in enumerate(row, start=1):
-                if getattr(cell, "data_type", None) == "f" and values.cell(row=r, column=c).value is None:
-                    formula_columns.add(c - 1)
+        for r, row in enumerate(book[sheet].iter_rows(min_row=1, min_col=1)):
+            for c, cell in enumerate(row):
+                if getattr(cell, "data_type", None) == "f" and c in columns and (
+                        r not in rows or missing[rows[r], columns[c]]):
+                    found.add(columns[c])
     finally:
         book.close()
-    grid_index = {position: i for i, position in enumerate(positions)}
-    return sorted(grid_index[c] for c in formula_columns if c in grid_index)
+    return sorted(found)
 
 
 def _header_row(raw: pd.DataFrame) -> int:

@@ -306,6 +306,22 @@ def test_formulas_without_cached_values_are_named_in_a_note():
                                     "загрузите снова.",)
 
 
+def test_big_books_are_streamed_and_still_name_uncached_formulas(monkeypatch: pytest.MonkeyPatch):
+    import lib.reading
+
+    monkeypatch.setattr(lib.reading, "_EXCEL_WHOLE_BYTES", 0)  # every book counts as big here
+
+    def fill(book, sheet):
+        sheet.append(["Отчёт"])
+        sheet.append(["Товар", "Цена", "Сумма"])
+        sheet.append(["А", 10, "=B3*2"])
+        sheet.append(["Б", 5, "=B4*2"])
+
+    table = read_table(book_bytes(fill), "big.xlsx")
+    assert table.frame["Цена"].tolist() == [10, 5]
+    assert "В столбцах «Сумма» формулы без сохранённых значений" in table.detected.notes[1]
+
+
 def test_merged_two_level_header_becomes_joined_names():
     def fill(book, sheet):
         sheet.append(["Город", "Выручка", None, "Заказы", None])

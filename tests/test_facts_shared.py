@@ -93,3 +93,12 @@ def test_integer_columns_counted_by_bincount_match_pandas_and_the_sorting_path()
         counts = series.value_counts()
         assert work.mode_count == counts.iloc[0] and int(work.mode) in counts[counts == counts.iloc[0]].index
         assert work.outliers == outliers_of(values.to_numpy())
+
+
+def test_duplicate_rows_prefiltered_on_the_most_varied_columns_stay_exact():
+    rng = np.random.default_rng(4)
+    frame = pd.DataFrame({f"c{i}": rng.integers(0, 3 if i < 4 else 1000, 500) for i in range(6)})
+    frame = pd.concat([frame, frame.iloc[[3, 7, 7]]], ignore_index=True)
+    frame.loc[len(frame)] = [*frame.iloc[0, :5], -1]  # equal to row 0 except in one low-variety column
+    distinct = {c: int(frame[c].nunique()) for c in frame.columns}
+    assert duplicate_rows(frame, distinct) == int(frame.duplicated().sum()) == 3

@@ -8,6 +8,7 @@ non-zero on a missed target) and add one line to MODULES.
 
     python -m bench                 # everything (about 5–8 minutes on 2 cores)
     python -m bench --quick         # 336 776 rows only, no 1 M / 3 M runs
+    python -m bench --only bench.pages
 """
 
 from __future__ import annotations
@@ -88,13 +89,14 @@ def print_table(figures: list[Figure]) -> None:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m bench")
     parser.add_argument("--quick", action="store_true", help="336 776 rows only")
+    parser.add_argument("--only", nargs="*", default=None, help="module names from MODULES, e.g. bench.pages")
     args = parser.parse_args(argv)
     import tempfile
 
     figures: list[Figure] = []
     with tempfile.TemporaryDirectory(prefix="svodka-bench-") as workdir:
         context = Context(quick=args.quick, workdir=Path(workdir))
-        for name in MODULES:
+        for name in MODULES if args.only is None else [m for m in MODULES if m in args.only]:
             try:
                 module = importlib.import_module(name)
             except ModuleNotFoundError as error:

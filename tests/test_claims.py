@@ -223,6 +223,9 @@ def test_explanations_name_what_the_sheet_says(sheets):
 
 def test_sentences_without_claims_or_other_pages_give_nothing(sheets):
     assert check_claims("Всего 12 периодов, периодов без строк нет.", sheets["flat"]) == ()
+    # a season or one month is not the series' trend
+    assert check_claims("Летом задержки заметно выросли, а осенью снизились.", sheets["flat"]) == ()
+    assert check_claims("В июле задержка выросла.", sheets["flat"]) == ()
     assert check_claims("Сильная связь — это хорошо.", sheets["pairs"]) == ()  # names no pair
     assert check_claims("Задержки растут.", {"набор": "x", "строк": 3}) == ()
 

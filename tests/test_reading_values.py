@@ -136,6 +136,11 @@ def test_codes_with_leading_zeros_stay_text_even_with_a_unit_like_look():
     pd.testing.assert_series_equal(table.frame["Код"], text("007", "010"), check_names=False)
 
 
+def test_phone_numbers_with_a_plus_stay_text():
+    table = read("Клиент;Телефон\nА;+79161234567\nБ;+74951234567\n")
+    pd.testing.assert_series_equal(table.frame["Телефон"], text("+79161234567", "+74951234567"), check_names=False)
+
+
 def test_a_value_far_below_the_sample_that_is_not_a_number_keeps_the_column_as_text():
     rows = "".join(f"{i};{i},5\n" for i in range(3000))
     table = read("n;x\n" + rows + "3000;нет данных\n")

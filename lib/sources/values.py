@@ -48,7 +48,8 @@ def _body(decimal: str) -> str:
 def number_pattern(decimal: str) -> str:
     """Full-cell pattern of a number (RE2- and `re`-compatible): sign, parentheses, one unit mark."""
     body = _body(decimal)
-    return (rf"^[-−+]?(?:{_PREFIX}{_GAP}?)?[-−+]?(?:{body}|\({body}\))(?:{_GAP}?{_SUFFIX})?$")
+    # no «+»: a leading plus marks a phone number (+79161234567), not a positive number
+    return (rf"^[-−]?(?:{_PREFIX}{_GAP}?)?[-−]?(?:{body}|\({body}\))(?:{_GAP}?{_SUFFIX})?$")
 
 
 _NUMBER_RE = {d: re.compile(number_pattern(d)) for d in (",", ".")}

@@ -126,7 +126,7 @@ def groups_defaults(choices: Choices) -> Options | str:
         return "В наборе нет столбцов, по которым можно группировать (категорий или дат)."
     dimension, measure, aggregation = choices.group_defaults
     return {"dimensions": (dimension,), "measure": measure, "aggregation": aggregation if measure else "count",
-            "min_rows": 1}
+            "min_rows": 0}  # 0: the page's default (30 values for means and medians)
 
 
 def groups_describe(options: Options) -> str:

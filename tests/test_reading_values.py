@@ -247,12 +247,10 @@ def test_mixed_encoding_file_reads_with_the_majority_encoding_and_a_note():
 
 
 def test_short_cp1251_file_with_cyrillic_glued_to_digits_is_text():
-    lines = ["Город0;0"] + [f"Город{i};{i}" for i in range(1, 16)]
-    data = ("\n".join(lines) + "\n").encode("cp1251")[:162]
-    data = data[:data.rindex(b"\n") + 1]
+    data = ("Город0;0\n" * 18).encode("cp1251")
+    assert len(data) == 162  # the file from the issue: charset detection at its default threshold finds nothing
     table = read_table(data, "short.csv")
-    assert table.frame.columns.tolist() == ["Город0", "0"]
-    assert table.frame["Город0"].iloc[0] == "Город1"
+    pd.testing.assert_frame_equal(table.frame, pd.DataFrame({"Город0": text(*["Город0"] * 17), "0": ints(*[0] * 17)}))
     assert table.detected.encoding == "cp1251"
 
 

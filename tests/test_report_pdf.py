@@ -66,3 +66,33 @@ def test_without_chromium_pdf_explains_printing_from_the_browser(report, monkeyp
         render_pdf(report)
     assert caught.value.user_message == NO_CHROMIUM
     assert "Сохранить как PDF" in NO_CHROMIUM and "SVODKA_CHROMIUM" in NO_CHROMIUM
+
+
+def test_html_opens_offline_in_chromium_with_every_chart_drawn(report, tmp_path):
+    """The file alone, every request refused: plotly draws each chart (an SVG per chart div), no page error."""
+    from playwright.sync_api import sync_playwright
+
+    from lib.report.html import render_html
+
+    path = tmp_path / "report.html"
+    path.write_text(render_html(report), encoding="utf-8")
+    charts = sum(len(section.charts) for section in report.sections)
+    requests: list[str] = []
+    errors: list[str] = []
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=chromium_path(), args=["--no-sandbox"])
+        try:
+            page = browser.new_page()
+            page.on("pageerror", lambda error: errors.append(str(error)))
+            page.route("**/*", lambda route: (requests.append(route.request.url), route.continue_()
+                                              if route.request.url.startswith("file://") else route.abort()))
+            page.goto(path.as_uri())
+            page.wait_for_function("document.documentElement.dataset.chartsRendered !== undefined")
+            drawn = page.evaluate("[...document.querySelectorAll('div.chart')]"
+                                  ".filter(d => d.querySelector('.main-svg')).length")
+            rendered = page.evaluate("Number(document.documentElement.dataset.chartsRendered)")
+        finally:
+            browser.close()
+    assert errors == []
+    assert [url for url in requests if not url.startswith("file://")] == []
+    assert rendered == drawn == charts

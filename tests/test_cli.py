@@ -225,3 +225,18 @@ def test_appendix_is_on_in_html_and_off_in_markdown_unless_asked(tmp_path):
     lines = md.read_text(encoding="utf-8").splitlines()
     assert "## Что видела модель" in lines and "_Системный промпт_" in lines
     assert lines.count("Сводка фактов (JSON):") == len(PAGE_TITLES)
+
+
+def test_pdf_without_chromium_exits_2_and_says_how_to_print_from_the_browser(tmp_path, monkeypatch, capsys):
+    monkeypatch.setenv("SVODKA_CHROMIUM", str(tmp_path / "no-chromium"))
+    out = tmp_path / "r.pdf"
+    assert main(["report", "--no-model", "--out", str(out)]) == EXIT_INPUT
+    assert "PDF на сервере не собрать: не найден Chromium" in capsys.readouterr().err
+    assert not out.exists()
+
+
+def test_no_command_prints_the_russian_help_and_exits_2(capsys):
+    with pytest.raises(SystemExit) as caught:
+        main([])
+    assert caught.value.code == EXIT_INPUT
+    assert capsys.readouterr().err.startswith("Использование: python -m lib")

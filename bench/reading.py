@@ -6,7 +6,8 @@ first lines once, as a running server has (imports and first-call set-up are not
 Files: the embedded flights CSV and a generated Russian 1C/Excel-style CSV (cp1251, «;», decimal comma,
 дд.мм.гггг dates), each at full and at half size for the linearity ratio t(2x)/t(x).
 Targets: time ≤ 1.5× read_csv, t(2x)/t(x) ≤ 2.2, peak memory ≤ 1.5× read_csv. Both readers are single-threaded,
-so CPU seconds (printed beside wall seconds) show the same ratios without the noise of a shared machine.
+so CPU seconds (printed beside wall seconds) show the same ratios without the noise of a shared machine; the
+exit code (1 on a missed target, for `make bench`) follows the CPU ratios and the memory ratio.
 """
 
 from __future__ import annotations
@@ -104,20 +105,25 @@ def _verdict(value: float, target: float) -> str:
     return "OK" if value <= target else f"SLOW (target ≤ {target})"
 
 
-def _compare(label: str, full: Path, half: Path, peer: str) -> None:
+def _compare(label: str, full: Path, half: Path, peer: str) -> bool:
+    """Print one file's figures; True when the CPU-time ratios and the memory ratio meet their targets."""
     ours, theirs, ours_half = _best(full, half, peer)
     size = full.stat().st_size / 1e6
     print(f"{label} ({size:.0f} MB, {ours['rows']:.0f} rows)")
     print(f"  read_csv {theirs['seconds']:7.2f} s wall {theirs['cpu']:7.2f} s CPU {theirs['peak_mb']:7.0f} MB peak")
     print(f"  svodka   {ours['seconds']:7.2f} s wall {ours['cpu']:7.2f} s CPU {ours['peak_mb']:7.0f} MB peak  "
           f"(half size {ours_half['seconds']:.2f} s wall, {ours_half['cpu']:.2f} s CPU)")
+    met = True
     for clock in ("seconds", "cpu"):
         ratio = ours[clock] / theirs[clock]
         linear = ours[clock] / ours_half[clock]
         print(f"  {'wall' if clock == 'seconds' else 'CPU '}: time ×{ratio:.2f} {_verdict(ratio, TIME_TARGET)} · "
               f"t(2x)/t(x) {linear:.2f} {_verdict(linear, LINEAR_TARGET)}")
+        if clock == "cpu":
+            met = ratio <= TIME_TARGET and linear <= LINEAR_TARGET
     memory = ours["peak_mb"] / theirs["peak_mb"]
     print(f"  memory ×{memory:.2f} {_verdict(memory, MEMORY_TARGET)}")
+    return met and memory <= MEMORY_TARGET
 
 
 def main() -> int:
@@ -127,16 +133,16 @@ def main() -> int:
         with zipfile.ZipFile(FLIGHTS_PATH) as archive:
             flights.write_bytes(archive.read(archive.namelist()[0]))
         _half(flights, root / "flights-half.csv")
-        _compare("flights CSV", flights, root / "flights-half.csv", "pandas-flights")
+        met = _compare("flights CSV", flights, root / "flights-half.csv", "pandas-flights")
         russian = root / "russian.csv"
         # generated in a child: a forked child inherits the parent's peak memory, which would mask the readers'
         subprocess.run([sys.executable, "-c", f"from bench.reading import russian_csv; from pathlib import Path; "
                         f"russian_csv(Path({str(russian)!r}), {RUSSIAN_ROWS})"],
                        cwd=Path(__file__).resolve().parent.parent, check=True)
         _half(russian, root / "russian-half.csv")
-        _compare("Russian CSV (cp1251, «;», decimal comma, дд.мм.гггг)", russian, root / "russian-half.csv",
-                 "pandas-russian")
-    return 0
+        met = _compare("Russian CSV (cp1251, «;», decimal comma, дд.мм.гггг)", russian, root / "russian-half.csv",
+                       "pandas-russian") and met
+    return 0 if met else 1
 
 
 if __name__ == "__main__":

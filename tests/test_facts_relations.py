@@ -176,7 +176,8 @@ def test_flights_pair_tests_match_scipy(flights):
     assert (pair.strength, pair.direction, pair.spearman_strength) == ("сильная", "прямая", "умеренная")
 
 
-@pytest.mark.parametrize("options", [{}, {"x": "dep_delay", "y": "arr_delay"}, {"x": "hour", "y": "minute"}])
+@pytest.mark.parametrize("options", [{}, {"x": "dep_delay", "y": "arr_delay"}, {"x": "hour", "y": "minute"},
+                                     {"x": "hour", "y": "sched_dep_time"}])
 def test_flights_prompt_stays_under_1000_tokens_and_the_template_passes(flights, options):
     facts = relation_facts(flights.frame, SCOPE, **options)
     prompt = build_prompt(facts, TASKS["relations"])
@@ -184,8 +185,10 @@ def test_flights_prompt_stays_under_1000_tokens_and_the_template_passes(flights,
     payload = facts.payload()
     assert payload["пар не показано"] == payload["пар"] - len(payload["сильнейшие связи"])
     text = template_narrative(facts)
-    assert verify_numbers(text, payload).ok, text
+    assert verify_numbers(text, payload).ok, text  # numbers and claim words
     json.dumps(payload, allow_nan=False)
+    if options.get("y") == "sched_dep_time":  # a derived pair drawn on request: no strength words for it
+        assert "сила" not in payload["выбранная пара"] and "производная пара «hour — sched_dep_time»" in text
 
 
 def test_flights_scatter_is_a_labelled_sample_but_the_line_uses_all_rows(flights):

@@ -156,8 +156,10 @@ class RelationFacts(FactSheet):
             chosen: dict[str, Any] = (
                 {"пара": f"{self.chosen.pair.x} — {self.chosen.pair.y}", "см.": "первая из сильнейших"}
                 if first_is_chosen else _pair_payload(self.chosen.pair))
-            if self.chosen.pair.derived:
-                chosen["производная"] = self.chosen.pair.derived
+            if self.chosen.pair.derived:  # a function of itself: coefficients, but no words about strength
+                pair = self.chosen.pair
+                chosen = {"пара": f"{pair.x} — {pair.y}", "строк": pair.rows, "Пирсон": display_round(pair.pearson),
+                          "Спирмен": display_round(pair.spearman), "производная": pair.derived}
             if self.chosen.slope is not None:
                 chosen["наклон"] = display_round(self.chosen.slope)
             chosen["точек на графике"] = len(self.chosen.sample_x)

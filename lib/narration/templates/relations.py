@@ -64,8 +64,13 @@ def relations_template(facts: FactSheet) -> str:
                          f"{joined([quoted(d['пара']) for d in derived])}.")
     chosen = p.get("выбранная пара")
     if chosen:
-        text = (f"На диаграмме рассеяния — пара {quoted(chosen['пара'])}" if chosen.get("см.")
-                else f"На диаграмме рассеяния — {_pair(chosen)}")
+        if chosen.get("производная"):
+            text = (f"На диаграмме рассеяния — производная пара {quoted(chosen['пара'])} ({chosen['производная']}; "
+                    f"Пирсон {number(chosen['Пирсон'])}), о силе её связи говорить нечего")
+        elif chosen.get("см."):
+            text = f"На диаграмме рассеяния — пара {quoted(chosen['пара'])}"
+        else:
+            text = f"На диаграмме рассеяния — {_pair(chosen)}"
         if chosen.get("наклон") is not None:
             text += f"; наклон линии регрессии — {number(chosen['наклон'])}"
         sentences.append(

@@ -246,6 +246,14 @@ def test_mixed_encoding_file_reads_with_the_majority_encoding_and_a_note():
                                     "(первая — строка 7 файла), они перекодированы. Проверьте эти строки.",)
 
 
+def test_cp1251_text_after_a_long_ascii_head_is_still_read_as_cp1251():
+    data = ("city;n\n" + "Moscow;1\n" * 40_000).encode() + "Казань;2\n".encode("cp1251")  # past the 256 KB head
+    table = read_table(data, "late.csv")
+    assert table.detected.encoding == "cp1251"
+    assert table.frame["city"].iloc[-1] == "Казань"
+    assert len(table.frame) == 40_001
+
+
 def test_short_cp1251_file_with_cyrillic_glued_to_digits_is_text():
     data = ("Город0;0\n" * 18).encode("cp1251")
     assert len(data) == 162  # the file from the issue: charset detection at its default threshold finds nothing

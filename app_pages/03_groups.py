@@ -30,7 +30,7 @@ left, middle, right = st.columns(3)
 dimensions = left.multiselect("Группировать по (одно или два)", choices.dimensions, max_selections=2,
                               format_func=dimension_label, key="groups_dimensions",
                               placeholder="выберите столбец", select_all=False)
-measure = middle.selectbox("Показатель", [None, *choices.measures], key="groups_measure",
+measure = middle.selectbox("Показатель", [None, *choices.measures], key="groups_measure", placeholder=ROWS_MEASURE,
                            format_func=lambda m: ROWS_MEASURE if m is None else m)
 aggregations = ROW_AGGREGATIONS if measure is None else tuple(AGGREGATIONS)
 aggregation = right.selectbox("Агрегат", aggregations, format_func=AGGREGATIONS.get,

@@ -18,7 +18,7 @@ if not choices.datetimes:
 
 columns = st.columns(4)
 date_column = columns[0].selectbox("Дата", choices.datetimes, key="trends_date")
-measure = columns[1].selectbox("Показатель", [None, *choices.measures], key="trends_measure",
+measure = columns[1].selectbox("Показатель", [None, *choices.measures], key="trends_measure", placeholder=ROWS_MEASURE,
                                format_func=lambda m: ROWS_MEASURE if m is None else m)
 aggregation = "count"
 if measure is not None:

@@ -104,7 +104,8 @@ def group_table(facts: GroupFacts) -> pd.DataFrame:
                                      for i, label in enumerate(facts.dimension_labels)}
     scale = 100 if facts.aggregation == "share" else 1
     data[value_title(facts)] = [None if r.value is None else r.value * scale for r in facts.table]
-    data["Строк"] = [r.rows for r in facts.table]
+    if facts.measure is not None or facts.aggregation != "count":  # a row count would repeat itself
+        data["Строк"] = [r.rows for r in facts.table]
     return pd.DataFrame(data)
 
 

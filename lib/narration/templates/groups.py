@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from lib.facts.base import FactSheet
-from lib.fmt import fmt_count, fmt_int
+from lib.fmt import fmt_count, fmt_int, plural
 from lib.narration.templates.common import (
     filtered,
     joined,
@@ -60,11 +60,14 @@ def groups_template(facts: FactSheet) -> str:
     if outsiders:
         sentences.append(f"Наименьшие: {joined([group(g) for g in outsiders[:3]])}.")
     gap = p.get("разрыв, %", p.get("разрыв"))
-    if gap is not None and leaders and outsiders:
+    if gap == 0 and leaders and outsiders:
+        sentences.append("Наибольшее и наименьшее значения групп совпадают: разницы между группами нет.")
+    elif gap is not None and leaders and outsiders:
         text = (f"Разница между {quoted(leaders[0]['группа'])} и {quoted(outsiders[0]['группа'])} — "
                 + (f"{number(gap)} п.п." if share else number(gap)))
         if p.get("во сколько раз") is not None:
-            text += f", то есть в {number(p['во сколько раз'])} раза"
+            times = p["во сколько раз"]
+            text += f", то есть в {number(times)} {plural(times, 'раз', 'раза', 'раз', 'раза')}"
         sentences.append(text + _significance(p) + ".")
     other = p.get("прочее")
     if other and p["агрегат"] not in POSITION_AGGREGATES:  # a mean of «the rest» describes no group

@@ -149,7 +149,7 @@ def test_trends_page_monthly_counts_of_one_carrier(flights):
     at = open_page("04_trends", {"categories": {"carrier": ["UA"]}})
     assert not at.exception
     ua = flights.frame[flights.frame["carrier"] == "UA"]
-    line = charts(at)["Количество: число строк по периодам (месяц)"]["data"][0]
+    line = charts(at)["Число строк по месяцам"]["data"][0]
     assert line["y"] == ua["month"].value_counts().sort_index().tolist()
 
 
@@ -158,7 +158,7 @@ def test_trends_page_weekly_mean_delay():
     at.selectbox(key="trends_measure").set_value("dep_delay").run()
     at.selectbox(key="trends_period").set_value("week").run()
     assert not at.exception
-    assert "Среднее: dep_delay по периодам (неделя)" in charts(at)
+    assert "Среднее «dep_delay» по неделям" in charts(at)
     assert_all_numbers_checked(at)
 
 
@@ -269,7 +269,7 @@ def test_all_pages_on_an_uploaded_russian_csv_with_filters():
         assert at.get("plotly_chart") or page == "06_quality", page  # clean data: nothing to chart there
         assert_all_numbers_checked(at)
         if page == "04_trends":
-            line = charts(at)["Количество: число строк по периодам (месяц)"]["data"][0]
+            line = charts(at)["Число строк по месяцам"]["data"][0]
             assert line["y"] == kept["Дата"].dt.month.value_counts().sort_index().tolist()
         if page == "03_groups":
             table = at.dataframe[0].value

@@ -36,8 +36,17 @@ def period_ticks(fig: go.Figure, labels: list[str]) -> go.Figure:
     return fig
 
 
+BY_PERIODS = {"day": "по дням", "week": "по неделям", "month": "по месяцам", "quarter": "по кварталам",
+              "year": "по годам"}
+
+
 def value_title(facts: TrendFacts) -> str:
-    return f"{AGGREGATIONS[facts.aggregation].capitalize()}: {facts.measure_label}"
+    """«Число строк», «Среднее «dep_delay»», «Сумма «Выручка, руб.»»."""
+    if facts.measure is None:
+        return "Число строк"
+    if facts.aggregation == "count":
+        return f"Число значений «{facts.measure}»"
+    return f"{AGGREGATIONS[facts.aggregation].capitalize()} «{facts.measure}»"
 
 
 def trend_chart(facts: TrendFacts) -> go.Figure:
@@ -81,7 +90,7 @@ def trend_chart(facts: TrendFacts) -> go.Figure:
             hovertemplate=f"%{{x}}: %{{y:,.2~f}} — неполный период, {note}<extra></extra>",
         ))
     fig.update_layout(showlegend=True, legend={"orientation": "h", "y": -0.2})
-    russian_layout(fig, title=f"{value_title(facts)} по периодам ({PERIODS[facts.period]})",
+    russian_layout(fig, title=f"{value_title(facts)} {BY_PERIODS.get(facts.period, PERIODS[facts.period])}",
                    x_title="Период", y_title=value_title(facts), height=420)
     fig.update_xaxes(type="category")
     period_ticks(fig, x)

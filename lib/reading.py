@@ -717,8 +717,10 @@ def _single_column_notes(frame: pd.DataFrame) -> tuple[str, ...]:
 
 
 def _only_strings(series: pd.Series) -> bool:
-    if pd.api.types.is_string_dtype(series.dtype):
+    if isinstance(series.dtype, pd.StringDtype):
         return True
+    if series.dtype != object:
+        return False  # is_string_dtype says True for any object column, whatever its cells
     return bool(series.dropna().map(type).eq(str).all())
 
 
@@ -1093,9 +1095,16 @@ def _json_column(series: pd.Series) -> pd.Series:
     if series.dtype != object:
         return series
     series = nested_as_json(series)
-    if series.dropna().map(lambda v: isinstance(v, str)).any():
+    kinds = set(series.dropna().map(_cell_kind))
+    if "text" in kinds or len(kinds) > 1:  # text, or yes/no mixed with numbers: one column of text
         return _as_text(series)
     return series
+
+
+def _cell_kind(value: object) -> str:
+    if isinstance(value, bool | np.bool_):
+        return "bool"
+    return "number" if isinstance(value, int | float | np.number) else "text"
 
 
 def _checked_frame(frame: pd.DataFrame, filename: str) -> pd.DataFrame:

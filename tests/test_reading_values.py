@@ -474,3 +474,8 @@ def test_parquet_saved_with_a_pandas_index_reads_only_the_data_columns():
     buffer = io.BytesIO()
     pd.DataFrame({"a": [1, 2]}, index=[5, 7]).to_parquet(buffer)
     pd.testing.assert_frame_equal(read_table(buffer.getvalue(), "i.parquet").frame, pd.DataFrame({"a": ints(1, 2)}))
+
+
+def test_json_column_mixing_yes_no_and_numbers_becomes_text():
+    table = read_table(b'[{"a": true, "n": 1}, {"a": 2.5, "n": 2}, {"a": null, "n": 3}]', "m.json")
+    pd.testing.assert_series_equal(table.frame["a"], text("True", "2.5", None), check_names=False)

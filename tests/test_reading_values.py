@@ -479,3 +479,38 @@ def test_parquet_saved_with_a_pandas_index_reads_only_the_data_columns():
 def test_json_column_mixing_yes_no_and_numbers_becomes_text():
     table = read_table(b'[{"a": true, "n": 1}, {"a": 2.5, "n": 2}, {"a": null, "n": 3}]', "m.json")
     pd.testing.assert_series_equal(table.frame["a"], text("True", "2.5", None), check_names=False)
+
+
+GENERIC = "не удалось прочитать как таблицу"
+
+
+def test_seeded_random_csv_files_read_or_get_a_specific_message():
+    import random
+
+    pool = ["1", "007", "1,5", "1.5", "1 234,5", "12,5%", "(3)", "−2", "да", "нет", "01.02.2024", "31.02.2024",
+            "2024-01-01T00:00:00Z", "Итого", "", "-", "NA", '"q;x"', "abc", "1e5", "+7916", "1.234,56", "$5",
+            "5 €", "TRUE", "y", "25.12.24"]
+    rng = random.Random(3)
+    for _ in range(300):
+        width, height = rng.randint(2, 5), rng.randint(1, 8)
+        lines = [";".join(f"c{i}" for i in range(width))]
+        lines += [";".join(rng.choice(pool) for _ in range(width)) for _ in range(height)]
+        data = "\n".join(lines).encode(rng.choice(["utf-8", "cp1251"]), errors="replace")
+        try:
+            read_table(data, "f.csv")
+        except DataError as caught:
+            assert GENERIC not in caught.user_message, (data, caught.detail)
+
+
+def test_seeded_random_json_records_read_or_get_a_specific_message():
+    import random
+
+    cells = [1, 2**70, -3.5, None, "x", "2024-01-01", {"a": 1}, {"a": {"b": 2}}, [1, 2], True, "", {"a.b": 3}]
+    rng = random.Random(5)
+    for _ in range(300):
+        records = [{rng.choice(["a", "b", "a.b", "c"]): rng.choice(cells) for _ in range(rng.randint(1, 4))}
+                   for _ in range(rng.randint(1, 5))]
+        try:
+            read_table(json.dumps(records).encode(), "f.json")
+        except DataError as caught:
+            assert GENERIC not in caught.user_message, (records, caught.detail)

@@ -821,6 +821,8 @@ def _sheet_grid(sheet: Worksheet | ReadOnlyWorksheet) -> pd.DataFrame:
         return pd.DataFrame()
     width = max(len(row) for row in rows)
     for merged in _merged_ranges(sheet):
+        if merged.min_row > len(rows) or merged.min_col > width:
+            continue  # a merged range below or right of every value
         value = rows[merged.min_row - 1][merged.min_col - 1]
         for r in range(merged.min_row - 1, min(merged.max_row, len(rows))):
             for c in range(merged.min_col - 1, min(merged.max_col, width)):

@@ -16,9 +16,17 @@ import time
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any, NoReturn
+from typing import TYPE_CHECKING, Any, NoReturn
 
 from lib import __version__
+
+if TYPE_CHECKING:  # the heavy modules load only when a command runs: `--help` stays instant
+    import pandas as pd
+
+    from lib.narration.settings import NarrationSettings
+    from lib.report.build import Page
+    from lib.report.model import NarrativeBlock, Report
+    from lib.sources import Dataset
 
 EXIT_OK, EXIT_INPUT, EXIT_MODEL, EXIT_MAIL = 0, 2, 3, 4
 FORMATS = {"html": "html", "pdf": "pdf", "md": "md", "markdown": "md"}
@@ -123,7 +131,7 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
 
 
 # --- input ----------------------------------------------------------------------------------------------
-def load_source(args: argparse.Namespace) -> Any:
+def load_source(args: argparse.Namespace) -> Dataset:
     from lib.errors import SvodkaError
 
     try:
@@ -138,7 +146,7 @@ def load_source(args: argparse.Namespace) -> Any:
         raise InputError(error.user_message) from error
 
 
-def _read_file(path: Path) -> Any:
+def _read_file(path: Path) -> Dataset:
     from lib.sources.upload import upload_dataset
 
     if not path.exists():
@@ -152,7 +160,7 @@ def _read_file(path: Path) -> Any:
     return upload_dataset(data, path.name)
 
 
-def _read_kaggle(args: argparse.Namespace) -> Any:
+def _read_kaggle(args: argparse.Namespace) -> Dataset:
     from lib.sources.kaggle import download_dataset, open_kaggle_file
 
     download = download_dataset(args.kaggle)
@@ -162,7 +170,7 @@ def _read_kaggle(args: argparse.Namespace) -> Any:
     return open_kaggle_file(download, chosen.path)
 
 
-def parse_filters(args: argparse.Namespace, frame: Any) -> dict[str, Any]:
+def parse_filters(args: argparse.Namespace, frame: pd.DataFrame) -> dict[str, Any]:
     """`--filter COLUMN=VALUE` and `--period FROM:TO` → the app's filter spec."""
     from lib.filters import filter_candidates, labels, normalize_filters
 
@@ -206,7 +214,7 @@ def output_format(args: argparse.Namespace) -> str:
 
 
 # --- narration ------------------------------------------------------------------------------------------
-def narration_mode(args: argparse.Namespace, settings: Any) -> str:
+def narration_mode(args: argparse.Namespace, settings: NarrationSettings) -> str:
     """"model" (the service), "no_model" (templates on request) or "unavailable" (templates, server down)."""
     from lib.errors import NarrationError
     from lib.narration.ollama import gateway_for
@@ -228,7 +236,8 @@ def narration_mode(args: argparse.Namespace, settings: Any) -> str:
     return "model"
 
 
-def narratives(pages: list[Any], settings: Any, mode: str, args: argparse.Namespace) -> dict[str, Any]:
+def narratives(pages: list[Page], settings: NarrationSettings, mode: str,
+               args: argparse.Namespace) -> dict[str, NarrativeBlock]:
     from lib.report.narratives import narrate, narrative_block, template_block
 
     blocks = {}
@@ -238,9 +247,9 @@ def narratives(pages: list[Any], settings: Any, mode: str, args: argparse.Namesp
         if mode == "model":
             progress(args, f"Страница {k} из {len(todo)}: {page.spec.title} — пишет модель {settings.model}…")
         if mode in ("model", "unavailable"):  # the handle itself serves the template when the server is down
-            block = narrative_block(narrate(page.facts, settings), page.facts, settings)
+            block = narrative_block(narrate(page.sheet, settings), page.sheet, settings)
         else:
-            block = template_block(page.facts, settings, "no_model")
+            block = template_block(page.sheet, settings, "no_model")
         blocks[page.spec.key] = block
         progress(args, f"Страница {k} из {len(todo)}: {page.spec.title} — {block.source_label}, "
                        f"{block.verdict.lower()}, {seconds(started)} с")
@@ -248,7 +257,7 @@ def narratives(pages: list[Any], settings: Any, mode: str, args: argparse.Namesp
 
 
 # --- the command ----------------------------------------------------------------------------------------
-def render(report: Any, fmt: str, appendix: bool | None) -> bytes:
+def render(report: Report, fmt: str, appendix: bool | None) -> bytes:
     if fmt == "pdf":
         from lib.report.pdf import render_pdf
 
@@ -301,7 +310,7 @@ def run_report(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-def mail(args: argparse.Namespace, report: Any, document: bytes, filename: str, fmt: str) -> int:
+def mail(args: argparse.Namespace, report: Report, document: bytes, filename: str, fmt: str) -> int:
     from lib.mail import MailError, send_report
 
     try:

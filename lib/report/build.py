@@ -41,6 +41,13 @@ class Page:
     def narratable(self) -> bool:
         return self.facts is not None and not self.notice
 
+    @property
+    def sheet(self) -> FactSheet:
+        """The fact sheet of a narratable page."""
+        if self.facts is None:
+            raise ValueError(f"page {self.spec.key} has no fact sheet: {self.notice}")
+        return self.facts
+
 
 def direct_compute(frame: pd.DataFrame, scope: Scope) -> Compute:
     """Fact functions called on `frame` directly (the CLI; the app passes its cached `facts_for`)."""
@@ -82,12 +89,11 @@ def narrate_pages(pages: list[Page], settings: NarrationSettings, *, use_model: 
     blocks: dict[str, NarrativeBlock] = {}
     todo = [p for p in pages if p.narratable]
     for k, page in enumerate(todo, start=1):
-        assert page.facts is not None
         started = time.monotonic()
         if use_model:
-            blocks[page.spec.key] = narrative_block(narrate(page.facts, settings), page.facts, settings)
+            blocks[page.spec.key] = narrative_block(narrate(page.sheet, settings), page.sheet, settings)
         else:
-            blocks[page.spec.key] = template_block(page.facts, settings, "no_model")
+            blocks[page.spec.key] = template_block(page.sheet, settings, "no_model")
         if progress is not None:
             progress(k, len(todo), page, time.monotonic() - started)
     return blocks

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import json
 import time
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import streamlit as st
 
@@ -21,6 +21,11 @@ from lib.ui.facts import facts_for
 from lib.ui.narrative import current_settings, server_available
 from lib.ui.safe import literal
 from lib.ui.state import active_filters, current_dataset
+
+if TYPE_CHECKING:  # lib.report imports lib.ui.analysis, which imports this module: no import at load time
+    from lib.narration.settings import NarrationSettings
+    from lib.report.build import Page
+    from lib.report.model import NarrativeBlock
 
 REQUESTED = "export_requested"
 CANCELLED = "export_cancelled"
@@ -94,10 +99,10 @@ def _signature(overrides: dict[str, Any], model: str) -> str:
                       ensure_ascii=False)
 
 
-def _narratives(pages: list[Any], settings: Any) -> dict[str, Any]:
+def _narratives(pages: list[Page], settings: NarrationSettings) -> dict[str, NarrativeBlock]:
     from lib.report.narratives import finished, narrative_block, result, start, template_block
 
-    done: dict[str, Any] = st.session_state.setdefault(DONE, {})
+    done: dict[str, NarrativeBlock] = st.session_state.setdefault(DONE, {})
     todo = [p for p in pages if p.narratable]
     available = server_available(settings.host)
     cancelled = bool(st.session_state.get(CANCELLED))
@@ -110,15 +115,15 @@ def _narratives(pages: list[Any], settings: Any) -> dict[str, Any]:
             if key in done:
                 continue
             if cancelled:
-                done[key] = template_block(page.facts, settings, "cancelled")
+                done[key] = template_block(page.sheet, settings, "cancelled")
                 continue
             started = time.monotonic()
-            job = start(page.facts, settings)
+            job = start(page.sheet, settings)
             while not finished(job):
                 status.update(label=f"Страница {k} из {len(todo)}: {page.spec.title} · модель {literal(settings.model)}"
                                     f" · {fmt_num(time.monotonic() - started, 0)} с")
                 time.sleep(POLL_SECONDS)
-            done[key] = narrative_block(result(job), page.facts, settings)
+            done[key] = narrative_block(result(job), page.sheet, settings)
             status.write(f"{page.spec.title}: {done[key].source_label}, {done[key].verdict.lower()}")
         note = " (остановлено: остальные по шаблону)" if cancelled else ""
         note = note or ("" if available else " (Ollama недоступна: тексты по шаблону)")

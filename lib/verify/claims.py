@@ -32,6 +32,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from lib.verify.names import lemmas, words
+
 RISE, FALL, FLAT = "рост", "снижение", "без выраженного тренда"
 NOT_CONFIRMED = "связь не подтверждается"
 
@@ -252,8 +254,17 @@ def _pairs(payload: Mapping[str, Any]) -> list[Mapping[str, Any]]:
 
 
 def _mentions(text: str, name: str) -> list[int]:
+    """Where `text` names `name`, in any case form («у Иванова Ивана Ивановича», «бытовой техники»): word by
+    word through lib.verify.names' dictionary forms, as the number verifier binds names."""
     pattern = re.compile(r"(?<![\w])" + re.escape(name) + r"(?![\w])", re.IGNORECASE)
-    return [m.start() for m in pattern.finditer(text)]
+    found = {m.start() for m in pattern.finditer(text)}
+    wanted = [lemmas(word) for _, _, word in words(name)]
+    tokens = words(text)
+    if wanted:
+        for index in range(len(tokens) - len(wanted) + 1):
+            if all(lemmas(tokens[index + k][2]) & wanted[k] for k in range(len(wanted))):
+                found.add(tokens[index][0])
+    return sorted(found)
 
 
 def _pair_for(text: str, position: int, pairs: list[Mapping[str, Any]]) -> Mapping[str, Any] | None:

@@ -26,7 +26,11 @@ SCOPE_KEYS = frozenset({"фильтры"})  # filters describe the scope, not an
 _COUNT_KEYS = re.compile(
     r"^(?:строк(?:-дубликатов| с датой)?|пропусков|заполненных|уникальных|различных значений|значений показателя"
     r"|групп|число|ниже|выше|всего|столбцов(?: с пропусками)?|пустых ячеек|точек на графике|числовых столбцов"
-    r"|высокая|средняя|низкая|периодов|пропущенных периодов)$")
+    r"|высокая|средняя|низкая|периодов|пропущенных периодов|сравнений|аномалий|пар|подтверждённых связей"
+    r"|периодов в проверке|не вошли(?: ещё)? столбцов|групп(?: в прочем)?|числовой|категория|дата/время|текст"
+    r"|логический|идентификатор|пустой)$")
+_LABEL_CHARS = 60
+_LABEL_WORDS = 6
 _PERIOD_COUNT_KEYS = frozenset({"периодов", "пропущенных периодов"})
 _STAT_KEYS = {"среднее": "mean", "медиана": "median", "мин": "min", "макс": "max", "ст. отклонение": "std",
               "q1": "q1", "q3": "q3"}
@@ -138,7 +142,9 @@ def _leaf_meaning(key: str, percent: bool, ctx: _Context) -> tuple[str | None, s
     role = ""
     if _RATIO_LABEL.search(low):
         return None, None, False, "ratio"
-    if low.startswith("изменение"):
+    if "интервал" in low:
+        role = "interval"
+    elif low.startswith("изменение"):
         role = "change"
     elif low.startswith("наклон"):
         role = "slope"
@@ -171,9 +177,15 @@ def _leaf_meaning(key: str, percent: bool, ctx: _Context) -> tuple[str | None, s
 
 
 def _string_facts(text: str, label: str, entities: tuple[str, ...], percent: bool, owner: str,
-                  ctx: _Context) -> list[FactNumber]:
+                  ctx: _Context, key: bool = False) -> list[FactNumber]:
+    """Dates and years written in a string or a key («январь 2013», "2013-01"), and the numbers of a short
+    label («12», «-5», «EWR · 5»); a number inside a key («наклон, 95 % интервал») or inside a sentence of
+    explanation («сильная |r| ≥ 0.7») describes the sheet, it is not a fact of the data."""
     facts: list[FactNumber] = []
+    prose = key or len(text) > _LABEL_CHARS or len(text.split()) > _LABEL_WORDS
     for claim in extract_numbers(text):
+        if prose and claim.kind not in ("date", "year"):
+            continue
         if claim.kind == "date" and claim.date and claim.date[0] is not None:
             year: int = claim.date[0]
             _, month, day = claim.date
@@ -204,6 +216,8 @@ def _walk(node: Any, path: tuple[str, ...], entities: tuple[str, ...], percent: 
         if isinstance(node, float) and not math.isfinite(node):
             return
         key = path[-1] if path else ""
+        if key.startswith("№") and len(path) > 1:  # an item of a list of numbers («интервал»: [0,86, 0,89])
+            key = path[-2]
         share = bool(path) and bool(_SHARE_LABEL.search(key))
         unit, stat, derived, role = _leaf_meaning(key, percent, ctx)
         out.append(FactNumber(label, float(node), "value", percent=percent or unit == "pct" and role != "ratio",
@@ -220,7 +234,7 @@ def _walk(node: Any, path: tuple[str, ...], entities: tuple[str, ...], percent: 
             ctx = _Context(ctx.column, ctx.measure, ctx.aggregation, ctx.period, parts[1], ctx.headline, ctx.pair)
         for key, value in node.items():
             key = str(key)
-            out.extend(_string_facts(key, label, entities, percent, owner, ctx))
+            out.extend(_string_facts(key, label, entities, percent, owner, ctx, key=True))
             named = _dict_entity(key, value) if bind and isinstance(value, dict) else None
             inner, inner_owner = ((*entities, named[0]), named[1]) if named else (entities, owner)
             inner_ctx = ctx

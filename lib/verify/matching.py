@@ -15,7 +15,7 @@ import snowballstemmer
 from lib.fmt import NBSP
 from lib.units import column_unit, text_unit
 from lib.verify.claims import ClaimWordCheck, check_claims
-from lib.verify.facts import PERIOD_UNITS, REST, SCOPE_KEYS, FactNumber, fact_numbers, filter_values
+from lib.verify.facts import PERIOD_UNITS, REST, SCOPE_KEYS, FactNumber, fact_numbers, filter_values, is_percent_label
 from lib.verify.names import PART_SEPARATORS, PeriodKey, lemmas, period_key, period_mentions, words
 from lib.verify.numbers import NumberClaim, extract_numbers
 
@@ -180,8 +180,11 @@ class Mention:
 
 
 _UNIT_TAIL = re.compile(r"\s*(?:,[^,]*|\([^()]*\)|\[[^\[\]]*\])\s*$")
+_SYNONYMS = {"разница": "разрыв", "разницы": "разрыв", "разнице": "разрыв"}  # label words the texts use for keys
 _COMPARATIVES = frozenset({"выше", "ниже", "больше", "меньше", "более", "менее", "свыше"})  # «выше 40 567»: a bound
 _LIST_SUFFIX = re.compile(r" \((?:число элементов|место)\)$")
+_INTERVAL_WORDS = re.compile(r"интервал|доверит|от\s", re.IGNORECASE)  # an interval's ends support only such text
+_NEAR = 40  # characters between the parts of a two-part label named together
 _REST_PART = -2
 _PLACE_PERIOD = re.compile(
     r"(?<![а-яё])(?P<which>перв\w*|последн\w*)\s+(?P<full>полн\w*\s+)?(?:период\w*|недел\w*|месяц\w*|день|дн[яеюё]\w*"
@@ -386,9 +389,9 @@ def _candidates(claim: NumberClaim, fact: FactNumber, bare: bool = True) -> list
         return [v] if fact.kind in ("value", "year") else []
     if fact.kind == "year" and not (claim.value.is_integer() and 1800 <= abs(claim.value) <= 2100):
         return []
-    if fact.percent:
+    if fact.percent and is_percent_label(fact.label):
         return [v / 100, v] if bare else [v / 100]
-    return [v]
+    return [v]  # a value of a column in percent («Скидка, %»: среднее 12,68) is written as is
 
 
 def _is_difference_of_percents(fact: FactNumber) -> bool:
@@ -475,8 +478,9 @@ def _named(claim_index: int, doc: _Text, sheet: _Sheet) -> tuple[set[str], bool,
     in_clause = {m.part for m in doc.mentions if clause_start <= m.start < clause_end}
     phantom = _PHANTOM in in_clause
     upto = {m.part for m in doc.mentions if sentence_start <= m.start < clause_end and not m.weak}
+    span = [m for m in doc.mentions if sentence_start <= m.start < clause_end and not m.weak]
     named = {name for name, parts in sheet.index.entities.items()
-             if in_clause.intersection(parts) and upto.issuperset(parts)}
+             if in_clause.intersection(parts) and upto.issuperset(parts) and _together(parts, span)}
     if not named and not phantom:  # «Москва во всех кварталах»: every «Москва · …» group
         named = _partly_named(sheet, in_clause, upto)
     if _REST_PART in in_clause:
@@ -485,7 +489,7 @@ def _named(claim_index: int, doc: _Text, sheet: _Sheet) -> tuple[set[str], bool,
     seen = {m.part for m in before}
     last_at: dict[str, int] = {}
     for name, parts in sheet.index.entities.items():
-        if seen.issuperset(parts):
+        if seen.issuperset(parts) and _together(parts, before):
             last_at[name] = max(m.start for m in before if m.part in parts)
     if not last_at and not named and not phantom:
         for name in _partly_named(sheet, seen, seen):
@@ -522,8 +526,21 @@ def _partly_named(sheet: _Sheet, clause: set[int], upto: set[int]) -> set[str]:
 
 def _sentence_names(claim: NumberClaim, doc: _Text, sheet: _Sheet) -> set[str]:
     sentence_start, sentence_end = _around(doc.sentences, claim.start)
-    every = {m.part for m in doc.mentions if sentence_start <= m.start < sentence_end and not m.weak}
-    return {name for name, parts in sheet.index.entities.items() if every.issuperset(parts)}
+    span = [m for m in doc.mentions if sentence_start <= m.start < sentence_end and not m.weak]
+    every = {m.part for m in span}
+    return {name for name, parts in sheet.index.entities.items() if every.issuperset(parts) and _together(parts, span)}
+
+
+def _together(parts: tuple[int, ...], mentions: list[Mention]) -> bool:
+    """The parts of a two-part label are named close together («EWR в мае», ««Москва · март»»), not one
+    at each end of a sentence that lists several labels."""
+    if len(parts) < 2:
+        return True
+    places = [[m.start for m in mentions if m.part == part] for part in parts]
+    if any(not found for found in places):
+        return False
+    return any(max(abs(a - b) for b in (min(found, key=lambda x, a=a: abs(x - a)) for found in places)) <= _NEAR
+               for a in places[0])
 
 
 def _coordinated(doc: _Text, sheet: _Sheet) -> dict[int, set[str]]:
@@ -651,11 +668,16 @@ def _check_reading(claim: NumberClaim, claim_index: int, doc: _Text, sheet: _She
         return _absent(claim, facts, unit)
     if claim.kind in ("date", "year", "time"):
         return ClaimCheck(claim, tuple(supports), unit=unit)
+    quoted = any(a < claim.start and claim.end < b for a, b in ((m.start(), m.end()) for m in _QUOTED.finditer(text)))
+    if quoted and any(f.textual for f in supports):
+        return ClaimCheck(claim, tuple(f for f in supports if f.textual), unit=unit)  # «12»: a label quoted
     stage: list[tuple[Reason, Callable[[FactNumber], bool]]] = [
         ("unit", lambda f: unit is None or f.unit is None or f.unit == unit
          or (f.unit == "count" and unit == "count")),
         ("sign", lambda f: _sign_agrees(claim, f, doc)),
         ("rate_period", lambda f: _rate_agrees(claim, f, doc, sheet)),
+        ("not_in_facts", lambda f: f.role != "interval" or claim.in_range or bool(
+            _INTERVAL_WORDS.search(doc.text[slice(*_around(doc.sentences, claim.start))]))),
     ]
     for reason, keep in stage:
         kept = [f for f in supports if keep(f)]
@@ -704,8 +726,9 @@ def _sign_agrees(claim: NumberClaim, fact: FactNumber, doc: _Text) -> bool:
         return True
     clause = doc.text[slice(*_around(doc.clauses, claim.start))]
     negative, positive = bool(_NEGATIVE.search(clause)), bool(_POSITIVE.search(clause))
-    if fact.value < 0:
-        return negative
+    if fact.value < 0:  # the direction may be said once for the sentence: «Тренд — снижение: … (0,6 % …)»
+        return negative or (not positive and bool(_NEGATIVE.search(doc.text[slice(*_around(doc.sentences,
+                                                                                              claim.start))])))
     if fact.role in ("change", "slope"):
         return positive or not negative
     return True
@@ -781,7 +804,11 @@ def _same_key(claim: NumberClaim, claim_index: int, doc: _Text, sheet: _Sheet, n
         return supports
     segment = _segment(doc, claim_index) + " " + (_next_word(doc.text, doc.claims[claim_index], len(doc.text))
                                                    or "")
-    stems = {_stem(word) for word in re.findall(r"[а-яё]{3,}", segment.lower())}
+    stems = {_stem(word) for word in re.findall(r"[а-яё]{3,}", _QUOTED.sub(" ", segment).lower())}
+    claim = doc.claims[claim_index]
+    sentence_start = _around(doc.sentences, claim.start)[0]
+    before = {m.part for m in doc.mentions if sentence_start <= m.start < claim.start}
+    named = {name for name in named if before.intersection(sheet.index.entities.get(name, ()))}
     own = [f for f in sheet.facts if f.entities and f.entities[-1] in named and f.kind == "value"
            and any(_same_stem(f.key.split(",")[0].lower(), s) for s in stems)
            and any(_same_stem(_stem(f.key.split()[0]), _stem(s.key.split()[0])) for s in supports)]
@@ -800,7 +827,8 @@ def _check_label(claim: NumberClaim, segment: str, next_word: str | None, sheet:
     bound = all(f.entities for f in supports)
     if any(f.entities for f in supports) and not bound:
         return ClaimCheck(claim, tuple(supports), unit=unit)
-    found = [word for word in re.findall(r"[а-яё]{3,}", segment.lower()) if not text_unit(word, 0)]
+    found = [_SYNONYMS.get(word, word) for word in re.findall(r"[а-яё]{3,}", _QUOTED.sub(" ", segment).lower())
+             if not text_unit(word, 0)]
     stems = {_stem(word) for word in found}
     plain = {_stem(word) for word in found if word not in _COMPARATIVES}  # for rivals: «выше 40 567» is a bound
     noun = {_stem(next_word)} if next_word and len(next_word) >= 3 and not text_unit(next_word, 0) else set()

@@ -169,13 +169,15 @@ def sheets() -> Iterator[tuple[str, FactSheet]]:
 
 
 def main() -> int:
-    SHEETS_DIR.mkdir(exist_ok=True)
+    """`python -m tests.corpus.generate [DIR]`: write the sheets to DIR (default: the corpus's sheets/)."""
+    target = Path(sys.argv[1]) if len(sys.argv) > 1 else SHEETS_DIR
+    target.mkdir(parents=True, exist_ok=True)
     count = 0
     for name, sheet in sheets():
-        path = SHEETS_DIR / f"{name}.json"
+        path = target / f"{name}.json"
         path.write_text(json.dumps(sheet.payload(), ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
         count += 1
-    print(f"{count} sheets written to {SHEETS_DIR}")
+    print(f"{count} sheets written to {target}")
     return 0
 
 

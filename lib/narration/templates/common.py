@@ -38,7 +38,8 @@ def filtered(payload: dict[str, Any]) -> str:
 
 
 def quoted(name: str) -> str:
-    return f"«{name}»"
+    """«name», on one line: an Excel header with Alt+Enter («Код\nстатуса») must not break the sentence."""
+    return f"«{' '.join(name.split())}»"
 
 
 def joined(items: list[str]) -> str:

@@ -65,7 +65,7 @@ _HEAD_LIMIT = 64 * 1024 * 1024  # the first lines are looked for in at most this
 _SNIFF_LINES = 50
 _TITLE_LINES = 10
 _HEADER_SEARCH_ROWS = 30
-_EXCEL_WHOLE_BYTES = 20 * 1024 * 1024  # larger books are streamed (read-only mode: no merged cells)
+_EXCEL_WHOLE_BYTES = 5 * 1024 * 1024  # larger books are streamed (read-only mode: no merged cells)
 _SAMPLE_ROWS = 500  # rows below the header that decide which columns pandas parses as numbers
 # What pandas reads as missing by default, so the typed columns match what analysts know from pandas.
 _NULL_VALUES = ("", "#N/A", "<NA>", "N/A", "NA", "NULL", "NaN", "None", "n/a", "nan", "null")

@@ -277,16 +277,15 @@ def test_empty_text_and_empty_payload():
 def test_small_frame_overview_narrative_passes(small_frame):
     payload = overview_facts(small_frame, Scope.of("test:small", "Тест")).payload()
     # by hand: 10 rows × 5 columns, 3 empty cells = 6 %; city: Москва 5 (50 %), Казань 2, Омск 2;
-    # sales: mean 510/9 = 56,67, median 60, from 10 to 100; day from 2024-01-01 to 2024-01-10
+    # day from 2024-01-01 to 2024-01-10 (the overview no longer lists numeric summaries: the columns page does)
     text = (
         "В наборе «Тест» 10 строк и 5 столбцов. Пустых ячеек 3 (6 %), дубликатов нет. "
         "В столбце city чаще всего встречается Москва — 5 строк (50 %), Казань и Омск — по 2. "
-        "Среднее sales — 56,67, медиана 60, значения от 10 до 100. "
         "Даты идут с 1 января 2024 года по 10 января 2024 года."
     )
     assert unsupported(text, payload) == []
-    planted = text.replace("Москва — 5 строк (50 %)", "Москва — 5 строк (55 %)").replace("56,67", "56,76")
-    assert unsupported(planted, payload) == ["55 %", "56,76"]
+    planted = text.replace("Москва — 5 строк (50 %)", "Москва — 5 строк (55 %)").replace("3 (6 %)", "3 (6,5 %)")
+    assert unsupported(planted, payload) == ["6,5 %", "55 %"]
 
 
 def test_flights_overview_narrative_passes_and_catches_plants(flights):
@@ -299,12 +298,11 @@ def test_flights_overview_narrative_passes_and_catches_plants(flights):
         f"В таблице {fmt_int(len(frame))} строк и {len(frame.columns)} столбцов. "
         f"Чаще всего встречается перевозчик {top}: {fmt_int(counts.iloc[0])} строк "
         f"({fmt_pct(counts.iloc[0] / len(frame))}), за ним {second} — {fmt_int(counts.iloc[1])}. "
-        f"В arr_delay пропущено {fmt_int(missing)} значений ({fmt_pct(missing / len(frame))}). "
-        f"Средняя задержка прилёта {fmt_num(frame['arr_delay'].mean(), 1)} минуты."
+        f"В arr_delay пропущено {fmt_int(missing)} значений ({fmt_pct(missing / len(frame))})."
     )
     verdict = verify_numbers(text, payload)
     assert verdict.ok, [c.claim.raw for c in verdict.unsupported]
-    assert verdict.total == 8
+    assert verdict.total == 7
     total = fmt_int(counts.iloc[0] + counts.iloc[1])
     invented = text + f" Вместе {top} и {second} выполнили {total} рейсов."
     assert unsupported(invented, payload) == [total]
@@ -318,7 +316,7 @@ def test_every_payload_number_written_by_lib_fmt_is_supported(flights):
     named by what it is about (a number in a list item needs its item named)."""
     payload = overview_facts(flights.frame, Scope.of(flights.id, flights.name)).payload()
     facts = [f for f in fact_numbers(payload) if f.kind == "value" and f.value is not None]
-    assert len(facts) > 100
+    assert len(facts) > 20
     for fact in facts:
         if fact.percent:
             written = fmt_num(fact.value, 1) + "\u00a0%"

@@ -33,7 +33,7 @@ dimensions = left.multiselect("Группировать по (одно или д
 measure = middle.selectbox("Показатель", [None, *choices.measures], key="groups_measure", placeholder=ROWS_MEASURE,
                            format_func=lambda m: ROWS_MEASURE if m is None else m)
 aggregations = ROW_AGGREGATIONS if measure is None else tuple(AGGREGATIONS)
-aggregation = right.selectbox("Агрегат", aggregations, format_func=AGGREGATIONS.get,
+aggregation = right.selectbox("Агрегат", aggregations, format_func=lambda a: AGGREGATIONS[a],
                               key="groups_aggregation_rows" if measure is None else "groups_aggregation_measure")
 min_rows = st.number_input("Не меньше строк в группе (0 — по умолчанию)", min_value=0, value=0, step=1,
                            key="groups_min_rows",

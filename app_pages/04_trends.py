@@ -20,11 +20,11 @@ columns = st.columns(4)
 date_column = columns[0].selectbox("Дата", choices.datetimes, key="trends_date")
 measure = columns[1].selectbox("Показатель", [None, *choices.measures], key="trends_measure", placeholder=ROWS_MEASURE,
                                format_func=lambda m: ROWS_MEASURE if m is None else m)
-aggregation = "count"
+aggregation: str | None = "count"
 if measure is not None:
-    aggregation = columns[2].selectbox("Агрегат", ["mean", "sum", "median", "count"], format_func=AGGREGATIONS.get,
-                                       key="trends_aggregation")
-period = columns[3].selectbox("Период", list(PERIODS), index=2, format_func=PERIODS.get, key="trends_period")
+    aggregation = columns[2].selectbox("Агрегат", ["mean", "sum", "median", "count"],
+                                       format_func=lambda a: AGGREGATIONS[a], key="trends_aggregation")
+period = columns[3].selectbox("Период", list(PERIODS), index=2, format_func=lambda p: PERIODS[p], key="trends_period")
 
 facts = facts_for(trend_facts, date_column=date_column, measure=measure, aggregation=aggregation, period=period)
 stop_if_empty(facts, f"В столбце «{literal(date_column)}» нет ни одной даты.")

@@ -36,12 +36,13 @@ def _reset(keys: list[str]) -> None:
 
 
 def _date_filter(candidates: FilterCandidates, key: str, active: dict[str, Any]) -> dict[str, Any] | None:
+    assert candidates.date_min is not None and candidates.date_max is not None  # the caller checked the column
     low = dt.date.fromisoformat(candidates.date_min)
     high = dt.date.fromisoformat(candidates.date_max)
     start, end = low, high
     if active.get("column") == candidates.date_column:  # filters set before the widget existed
-        start = max(low, min(high, dt.date.fromisoformat(active.get("from") or candidates.date_min)))
-        end = max(start, min(high, dt.date.fromisoformat(active.get("to") or candidates.date_max)))
+        start = max(low, min(high, dt.date.fromisoformat(str(active.get("from") or candidates.date_min))))
+        end = max(start, min(high, dt.date.fromisoformat(str(active.get("to") or candidates.date_max))))
     chosen = st.sidebar.date_input(
         f"Период ({literal(candidates.date_column)})",
         value=(start, end),
@@ -50,16 +51,16 @@ def _date_filter(candidates: FilterCandidates, key: str, active: dict[str, Any])
         format="DD.MM.YYYY",
         key=key,
     )
-    chosen = tuple(chosen) if isinstance(chosen, (tuple, list)) else (chosen,)
-    if not chosen or chosen == (low, high):
+    picked: tuple[dt.date, ...] = tuple(chosen) if isinstance(chosen, (tuple, list)) else (chosen,)
+    if not picked or picked == (low, high):
         return None
-    start = chosen[0]
-    end = chosen[1] if len(chosen) > 1 else None
-    spec = {"column": candidates.date_column}
+    start = picked[0]
+    last: dt.date | None = picked[1] if len(picked) > 1 else None
+    spec: dict[str, Any] = {"column": candidates.date_column}
     if start > low:
         spec["from"] = start.isoformat()
-    if end is not None and end < high:
-        spec["to"] = end.isoformat()
+    if last is not None and last < high:
+        spec["to"] = last.isoformat()
     return spec if len(spec) > 1 else None
 
 

@@ -417,3 +417,47 @@ def test_filters_are_never_bound():
     facts = [f for f in fact_numbers(payload) if f.kind == "date" and f.label.startswith("фильтры")]
     assert [(f.date, f.entities) for f in facts] == [((2013, 3, 1), ()), ((2013, 6, 30), ())]
     assert unsupported("В марте 2013 года — 10 рейсов, данные отобраны с 1 марта 2013 года.", payload) == []
+
+
+# --- explanations and the verdict's summary --------------------------------------------------------
+
+def test_every_reason_has_a_russian_explanation_naming_the_number():
+    from lib.verify.matching import REASONS, ClaimCheck
+    from lib.verify.numbers import extract_numbers
+
+    (claim,) = extract_numbers("42")
+    fact = fact_numbers({"строк": 42})[0]
+    reasons = set(ClaimCheck.__annotations__) and set(REASONS)
+    assert reasons == {"not_in_facts", "other_entity", "other_label", "unattributed", "unit", "sign", "rate_period",
+                       "period_absent", "pp_not_difference", "no_ratio", "other_statistic"}
+    for reason in reasons:
+        line = ClaimCheck(claim, closest=fact, reason=reason, belongs_to=fact).explanation()
+        assert line.startswith("«42»: ") and line.endswith(".")
+        assert any("а" <= ch <= "я" for ch in line)
+
+
+@pytest.mark.parametrize(("text", "payload", "reason", "words"), [
+    ("У F9 задержка 21,92 часа.", {"показатель": "arr_delay", "агрегат": "среднее",
+                                    "наибольшие": [{"группа": "F9", "значение": 21.92}]}, "unit", "часы"),
+    ("AS опаздывают на 9,93 минуты.", {"наименьшие": [{"группа": "AS", "значение": -9.93}]}, "sign", "знак"),
+    ("Рост — 3,2 п.п.", {"изменение к предыдущему, %": 3.2}, "pp_not_difference", "процентные пункты"),
+    ("Рейсов втрое больше.", {"наибольшие": [{"группа": "A", "значение": 3}]}, "no_ratio", "отношения"),
+    ("Медиана оклада — 94 246 руб.", {"столбец": "Оклад, руб.", "среднее": 94246, "медиана": 80000},
+     "other_statistic", "медиана"),
+    ("В июне — 29 425 рейсов.", {"наибольшие": [{"период": "июль 2013", "значение": 29425}]}, "period_absent",
+     "периода нет"),
+    ("Наклон — 114 рейсов в день.", {"период": "месяц", "наклон за период": 114}, "rate_period", "период"),
+    ("Всего 58 665 рейсов.", {"строк": 336776, "частые": [{"значение": "UA", "строк": 58665}]}, "unattributed",
+     "не называет"),
+])
+def test_each_reason_is_the_true_one(text: str, payload: dict, reason: str, words: str):
+    (check,) = verify_numbers(text, payload).unsupported
+    assert check.reason == reason
+    assert words in check.explanation()
+
+
+def test_a_text_without_numbers_is_not_a_pass_on_a_sheet_with_numbers():
+    verdict = verify_numbers("Задержек нет.", PAYLOAD)
+    assert verdict.numberless and verdict.total == 0
+    assert verdict.summary() == "Проверено чисел: 0 из 0 — в тексте нет ни одного числа из сводки"
+    assert not verify_numbers("Задержек нет.", {}).numberless

@@ -42,7 +42,7 @@ _CLAUSE_END = re.compile(r"[;:]|,(?!\d)|[.!?…]+(?=\s+[A-ZА-ЯЁ«\"*#])|\n+")
 _QUOTED = re.compile(r"«[^«»]*»")
 _STEMMER = snowballstemmer.stemmer("russian")
 _MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>$~:=])")
-_RATE = re.compile(rf"{_SP}*(?:в|за){_SP}+(?:(?:один|одну|каждый|каждую){_SP}+)?(?P<p>день|сутки|неделю|месяц"
+_RATE = re.compile(rf"{_SP}*(?:[а-яё]+{_SP}+)?(?:в|за){_SP}+(?:(?:один|одну|каждый|каждую){_SP}+)?(?P<p>день|сутки|неделю|месяц"
                    r"|квартал|год)(?![а-яё])", re.IGNORECASE)
 _RATE_UNITS = {"день": "day", "сутки": "day", "неделю": "week", "месяц": "month", "квартал": "quarter",
                "год": "year"}

@@ -65,7 +65,9 @@ def score() -> Score:
     for item in narratives():
         verdict = verify_numbers(item.text, payload(item.sheet))
         expected = item.verdict == "ok"
-        passed = verdict.ok and not verdict.numberless
+        # the corpus plants wrong numbers; claim words (trend, strength, ranking) have C's own corpus in
+        # tests/test_claims.py, and these payloads predate the sheets' claim keys
+        passed = not verdict.unsupported and not verdict.numberless
         right = passed == expected
         if expected:
             correct += 1

@@ -114,6 +114,8 @@ def _misplaced(bad: BadNumber) -> str | None:
         return f"{raw} в сводке относится к «{fact.owner or fact.label}»"
     if bad.reason == "other_label" and bad.closest is not None:
         return f"{raw} в сводке — это «{fact.label}», а не «{bad.closest.label}»"
+    if bad.reason not in ("", "not_in_facts"):  # wrong unit, sign, period, statistic: the verifier's own reason
+        return bad.explanation().rstrip(".")
     return None
 
 

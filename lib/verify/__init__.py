@@ -3,16 +3,18 @@
 API (pure, no Streamlit)::
 
     extract_numbers(text: str) -> list[NumberClaim]          # lib/verify/numbers.py
-    fact_numbers(payload: dict) -> list[FactNumber]          # lib/verify/matching.py
+    fact_numbers(payload: dict) -> list[FactNumber]          # lib/verify/facts.py
     verify_numbers(text: str, payload: dict) -> Verdict
 
-    verdict.ok                      # True when every number is supported
+    verdict.ok                      # True when every number and every claim word is supported
+    verdict.numberless              # no number in the text although the sheet has numbers
+    verdict.claims, .failed_claims  # tuple[ClaimWordCheck] from lib.verify.claims
     verdict.supported_count, verdict.total
-    verdict.summary()               # «Проверено чисел: N из M»
+    verdict.summary()               # «Проверено чисел: N из M · утверждений: K из L»
     verdict.unsupported             # tuple[ClaimCheck]: .claim.raw, .reason, .closest (FactNumber: .label, .shown()),
                                     #   .explanation() — one Russian line for the UI list
     verdict.to_dict()               # JSON-safe record for the journal
-    verdict.highlighted_markdown()  # Streamlit markdown, unsupported numbers in :red-background[…]
+    verdict.highlighted_markdown()  # Streamlit markdown, unsupported numbers and claims in :red-background[…]
     escape_markdown(text)           # the escaping it uses, for other model text
 
 `payload` must be `facts.payload()`, the exact dict sent to the model.
@@ -52,48 +54,57 @@ Hedge words (immediately before the number)
   («более 300 тыс.» is supported by 336 776, «более 336 тыс.» too, «более 200 тыс.» is not).
 - «менее», «меньше», «не более», «не выше», «как максимум» → max: the fact lies in [X − step, X].
 
-Matching (supported when some fact agrees)
-- A plain claim agrees with a fact value v when v (or v/100 for a percent fact, «доля 0,17» against
-  «доля, %» 17.4) lies in the claim's interval; the interval is the displayed rounding, so a payload
-  value 12.64 supports «12,6» and «13» but not «12,7».
-- A percent or pp claim agrees with a percent fact (key with `%`, «доля», «процент») as is, or with
-  a share |v| ≤ 1 of another key times 100. Counts never support percents, so a swapped count and
-  percent is caught.
-- Unsigned claims compare with |v| (the sign often moves into words: «снизилась на 3,2»); a claim
-  written with a sign must match the sign.
-- Years match numeric facts and the years of dates in the payload; date claims match a payload date
-  in every part the text states («январь 2013» is supported by "2013-01-01").
-- Lengths of payload lists support plain claims («три самых частых значения»); places in a list
-  (1…length) support only ordinals («3-е место»).
-- Entity binding catches swapped values: a fact inside a list item belongs to that item's names
-  (column name, category value). So does a fact inside a dict under a key when the dict has a name
-  key («первый период»: {"период": "январь 2013", …} belongs to January 2013); «прочее» and «прочие
-  значения» belong to the rest, which a text names «остальные», «прочие» (only inside the claim's
-  clause: «сильнее остальных» compares more than it names). Filters are never bound. When the
-  claim's clause (or else its sentence) names payload entities and every fact the value matches
-  belongs to other entities, the claim is unsupported with reason «other_entity». Other facts
-  (totals) are never bound.
-- What a text names: entity names verbatim; periods through dates («в июле 2013 года») and through a
-  month name without a year («в августе», «июль», «5 января») when only one payload period has that
-  month (and day). A claim is about the entities named in its clause and the last one named before
-  it in its sentence. Coordinated numbers after coordinated names («F9 и FL … 21,92 и 20,12 минуты
-  соответственно», «UA, B6 и EV — 17,4 %, 16,2 % и 16,1 %») pair in order, so a swap inside the list
-  is caught; when the counts differ, each number may be about any name of the group.
-- Label check for totals: when a plain number matches only unbound facts and the noun right after
-  it names another total's key («19 строк» while 19 is «столбцов» and «строк» is 336 776; «46 595
-  строках» while 46 595 is «пустых ячеек»), the claim is unsupported with reason «other_label».
-  Nouns are compared by Snowball Russian stems.
-- Known limits: small integers (2, 3, 5…) are often matched by some fact somewhere, so they are
-  weakly checked; a wrong sign is caught only when the sign is written; units (МБ, минуты) are not
-  converted.
-- Anything else is unsupported, even when arithmetically true: the sum of two facts, a difference,
-  a ratio, a share that the payload does not contain. The model must not compute.
+Matching (supported when some fact passes every check, in this order; the first check that leaves no fact
+is the reason, `ClaimCheck.reason`, each with a Russian `explanation()`)
+- Value («not_in_facts»): the fact (v, or v/100 for a percent key, «доля 0,17» against «доля, %» 17.4)
+  lies in the claim's interval, the displayed rounding (12.64 supports «12,6» and «13», not «12,7»). Percent
+  claims need a percent fact or a share |v| ≤ 1; a value of a percent column («Скидка, %»: среднее 12,68) is
+  a percent as written. «п.п.» only for a difference of two percents (a gap between shares, the change of a
+  percent measure; «pp_not_difference» for a relative change); «в N раз», «вдвое» only for a ratio fact
+  («во сколько раз»; «no_ratio» otherwise); ordinals need a place in a list or a whole number; an interval's
+  ends support only a text about an interval. Unsigned claims compare with |v|, signed ones with v. Numbers
+  inside keys and explanatory strings are not facts; a number quoted as a label («12») is that label.
+- Unit («unit»): a unit word after the number (or a currency sign before it) must equal the fact's unit
+  (lib/units.py: from the column name, flights' documented units; counts are rows, period counts the
+  period); unknown units pass.
+- Sign («sign»): a negative fact written without a minus needs a word of that direction in its clause
+  (or in its sentence, when the clause has none of the opposite: «Тренд — снижение: … (0,6 % …)»); a
+  positive change or slope written with «снизилась» (and no word of growth) is the wrong way round.
+- Rate («rate_period»): «… в неделю» after a slope needs a weekly sheet.
+- Attribution: what the claim's clause names (else the last thing named before it in its sentence, else
+  anything its sentence names) — names by dictionary form (lib/verify/names.py: pymorphy3, any case,
+  multiword; a distinctive head word alone), two-part labels by their parts named together (or some parts,
+  when no named part contradicts the rest: «Москва» names every «Москва · …»), periods by calendar parts
+  («в июле» names every July, «с 8 июля» the week starting then, «во II квартале», «в IV»), «первый/последний
+  период», the rest («остальные», «прочие»), coordinated numbers after coordinated names in order (ranges in
+  any order). Filter values never name anything. With names: facts bound to them (an entity named together
+  with its column stands for itself, not the column's other values) or unbound totals («other_entity»);
+  gap and ratio facts only about the leader and the outsider; a total next to a named item that has its own
+  number of that kind («пара посчитана по 336 776 строкам» while the pair has 327 346) is «other_label».
+  A period the sheet does not list binds the number to nothing («period_absent»). Without names: the
+  headline facts (unbound, or of a named dict at the top such as «выбранная пара»), or a bound fact whose
+  statistic the sentence names with a matching written unit («Медиана задержки вылета −2 минуты»);
+  otherwise «unattributed» — a coincidental value elsewhere never supports.
+- Statistic («other_statistic»): «медиана», «среднее», «минимум», «максимум», «стандартное отклонение»,
+  «квартиль», «сумма» next to the number must name the fact's statistic (its key, or the sheet's aggregation
+  for group and period values, where «максимум» means the largest listed value).
+- Label («other_label»): among unbound totals (and Pearson/Spearman of one pair), a fact whose key the words
+  before the number and the noun after it name better than every supporting fact's («19 строк» while 19 is
+  «столбцов»; «пропуски есть в 19 столбцах» while «столбцов с пропусками» is 6). Stems: Snowball Russian;
+  unit words and comparatives («выше 40 567») are not label words.
+- Anything else is unsupported, even when arithmetically true: the sum of two facts, a difference, a ratio,
+  a share that the payload does not contain. The model must not compute.
+- A text with no number at all on a sheet with numbers is `numberless` (not a pass). Claim words (trend,
+  strength, direction, ranking, significance) are checked by lib/verify/claims.py; `Verdict.ok` needs both.
+- Known limits: units are not converted («1 272 минуты» called «21 час» is unsupported); small integers
+  are weakly checked when a clause names nothing specific; a name the sheet spells differently from every
+  inflected form (abbreviations, transliteration) is not recognised.
 """
 
 from lib.verify.matching import ClaimCheck, FactNumber, Verdict, escape_markdown, fact_numbers, verify_numbers
 from lib.verify.numbers import NumberClaim, extract_numbers
 
-VERIFIER_VERSION = "2026-12-01.1"  # bump whenever matching rules change: cached narratives passed the old ones
+VERIFIER_VERSION = "2026-12-01.2"  # bump whenever matching rules change: cached narratives passed the old ones
 
 __all__ = [
     "VERIFIER_VERSION",

@@ -214,3 +214,15 @@ def test_infinite_values_are_left_out_of_correlations_and_the_line():
     slope, intercept = np.polyfit(finite["a"], finite["b"], 1)
     assert (facts.chosen.slope, facts.chosen.intercept) == (pytest.approx(slope), pytest.approx(intercept))
     assert sorted(facts.chosen.sample_x) == [1.0, 3.0, 5.0, 7.0]
+
+
+def test_a_150_column_table_keeps_the_prompt_within_budget():
+    rng = np.random.default_rng(4)
+    frame = pd.DataFrame({f"показатель_с_длинным_названием_{i}": rng.normal(size=300) for i in range(150)})
+    facts = relation_facts(frame, SCOPE)
+    assert len(facts.columns) == 15 and len(facts.skipped) == 135
+    payload = facts.payload()
+    assert len(payload["не вошли"]) == 5 and payload["не вошли, всего"] == 135
+    assert build_prompt(facts, TASKS["relations"]).tokens <= 1000
+    text = template_narrative(facts)
+    assert "Не вошли в расчёт (всего 135)" in text and verify_numbers(text, payload).ok, text

@@ -349,7 +349,7 @@ def test_two_planted_spikes_are_the_anomalies_and_white_noise_has_none():
     assert facts.anomalies[0].above and not facts.anomalies[1].above
     payload = facts.payload()
     assert payload["аномалий"] == 2
-    assert [a["отклонение"] for a in payload["аномалии"]] == ["выше тренда", "ниже тренда"]
+    assert [a["значение"] > a["по тренду"] for a in payload["аномалии"]] == [True, False]
     assert payload["аномалии"][0]["значение"] == round(values[10], 1)
     figure = trend_chart(facts)
     marked = next(trace for trace in figure.data if trace.name == "аномалия")

@@ -50,7 +50,7 @@ MAX_DIMENSION_VALUES = 50  # for numeric/text columns used as a dimension
 MAX_CATEGORY_VALUES = 200
 TOP_N = 10
 TABLE_ROWS = 500
-PAYLOAD_LEADERS = 5
+PAYLOAD_LEADERS = 3
 PAYLOAD_OUTSIDERS = 3
 MIN_VALUES_FOR_AVERAGES = 30  # default minimum group size (filled values) for means and medians
 

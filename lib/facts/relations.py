@@ -33,6 +33,7 @@ MIN_ROWS_FOR_WORDS = 10
 STRONGEST = 10
 PAYLOAD_STRONGEST = 3
 PAYLOAD_DERIVED = 3
+PAYLOAD_SKIPPED = 5
 SAMPLE_POINTS = 3000
 SAMPLE_SEED = 0
 DERIVED_CORRELATION = 0.999
@@ -40,8 +41,8 @@ CHUNK_ROWS = 65536  # rows per block of the accumulated matrix products
 FUNCTION_CHECK_SAMPLE = 5000  # rows a "one column determines the other" check looks at before the full check
 STRENGTH_WORDS = ((0.7, "сильная"), (0.3, "умеренная"), (0.0, "слабая"))
 NOT_CONFIRMED = "связь не подтверждается"
-STRENGTH_RULE = "по Пирсону: сильная |r| ≥ 0.7, умеренная ≥ 0.3, иначе слабая; только если 95 % интервал без 0"
-RANKING_RULE = "подтверждённые, по убыванию |r|"
+STRENGTH_RULE = "по r Пирсона: сильная ≥ 0.7, умеренная ≥ 0.3, иначе слабая; если 95 % интервал без 0"
+RANKING_RULE = "по |r|"
 
 
 @dataclass(frozen=True)
@@ -133,8 +134,10 @@ class RelationFacts(FactSheet):
         }
         if self.filters:
             payload["фильтры"] = filters_payload(self.filters)
-        if self.skipped:
-            payload["не вошли"] = list(self.skipped)
+        if self.skipped:  # the first few by table order, and how many in all, so a wide table keeps the budget
+            payload["не вошли"] = list(self.skipped[:PAYLOAD_SKIPPED])
+            if len(self.skipped) > PAYLOAD_SKIPPED:
+                payload["не вошли, всего"] = len(self.skipped)
         payload["сила связи"] = STRENGTH_RULE
         payload["пар"] = self.pairs
         payload["подтверждённых связей"] = self.confirmed_pairs
@@ -184,8 +187,8 @@ def _pair_payload(pair: Pair) -> dict[str, Any]:
     if pair.direction:
         item["направление"] = pair.direction
     item["Спирмен"] = display_round(pair.spearman)
-    item.update(_p_entry("p Спирмена", pair.spearman_p))
     if pair.spearman_strength != pair.strength or pair.spearman_direction != pair.direction:
+        item.update(_p_entry("p Спирмена", pair.spearman_p))
         item["сила по Спирмену"] = pair.spearman_strength
         if pair.spearman_direction:
             item["направление по Спирмену"] = pair.spearman_direction

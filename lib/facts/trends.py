@@ -42,7 +42,7 @@ ANOMALY_MIN_PERIODS = 8
 EXTREMES = 3
 PAYLOAD_GAPS = 5
 PAYLOAD_ANOMALIES = 2
-PAYLOAD_EXTREMES = 2
+PAYLOAD_EXTREMES = 1  # the page lists three; the text names the top and bottom one
 QUARTERS = ("I", "II", "III", "IV")
 _NS_RANGE = (pd.Timestamp.min.ceil("D"), pd.Timestamp.max.floor("D"))
 
@@ -137,9 +137,10 @@ class TrendFacts(FactSheet):
             **({"период укрупнён": f"выбран «{PERIODS[self.requested_period]}», но тогда периодов больше "
                                    f"{MAX_PERIODS}"} if self.coarsened else {}),
             "строк": self.rows,
-            "строк с датой": self.dated_rows,
             "периодов": len(self.points),
         }
+        if self.dated_rows != self.rows:
+            payload["строк с датой"] = self.dated_rows
         if self.filters:
             payload["фильтры"] = filters_payload(self.filters)
         if not self.points:
@@ -186,8 +187,7 @@ class TrendFacts(FactSheet):
             shown["аномалий"] = len(self.anomalies)
             if self.anomalies:
                 shown["аномалии"] = [
-                    {"период": a.label, "значение": display_round(a.value), "по тренду": display_round(a.expected),
-                     "отклонение": "выше тренда" if a.above else "ниже тренда"}
+                    {"период": a.label, "значение": display_round(a.value), "по тренду": display_round(a.expected)}
                     for a in self.anomalies[:PAYLOAD_ANOMALIES]
                 ]
                 if len(self.anomalies) > PAYLOAD_ANOMALIES:

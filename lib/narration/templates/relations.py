@@ -77,5 +77,7 @@ def relations_template(facts: FactSheet) -> str:
             text + f"; на графике {fmt_int(chosen['точек на графике'])} точек случайной выборки, только для "
             "рисования, коэффициенты посчитаны по всем строкам.")
     if p.get("не вошли"):
-        sentences.append(f"Не вошли в расчёт: {joined([quoted(c) for c in p['не вошли'][:5]])}.")
+        total = p.get("не вошли, всего")
+        sentences.append(f"Не вошли в расчёт{f' (всего {fmt_int(total)})' if total else ''}: "
+                         f"{joined([quoted(c) for c in p['не вошли'][:5]])}" + (" и другие." if total else "."))
     return " ".join(sentences[:6])

@@ -233,7 +233,9 @@ def test_markdown_lines_are_exact(flights_report, flights):
     overview = pages[0]
     verdict = verify_numbers(report.sections[0].narrative.text, overview.facts.payload()).summary()
     assert f"> _{verdict} · текст по шаблону_" in lines
-    assert f"> {report.sections[0].narrative.text}" in lines
+    text = report.sections[0].narrative.text
+    assert "«arr_delay»" in text and not set(text) & set("\\`*[]<>#|~")  # «_» is its only Markdown character
+    assert f"> {text.replace('_', chr(92) + '_')}" in lines
     means = frame.groupby("carrier", observed=True)["arr_delay"].mean()
     rows = frame["carrier"].astype(str).eq("F9").sum()
     assert f"| F9 | {means['F9']:.2f} | {rows} |".replace(".", ",") in lines
@@ -251,7 +253,8 @@ def test_markdown_with_chromium_has_one_png_per_chart(flights_report):
     document = render_markdown(report)
     images = re.findall(r"!\[([^\]]*)\]\(data:image/png;base64,([A-Za-z0-9+/=]+)\)", document)
     titles = [c.title for s in report.sections for c in s.charts]
-    assert [t for t, _ in images] == titles and len(titles) == 12
+    assert not set("".join(titles)) & set("\\`*[]<>#|~")  # «_» (in column names) is their only Markdown character
+    assert [t for t, _ in images] == [t.replace("_", "\\_") for t in titles] and len(titles) == 12
     for _, data in images:
         assert base64.b64decode(data)[:8] == b"\x89PNG\r\n\x1a\n"
 
@@ -261,3 +264,18 @@ def test_markdown_escapes_pipes_in_cells():
 
     assert pipe_table(("a|b",), [("x|y",)]) == ["| a\\|b |", "|---|", "| x\\|y |"]
 
+
+
+def test_markdown_shows_names_from_data_literally(small_frame):
+    from lib.sources import Dataset
+
+    frame = small_frame.rename(columns={"city": "<img src=x>**city**"})
+    dataset = Dataset("upload:md", "[отчёт](http://example.com)_v2.csv", "upload", frame)
+    pages = prepare_pages(dataset)
+    report = assemble(dataset, {}, pages, narrate_pages(pages, NarrationSettings.from_config(), use_model=False),
+                      model="x")
+    document = render_markdown(report, images=False)
+    lines = document.splitlines()
+    assert "- Набор данных: \\[отчёт\\](http://example.com)\\_v2.csv" in lines
+    assert not re.search(r"(?<!\\)[<\[\]]", document)  # every bracket escaped: no link, no tag
+    assert "\\<img src=x\\>\\*\\*city\\*\\*" in document

@@ -23,8 +23,16 @@ IMAGES_OFF = "Графики в Markdown не включены; интеракт
 IMAGE_FAILED = "График «{title}» не удалось нарисовать картинкой; он есть в HTML-версии отчёта."
 
 
+MARKUP = re.compile(r"([\\`*_\[\]<>#|~])")
+
+
+def literal(text: object) -> str:
+    """Text from data, files or the model as itself: Markdown and HTML characters backslash-escaped."""
+    return MARKUP.sub(r"\\\1", str(text))
+
+
 def cell(text: str) -> str:
-    return str(text).replace("\\", "\\\\").replace("|", "\\|").replace("\n", " ")
+    return literal(text).replace("\n", " ")
 
 
 def pipe_table(columns: Sequence[str], rows: Sequence[Sequence[str]]) -> list[str]:
@@ -69,32 +77,32 @@ def _block(block: Block, images: dict[int, bytes | None] | None) -> list[str]:
     if isinstance(block, Metrics):
         return pipe_table(("Показатель", "Значение"), block.items)
     if isinstance(block, Table):
-        return [f"**{block.title}**", "", *pipe_table(block.columns, block.rows)]
+        return [f"**{literal(block.title)}**", "", *pipe_table(block.columns, block.rows)]
     if isinstance(block, Note):
-        return [f"_{block.text}_"]
+        return [f"_{literal(block.text)}_"]
     if isinstance(block, Chart):
         if images is None:
             return []
         image = images.get(id(block))
         if image is None:
-            return [f"_{IMAGE_FAILED.format(title=block.title)}_"]
+            return [f"_{literal(IMAGE_FAILED.format(title=block.title))}_"]
         data = base64.b64encode(image).decode("ascii")
-        return [f"![{block.title}](data:image/png;base64,{data})"]
+        return [f"![{literal(block.title)}](data:image/png;base64,{data})"]
     raise TypeError(f"unknown block {block!r}")
 
 
 def _section(section: Section, images: dict[int, bytes | None] | None) -> list[str]:
-    lines = [f"## {section.title}", ""]
+    lines = [f"## {literal(section.title)}", ""]
     if section.subtitle:
-        lines += [f"_{section.subtitle}_", ""]
+        lines += [f"_{literal(section.subtitle)}_", ""]
     if section.notice:
-        lines += [section.notice, ""]
+        lines += [literal(section.notice), ""]
     if section.narrative is not None:
         n = section.narrative
-        lines += [f"> {p.strip()}" for p in n.text.split("\n\n") if p.strip()]
-        lines += [">", f"> _{verdict_line(n)}_"]
+        lines += [f"> {literal(p.strip())}" for p in n.text.split("\n\n") if p.strip()]
+        lines += [">", f"> _{literal(verdict_line(n))}_"]
         if n.note:
-            lines += [">", f"> _{n.note}_"]
+            lines += [">", f"> _{literal(n.note)}_"]
         lines.append("")
     for block in section.blocks:
         rendered = _block(block, images)
@@ -109,7 +117,7 @@ def appendix_lines(report: Report) -> list[str]:
     for section in report.sections:
         if section.narrative is None or not section.narrative.messages:
             continue
-        lines += [f"### {section.title}", ""]
+        lines += [f"### {literal(section.title)}", ""]
         for message in section.narrative.messages:
             content = message.get("content", "")
             fence = "~" * max(4, 1 + max((len(run) for run in re.findall(r"~+", content)), default=0))
@@ -126,14 +134,14 @@ def render_markdown(report: Report, *, images: bool = True, appendix: bool = Fal
     pictures = chart_images(charts) if images else None
     by_chart = None if pictures is None else {id(c): p for c, p in zip(charts, pictures, strict=True)}
     lines = [
-        f"# {report.title}", "",
-        f"- Набор данных: {cover.dataset}",
-        f"- Источник: {cover.source}",
+        f"# {literal(report.title)}", "",
+        f"- Набор данных: {literal(cover.dataset)}",
+        f"- Источник: {literal(cover.source)}",
         f"- Размер: {cover.size}",
-        f"- Фильтры: {cover.filters}",
+        f"- Фильтры: {literal(cover.filters)}",
         f"- Создан: {cover.created}",
         f"- Версия Сводки: {cover.version}",
-        f"- Модель: {cover.model}",
+        f"- Модель: {literal(cover.model)}",
         "",
     ]
     if by_chart is None and charts:

@@ -85,7 +85,7 @@ def digest_text(report: Report) -> str:
 def build_message(report: Report, document: bytes, filename: str, fmt: str, *, to: Sequence[str],
                   sender: str) -> EmailMessage:
     message = EmailMessage()
-    message["Subject"] = report.title
+    message["Subject"] = " ".join(report.title.split())[:200]  # a dataset name with line breaks stays one header
     message["From"] = sender
     message["To"] = ", ".join(to)
     message["Date"] = formatdate(localtime=True)

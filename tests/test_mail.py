@@ -122,3 +122,16 @@ def test_bad_port_and_bad_address_are_russian(report, monkeypatch, smtp):
     with pytest.raises(MailError) as caught:
         send_report(report, b"x", "r.html", "html", to=["без-собаки"], settings=settings_for(port))
     assert caught.value.user_message == "«без-собаки» — не адрес почты: нужен вид имя@домен."
+
+
+def test_subject_stays_one_line_whatever_the_dataset_is_called(report):
+    from lib.mail import build_message
+
+    title = report.cover.dataset
+    object.__setattr__(report.cover, "dataset", "Продажи\r\nBcc: all@example.com")
+    try:
+        message = build_message(report, b"x", "r.html", "html", to=["a@example.com"], sender="s@example.com")
+    finally:
+        object.__setattr__(report.cover, "dataset", title)
+    assert message["Subject"] == "Сводка: Продажи Bcc: all@example.com"
+    assert message["Bcc"] is None

@@ -10,7 +10,15 @@ from lib.facts.groups import (
     group_facts,
 )
 from lib.fmt import fmt_int
-from lib.ui.analysis import dataset_choices, group_table, group_value, page_defaults, page_header, stop_if_empty
+from lib.ui.analysis import (
+    dataset_choices,
+    gap_caption,
+    group_table,
+    group_value,
+    page_defaults,
+    page_header,
+    stop_if_empty,
+)
 from lib.ui.facts import facts_for
 from lib.ui.narrative import narrative_panel
 from lib.ui.tables import show_table
@@ -58,6 +66,8 @@ st.plotly_chart(group_bar_chart(facts), width="stretch")
 if (heatmap := group_heatmap(facts)) is not None:
     st.plotly_chart(heatmap, width="stretch")
 st.caption(f"Групп: {fmt_int(facts.groups)}; по всем строкам — {group_value(facts, facts.total)}.")
+if facts.outsiders:
+    st.caption(gap_caption(facts))
 if facts.small_groups:
     st.caption(f"Ещё групп меньше {fmt_int(facts.min_rows)} {facts.size_unit}: {fmt_int(facts.small_groups)} — "
                "они не в рейтинге, в таблице стоят в конце и учтены в «прочем».")

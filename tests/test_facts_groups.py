@@ -290,3 +290,17 @@ def test_flights_group_prompts_stay_under_1000_tokens(flights, dimensions, measu
     facts = group_facts(flights.frame, SCOPE, dimensions=dimensions, measure=measure, aggregation=aggregation)
     prompt = build_prompt(facts, TASKS["groups"])
     assert prompt.tokens <= 1000 and prompt.trimmed_items == 0
+
+
+def test_the_page_caption_says_whether_the_gap_is_significant():
+    from lib.ui.analysis import gap_caption
+
+    rng = np.random.default_rng(3)
+    same = pd.DataFrame({"g": ["A"] * 40 + ["B"] * 40, "v": rng.normal(10, 2, 80)})
+    text = gap_caption(group_facts(same, SCOPE, dimensions=("g",), measure="v", aggregation="mean"))
+    assert text.startswith("Разрыв «A» и «B» статистически не значим") and "t-критерий Уэлча" in text
+    apart = same.assign(v=np.r_[np.full(40, 20.0) + rng.normal(0, 1, 40), np.full(40, 10.0) + rng.normal(0, 1, 40)])
+    assert "статистически значим (" in gap_caption(group_facts(apart, SCOPE, dimensions=("g",), measure="v",
+                                                               aggregation="mean"))
+    sums = gap_caption(group_facts(same, SCOPE, dimensions=("g",), measure="v", aggregation="sum"))
+    assert "на значимость не проверяется" in sums

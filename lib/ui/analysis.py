@@ -98,6 +98,21 @@ def group_value(facts: GroupFacts, value: float | None) -> str:
     return fmt_pct(value) if facts.aggregation == "share" else fmt_num(value)
 
 
+def gap_caption(facts: GroupFacts) -> str:
+    """Whether the leader–outsider gap survives its test, in words; empty when there is no outsider."""
+    if not facts.outsiders:
+        return ""
+    leader, outsider = literal(facts.leaders[0].label), literal(facts.outsiders[0].label)
+    if facts.gap_p is None or facts.gap_test is None:
+        return (f"Разрыв «{leader}» и «{outsider}» для этого агрегата на значимость не проверяется "
+                "(тест есть для среднего, медианы и доли строк).")
+    p_value = "p < 0,001" if facts.gap_p < 0.001 else f"p = {fmt_num(facts.gap_p, 3)}"
+    verdict = ("статистически значим" if facts.gap_significant
+               else "статистически не значим — первое место может быть случайным")
+    return (f"Разрыв «{leader}» и «{outsider}» {verdict} ({facts.gap_test}, {p_value} с поправкой Бонферрони "
+            f"на {fmt_int(facts.comparisons)} пар групп; порог p < 0,05).")
+
+
 def group_table(facts: GroupFacts) -> pd.DataFrame:
     """Numbers stay numbers (the table sorts by them); `lib.ui.tables` writes them the Russian way."""
     data: dict[str, list[object]] = {label: [r.keys[i] for r in facts.table]

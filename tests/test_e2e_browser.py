@@ -265,6 +265,8 @@ def check_preview(page: Page, shots: Path, title: str) -> None:
     preview = page.get_by_test_id("stDataFrame").last
     preview.scroll_into_view_if_needed()
     preview.screenshot(path=str(shots / f"upload-{title}-preview.png"))
+    page.wait_for_function("""() => [...document.querySelectorAll('[data-testid="stDataFrame"]')].pop()
+                                      ?.querySelectorAll('table td').length > 0""")  # drawn lazily
     cells = page.evaluate(TABLES_JS)[-1]["cells"]
     assert cells[:3] == ["1000", "2024-01-01 00:00:00", "Север"], cells[:6]
 

@@ -102,3 +102,11 @@ def test_duplicate_rows_prefiltered_on_the_most_varied_columns_stay_exact():
     frame.loc[len(frame)] = [*frame.iloc[0, :5], -1]  # equal to row 0 except in one low-variety column
     distinct = {c: int(frame[c].nunique()) for c in frame.columns}
     assert duplicate_rows(frame, distinct) == int(frame.duplicated().sum()) == 3
+
+
+def test_duplicate_rows_of_a_table_repeated_three_times():
+    frame = pd.DataFrame({f"c{i}": np.arange(40) * (i + 1) for i in range(5)})
+    tripled = pd.concat([frame] * 3, ignore_index=True)
+    distinct = {c: 40 for c in tripled.columns}
+    assert duplicate_rows(tripled, distinct) == int(tripled.duplicated().sum()) == 80
+    assert duplicate_rows(tripled) == 80

@@ -266,6 +266,7 @@ def column_work(series: pd.Series, kind: Kind | None = None, keep_values: bool =
 
 
 PREFILTER_COLUMNS = 3
+MOSTLY_CANDIDATES = 0.5
 
 
 def duplicate_rows(frame: pd.DataFrame, distinct: dict[str, int] | None = None) -> int:
@@ -275,7 +276,7 @@ def duplicate_rows(frame: pd.DataFrame, distinct: dict[str, int] | None = None) 
     are compared value by value — several times faster on a table without duplicates."""
     if frame.empty or not len(frame.columns):
         return 0
-    candidates = np.ones(len(frame), dtype=bool)
+    rest = frame
     try:
         if distinct and len(frame.columns) > PREFILTER_COLUMNS:
             varied = sorted(range(len(frame.columns)), key=lambda i: -distinct.get(str(frame.columns[i]), 0))
@@ -283,7 +284,9 @@ def duplicate_rows(frame: pd.DataFrame, distinct: dict[str, int] | None = None) 
             candidates = pd.util.hash_pandas_object(subset, index=False).duplicated(keep=False).to_numpy()
             if not candidates.any():
                 return 0
-        rest = frame.loc[candidates]
+            if candidates.mean() > MOSTLY_CANDIDATES:  # many repeats: narrowing would only copy the table
+                return int(frame.duplicated().sum())
+            rest = frame.loc[candidates]
         hashes = pd.util.hash_pandas_object(rest, index=False).duplicated(keep=False).to_numpy()
     except (TypeError, ValueError):  # unhashable cells: compare all rows
         return int(frame.duplicated().sum())

@@ -42,8 +42,8 @@ _CLAUSE_END = re.compile(r"[;:]|,(?!\d)|[.!?…]+(?=\s+[A-ZА-ЯЁ«\"*#])|\n+")
 _QUOTED = re.compile(r"«[^«»]*»")
 _STEMMER = snowballstemmer.stemmer("russian")
 _MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>$~:=])")
-_RATE = re.compile(rf"{_SP}*(?:[а-яё]+{_SP}+)?(?:в|за){_SP}+(?:(?:один|одну|каждый|каждую){_SP}+)?(?P<p>день|сутки|неделю|месяц"
-                   r"|квартал|год)(?![а-яё])", re.IGNORECASE)
+_RATE = re.compile(rf"{_SP}*(?:[а-яё]+{_SP}+)?(?:в|за){_SP}+(?:(?:один|одну|каждый|каждую){_SP}+)?"
+                   r"(?P<p>день|сутки|неделю|месяц|квартал|год)(?![а-яё])", re.IGNORECASE)
 _RATE_UNITS = {"день": "day", "сутки": "day", "неделю": "week", "месяц": "month", "квартал": "quarter",
                "год": "year"}
 _POSITIVE = re.compile(
@@ -194,7 +194,7 @@ _PHANTOM = -1
 
 def _mentions(text: str, index: _Index, claims: list[NumberClaim]) -> list[Mention]:
     found: list[Mention] = []
-    numbers = [(c.start, c.end) for c in claims]
+    numbers = [(c.start + (1 if c.signed else 0), c.end) for c in claims]  # «-5 · январь»: the code is a name part
     # a digit inside a longer number («1,43», «10 592») is not a name part («EWR · 5»)
     tokens = [(start, end, lemmas(word)) for start, end, word in words(text)
               if not word.isdigit() or not any(a <= start and end <= b and (a, b) != (start, end) for a, b in numbers)]

@@ -53,6 +53,9 @@ _ISO_DATE = re.compile(
 _DOT_DATE = re.compile(r"(?<![\d.])(?P<day>\d{1,2})\.(?P<month>\d{1,2})\.(?P<year>\d{4})(?![\d])")
 _TIME = re.compile(r"(?<![\d:.,])(?P<hour>[01]?\d|2[0-3]):(?P<minute>[0-5]\d)(?![\d:])")
 _LIST_MARKER = re.compile(r"^[ \t>*#-]*\d{1,2}[.)](?=[ \t])", re.MULTILINE)
+# a confidence level names the method, not the data: «95 % интервал», «95%-й доверительный интервал»
+_CONFIDENCE = re.compile(r"(?<![\d,.])(?:9[059]|99)[ \u00a0\u202f]?%(?:-?[а-яё]{1,3})?[ \u00a0]+(?:[а-яё]+[ \u00a0]+)?"
+                         r"(?:доверительн\w*|интервал\w*)", re.IGNORECASE)
 
 _SCALES = (
     (re.compile(r"(?:тыс\.|тыс(?![а-яё])|тысяч[аиуей]?(?:ами|ах)?(?![а-яё]))", re.I), 1_000),
@@ -453,6 +456,7 @@ def _share_across_coordination(text: str, claims: list[NumberClaim]) -> list[Num
 def extract_numbers(text: str) -> list[NumberClaim]:
     """Every numeric claim in `text`, in reading order. See the package docstring for the policy."""
     ignored = [(m.start(), m.end()) for m in _LIST_MARKER.finditer(text)]
+    ignored += [(m.start(), m.end()) for m in _CONFIDENCE.finditer(text)]
     dates = _dates(text)
     taken = ignored + [(c.start, c.end) for c in dates]
     digits = _digit_numbers(text, taken)

@@ -539,8 +539,8 @@ def _together(parts: tuple[int, ...], mentions: list[Mention]) -> bool:
     places = [[m.start for m in mentions if m.part == part] for part in parts]
     if any(not found for found in places):
         return False
-    return any(max(abs(a - b) for b in (min(found, key=lambda x, a=a: abs(x - a)) for found in places)) <= _NEAR
-               for a in places[0])
+    return any(all(min(abs(anchor - spot) for spot in found) <= _NEAR for found in places[1:])
+               for anchor in places[0])
 
 
 def _coordinated(doc: _Text, sheet: _Sheet) -> dict[int, set[str]]:

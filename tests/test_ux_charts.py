@@ -7,6 +7,7 @@ import pandas as pd
 from lib.charts.groups import group_bar_chart, grouping_title, value_title
 from lib.facts.base import Scope
 from lib.facts.groups import group_facts
+from lib.facts.relations import relation_facts
 from lib.narration.templates import template_narrative
 from lib.verify import verify_numbers
 
@@ -75,3 +76,12 @@ def test_equal_groups_are_said_to_be_equal_not_different_by_zero_or_one_time():
     text = template_narrative(facts)
     assert "разницы между группами нет" in text
     assert "в 1 раза" not in text and "— 0," not in text
+
+
+def test_relations_text_says_all_points_when_nothing_was_sampled():
+    frame = pd.DataFrame({"Цена": [float(i) for i in range(40)], "Спрос": [float(i * 7 % 13 + i) for i in range(40)],
+                          "Остаток": [float(i * 5 % 11) for i in range(40)]})
+    facts = relation_facts(frame, SCOPE)
+    text = template_narrative(facts)
+    assert "на графике все 40 точек." in text and "случайной выборки" not in text
+    assert verify_numbers(text, facts.payload()).ok

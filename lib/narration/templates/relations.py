@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from lib.facts.base import FactSheet
-from lib.fmt import fmt_int, fmt_num
+from lib.fmt import fmt_int, fmt_num, plural
 from lib.narration.templates.common import (
     filtered,
     joined,
@@ -73,9 +73,15 @@ def relations_template(facts: FactSheet) -> str:
             text = f"На диаграмме рассеяния — {_pair(chosen)}"
         if chosen.get("наклон") is not None:
             text += f"; наклон линии регрессии — {number(chosen['наклон'])}"
-        sentences.append(
-            text + f"; на графике {fmt_int(chosen['точек на графике'])} точек случайной выборки, только для "
-            "рисования, коэффициенты посчитаны по всем строкам.")
+        drawn = chosen["точек на графике"]
+        same = [s for s in p.get("сильнейшие связи") or [] if s.get("пара") == chosen["пара"]]
+        rows = chosen.get("строк", same[0].get("строк") if same else None)
+        if rows is None or drawn < rows:
+            text += (f"; на графике {fmt_int(drawn)} {plural(drawn, 'точка', 'точки', 'точек')} случайной выборки, "
+                     "только для рисования, коэффициенты посчитаны по всем строкам")
+        else:
+            text += f"; на графике все {fmt_int(drawn)} {plural(drawn, 'точка', 'точки', 'точек')}"
+        sentences.append(text + ".")
     if p.get("не вошли"):
         total = p.get("не вошли, всего")
         sentences.append(f"Не вошли в расчёт{f' (всего {fmt_int(total)})' if total else ''}: "

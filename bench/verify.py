@@ -49,6 +49,24 @@ def best_ms(text: str, sheet: dict[str, Any]) -> float:
     return min(times)
 
 
+def figures(context: object) -> list[Any]:
+    """The harness's figures: catch rate, false-alarm rate, per-class counts as notes, verification time."""
+    from bench.__main__ import Figure
+
+    result = score()
+    classes = ", ".join(f"{name} {hits}/{total}" for name, (hits, total) in sorted(result.by_class.items()))
+    flights = load_flights()
+    overview = overview_facts(flights.frame, Scope.of(flights.id, flights.name)).payload()
+    return [
+        Figure("verify: planted wrong numbers caught", 100 * result.catch_rate, "%", 100.0, at_least=True,
+               note=f"{result.caught} из {result.wrong}"),
+        Figure("verify: correct texts rejected", 100 * result.false_alarm_rate, "%", 100 * FALSE_ALARM_TARGET,
+               note=f"{result.rejected} из {result.correct}; {classes}"),
+        Figure("verify: 10 sentences vs the flights overview", best_ms(TEN_SENTENCES, overview), "мс",
+               SPEED_TARGET_MS),
+    ]
+
+
 def main() -> int:
     result = score()
     failed = False

@@ -417,3 +417,13 @@ def test_flights_trend_prompts_stay_under_1000_tokens(flights, filters):
         payload = facts.payload()
         if payload.get("аномалий", 0) > 2:
             assert payload["аномалий не показано"] == payload["аномалий"] - 2
+
+
+def test_the_period_table_marks_anomalies():
+    from lib.ui.analysis import trend_table
+
+    values = 100 + 2 * np.arange(36) + np.random.default_rng(7).normal(0, 3, 36)
+    values[10] += 40
+    facts = trend_facts(daily(values), SCOPE, date_column="d", measure="v", aggregation="mean", period="day")
+    table = trend_table(facts)
+    assert list(table.loc[table["Аномалия"] == "да", "Период"]) == [a.label for a in facts.anomalies] == ["11.01.2024"]

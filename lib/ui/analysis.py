@@ -149,9 +149,11 @@ def _numbers(values: list[float | None], scale: float = 1.0) -> pd.Series:
 
 def trend_table(facts: TrendFacts) -> pd.DataFrame:
     points = facts.points
+    anomalies = {a.label for a in facts.anomalies}
     return pd.DataFrame(
         {
             "Период": [f"{p.label} (неполный)" if p.partial else p.label for p in points],
+            "Аномалия": ["да" if p.label in anomalies else "" for p in points],
             "Значение": _numbers([p.value for p in points]),
             "Скользящее среднее": _numbers([p.rolling for p in points]),
             "Изменение": _numbers([p.change for p in points]),

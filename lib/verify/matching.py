@@ -181,6 +181,8 @@ class Mention:
 
 _UNIT_TAIL = re.compile(r"\s*(?:,[^,]*|\([^()]*\)|\[[^\[\]]*\])\s*$")
 _SYNONYMS = {"разница": "разрыв", "разницы": "разрыв", "разнице": "разрыв"}  # label words the texts use for keys
+_FUNCTION_WORDS = frozenset({"все", "всех", "всем", "всеми", "весь", "вся", "это", "для", "при", "что", "как", "так",
+                             "его", "еще", "ещё", "уже", "они", "она", "оно", "их"})  # never name a key
 _COMPARATIVES = frozenset({"выше", "ниже", "больше", "меньше", "более", "менее", "свыше"})  # «выше 40 567»: a bound
 _LIST_SUFFIX = re.compile(r" \((?:число элементов|место)\)$")
 _INTERVAL_WORDS = re.compile(r"интервал|доверит|от\s", re.IGNORECASE)  # an interval's ends support only such text
@@ -828,7 +830,7 @@ def _check_label(claim: NumberClaim, segment: str, next_word: str | None, sheet:
     if any(f.entities for f in supports) and not bound:
         return ClaimCheck(claim, tuple(supports), unit=unit)
     found = [_SYNONYMS.get(word, word) for word in re.findall(r"[а-яё]{3,}", _QUOTED.sub(" ", segment).lower())
-             if not text_unit(word, 0)]
+             if not text_unit(word, 0) and word not in _FUNCTION_WORDS]
     stems = {_stem(word) for word in found}
     plain = {_stem(word) for word in found if word not in _COMPARATIVES}  # for rivals: «выше 40 567» is a bound
     noun = {_stem(next_word)} if next_word and len(next_word) >= 3 and not text_unit(next_word, 0) else set()

@@ -239,13 +239,6 @@ def _column(name: str, values: np.ndarray) -> _Column:
     return _Column(name, codes, size, sample, np.argsort(sample, kind="stable"))
 
 
-def relation_columns(frame: pd.DataFrame) -> tuple[list[str], list[str]]:
-    """(used, skipped): numeric columns with at least 3 values and more than one distinct value,
-    the first 15 in table order."""
-    used, skipped, _ = _relation_columns(frame)
-    return used, skipped
-
-
 def _finite_array(series: pd.Series) -> np.ndarray:
     """The column as float64 with NaN for missing and ±inf: `finite_numbers` without the Series round trips."""
     values = series.to_numpy(dtype="float64", na_value=np.nan, copy=True)
@@ -377,14 +370,6 @@ def _pairwise(names: list[str], arrays: list[np.ndarray]) -> tuple[list[_Column]
     for m in (pearson_m, spearman_m):
         np.fill_diagonal(m, 1.0)
     return columns, pearson_m, spearman_m, counts
-
-
-def pairwise_correlations(data: pd.DataFrame) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Pearson, Spearman and complete-row counts for every pair of columns, exact on pairwise
-    complete rows (as `DataFrame.corr`), linear in the rows."""
-    arrays = [finite_numbers(data[c]).to_numpy() for c in data.columns]
-    _, pearson_m, spearman_m, counts = _pairwise([str(c) for c in data.columns], arrays)
-    return pearson_m, spearman_m, counts
 
 
 def _single_valued(cx: np.ndarray, cy: np.ndarray, x_size: int) -> bool:

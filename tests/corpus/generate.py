@@ -2,8 +2,14 @@
 
 Each sheet is computed by the real fact functions (flights and three Russian-language tables built here
 with a fixed seed) and stored as the exact payload the model sees, in `tests/corpus/sheets/<name>.json`.
-The narratives in `narratives.yaml` quote values of these payloads; rerun after a payload change and
-re-check the corpus test.
+The narratives in `narratives/*.yaml` quote values of these payloads. The committed sheets are the payloads
+as they were when the narratives were written (2026-12-01, 21:47 UTC): a corpus is only a test while its
+texts and sheets belong together, and the verifier must handle every payload shape anyway. To re-check
+against today's fact functions, write the sheets elsewhere (`python -m tests.corpus.generate /tmp/sheets`)
+and compare: on the payloads of 23:05 UTC (trimmed overview, C's trend and relation keys, groups ranked
+from 30 values), 45 narratives no longer fit their sheet — 41 quote a value the sheet no longer holds,
+4 became true or false as the data changed (16 → 15 carriers, ratio 1,56 → 1,38) — and none is a verifier
+error; new texts for the new shapes are in tests/test_verify_match.py.
 """
 
 from __future__ import annotations

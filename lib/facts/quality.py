@@ -14,9 +14,10 @@ from pandas.api import types as ptypes
 from lib.facts.base import FactSheet, Scope, percent, shareable_value
 from lib.facts.shared import ColumnWork, shared_work
 from lib.filters import filters_payload
+from lib.vocab import SEVERITY_LABELS, Severity
 
-SEVERITIES: dict[str, str] = {"high": "высокая", "medium": "средняя", "low": "низкая"}
-_SEVERITY_ORDER = {"high": 0, "medium": 1, "low": 2}
+SEVERITIES: dict[Severity, str] = SEVERITY_LABELS  # most serious first
+_SEVERITY_ORDER = {severity: i for i, severity in enumerate(Severity)}
 PROBLEMS: dict[str, str] = {
     "empty": "столбец пуст",
     "missing": "пропуски",
@@ -52,7 +53,7 @@ class ColumnShare:
 
 @dataclass(frozen=True)
 class Alert:
-    severity: str  # "high" | "medium" | "low"
+    severity: Severity
     code: str  # a key of PROBLEMS
     column: str | None  # None for the whole table
     count: int  # rows (or values) concerned; distinct values for cardinality/constant checks
@@ -88,8 +89,8 @@ class QualityFacts(FactSheet):
     def is_empty(self) -> bool:
         return self.rows == 0
 
-    def severity_counts(self) -> dict[str, int]:
-        return {key: sum(a.severity == key for a in self.alerts) for key in SEVERITIES}
+    def severity_counts(self) -> dict[Severity, int]:
+        return {key: sum(a.severity == key for a in self.alerts) for key in Severity}
 
     def payload(self) -> dict[str, Any]:
         payload: dict[str, Any] = {
@@ -200,27 +201,29 @@ def _alerts(
     alerts: list[Alert] = []
     for m in missing:
         if m.count == rows:
-            alerts.append(Alert("high", "empty", m.column, m.count, 1.0))
+            alerts.append(Alert(Severity.HIGH, "empty", m.column, m.count, 1.0))
         else:
-            severity = "high" if m.share > MISSING_HIGH else "medium" if m.share > MISSING_MEDIUM else "low"
+            severity = (Severity.HIGH if m.share > MISSING_HIGH else Severity.MEDIUM if m.share > MISSING_MEDIUM
+                        else Severity.LOW)
             alerts.append(Alert(severity, "missing", m.column, m.count, m.share))
     if duplicates:
         share = duplicates / rows
-        alerts.append(Alert("medium" if share > DUPLICATES_MEDIUM else "low", "duplicates", None, duplicates, share))
+        severity = Severity.MEDIUM if share > DUPLICATES_MEDIUM else Severity.LOW
+        alerts.append(Alert(severity, "duplicates", None, duplicates, share))
     for column, value in checks["constant"]:
-        alerts.append(Alert("medium", "constant", column, 1, None, value))
+        alerts.append(Alert(Severity.MEDIUM, "constant", column, 1, None, value))
     for column, value, share in checks["near_constant"]:
-        alerts.append(Alert("low", "near_constant", column, checks["top_counts"][column], share, value))
+        alerts.append(Alert(Severity.LOW, "near_constant", column, checks["top_counts"][column], share, value))
     for column, unique in checks["high_cardinality"]:
-        alerts.append(Alert("low", "high_cardinality", column, unique))
+        alerts.append(Alert(Severity.LOW, "high_cardinality", column, unique))
     for column, detail in checks["mixed"]:
-        alerts.append(Alert("high", "mixed_types", column, int(frame[column].notna().sum()), None, detail))
+        alerts.append(Alert(Severity.HIGH, "mixed_types", column, int(frame[column].notna().sum()), None, detail))
     for c in checks["infinite"]:
-        alerts.append(Alert("medium", "infinite", c.column, c.count, c.share, INFINITE_DETAIL))
+        alerts.append(Alert(Severity.MEDIUM, "infinite", c.column, c.count, c.share, INFINITE_DETAIL))
     for o in checks["outliers"]:
         if o.share >= OUTLIERS_LOW:
-            alerts.append(Alert("medium" if o.share >= OUTLIERS_MEDIUM else "low", "outliers", o.column, o.count,
-                                o.share))
+            severity = Severity.MEDIUM if o.share >= OUTLIERS_MEDIUM else Severity.LOW
+            alerts.append(Alert(severity, "outliers", o.column, o.count, o.share))
     order = {code: i for i, code in enumerate(PROBLEMS)}
     return sorted(alerts, key=lambda a: (_SEVERITY_ORDER[a.severity], order[a.code], -(a.share or 0), a.column or ""))
 

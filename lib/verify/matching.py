@@ -15,7 +15,16 @@ import snowballstemmer
 from lib.fmt import NBSP
 from lib.units import column_unit, text_unit
 from lib.verify.claims import ClaimWordCheck, check_claims
-from lib.verify.facts import PERIOD_UNITS, REST, SCOPE_KEYS, FactNumber, fact_numbers, filter_values, is_percent_label
+from lib.verify.facts import (
+    PERIOD_UNITS,
+    REST,
+    SCOPE_KEYS,
+    FactNumber,
+    fact_numbers,
+    filter_values,
+    is_percent_label,
+    item_entity,
+)
 from lib.verify.names import PART_SEPARATORS, PeriodKey, lemmas, period_key, period_mentions, words
 from lib.verify.numbers import NumberClaim, extract_numbers
 
@@ -186,6 +195,12 @@ _FUNCTION_WORDS = frozenset({"все", "всех", "всем", "всеми", "в
 _COMPARATIVES = frozenset({"выше", "ниже", "больше", "меньше", "более", "менее", "свыше"})  # «выше 40 567»: a bound
 _LIST_SUFFIX = re.compile(r" \((?:число элементов|место)\)$")
 _INTERVAL_WORDS = re.compile(r"интервал|доверит|от\s", re.IGNORECASE)  # an interval's ends support only such text
+_TOP_WORDS = re.compile(r"(?<![а-яё])(?:сам\w+\s+(?:сильн|высок|больш|крупн|загруж|дорог|долг|поздн)\w*"
+                        r"|лидер\w*|лидир\w*|больше\s+всего|чаще\s+всего|дольше\s+всего|наибольш\w*|максимальн\w*|максимум\w*|пик\w*"
+                        r"|сильнее\s+всего|хуже\s+всех|на\s+первом\s+месте)", re.IGNORECASE)
+_BOTTOM_WORDS = re.compile(r"(?<![а-яё])(?:сам\w+\s+(?:слаб|низк|мал|дешёв|дешев|быстр|ранн)\w*|аутсайдер\w*"
+                           r"|меньше\s+всего|реже\s+всего|быстрее\s+всего|наименьш\w*|минимальн\w*|минимум\w*"
+                           r"|лучше\s+всех|на\s+последнем\s+месте)", re.IGNORECASE)
 _NEAR = 40  # characters between the parts of a two-part label named together
 _REST_PART = -2
 _PLACE_PERIOD = re.compile(
@@ -450,6 +465,7 @@ class _Sheet:
     index: _Index
     period: str | None
     ancestors: dict[str, set[str]] = field(default_factory=dict)
+    firsts: dict[str, str] = field(default_factory=dict)  # "top"/"bottom" → the first item of the ranked lists
 
 
 def _prepare(payload: dict[str, Any]) -> _Sheet:
@@ -466,7 +482,14 @@ def _prepare(payload: dict[str, Any]) -> _Sheet:
               if isinstance(payload.get(key), dict) and isinstance(payload[key].get("период"), str)}
     index = _build_index(related, filter_values(payload), places)
     period = payload.get("период") if isinstance(payload.get("период"), str) else None
-    return _Sheet(facts, related, index, PERIOD_UNITS.get(period or ""), ancestors)
+    firsts: dict[str, str] = {}
+    for place, keys in (("top", ("наибольшие", "сильнейшие связи")), ("bottom", ("наименьшие",))):
+        for key in keys:
+            items = payload.get(key)
+            if isinstance(items, list) and items and (first := item_entity(items[0])):
+                firsts[place] = first
+                break
+    return _Sheet(facts, related, index, PERIOD_UNITS.get(period or ""), ancestors, firsts)
 
 
 def _named(claim_index: int, doc: _Text, sheet: _Sheet) -> tuple[set[str], bool, bool]:
@@ -781,6 +804,13 @@ def _bind(claim: NumberClaim, claim_index: int, doc: _Text, sheet: _Sheet, bindi
     kept = [f for f in supports if f.headline]
     if kept:
         return kept
+    before = doc.text[_around(doc.sentences, claim.start)[0]:_around(doc.clauses, claim.start)[1]]
+    for place, pattern in (("top", _TOP_WORDS), ("bottom", _BOTTOM_WORDS)):  # «самая сильная связь — 0,99»
+        first = sheet.firsts.get(place)
+        if first and pattern.search(before):
+            ranked = [f for f in supports if f.entities and f.entities[-1] == first]
+            if ranked:
+                return ranked
     sentence = doc.text[_around(doc.sentences, doc.claims[claim_index].start)[0]:
                         _around(doc.clauses, doc.claims[claim_index].start)[1]]
     stats = _stats_in(sentence)

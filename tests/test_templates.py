@@ -172,4 +172,5 @@ def test_every_page_kind_has_a_template_without_loading_the_ui():
     code = "from lib.narration.templates import TEMPLATES; print(','.join(sorted(TEMPLATES)))"
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120,
                             cwd=Path(__file__).resolve().parent.parent, check=True)
-    assert result.stdout.strip().split(",") == ["columns", "groups", "overview", "quality", "relations", "trends"]
+    assert result.stdout.strip().split(",") == ["columns", "compare", "groups", "overview", "quality", "relations",
+                                                 "trends"]

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from lib.verify import extract_numbers
+from lib.verify import extract_numbers, verify_numbers
 
 NBSP, NNBSP = "\u00a0", "\u202f"
 
@@ -186,3 +186,16 @@ def test_three_decimals_keep_a_thousands_reading():
 def test_em_dash_before_a_number_is_punctuation_not_a_minus():
     (value,) = extract_numbers("Медиана — 2 минуты.")
     assert value.value == 2 and not value.signed
+
+
+def test_a_power_of_ten_as_lib_fmt_writes_it_is_one_number():
+    """lib.fmt writes |x| ≥ 1e18 as «1,5·10²⁰»: the «10» is part of the number, the mantissa gives the precision."""
+    claims = extract_numbers("Сумма — 1,5·10²⁰, доля — 2·10⁻⁷, всего −1·10³⁰⁸.")
+    assert [(c.raw, c.value, c.precision) for c in claims] == [
+        ("1,5·10²⁰", 1.5e20, 0.05e20), ("2·10⁻⁷", 2e-7, 0.5e-7), ("−1·10³⁰⁸", -1e308, 0.5e308)]
+
+
+def test_a_power_of_ten_is_checked_against_the_fact():
+    assert verify_numbers("Изменение — +1·10²⁶.", {"изменение": 1e26}).ok
+    assert not verify_numbers("Изменение — +1·10²⁷.", {"изменение": 1e26}).ok
+    assert not verify_numbers("Сумма — 1,6·10²⁰.", {"сумма": 1.5e20}).ok

@@ -31,6 +31,10 @@ _NUMBER = re.compile(
     re.VERBOSE,
 )
 
+# lib.fmt writes huge and tiny values as a power of ten: «1·10³⁰⁸», «−2,5·10⁻⁷»
+_POWER = re.compile(r"[·×]10(?P<exp>⁻?[⁰¹²³⁴⁵⁶⁷⁸⁹]+)")
+_FROM_SUPERSCRIPTS = str.maketrans("⁰¹²³⁴⁵⁶⁷⁸⁹⁻", "0123456789-")
+
 _MONTHS = (
     ("январ", 1), ("феврал", 2), ("март", 3), ("апрел", 4), ("ма", 5), ("июн", 6),
     ("июл", 7), ("август", 8), ("сентябр", 9), ("октябр", 10), ("ноябр", 11), ("декабр", 12),
@@ -329,8 +333,11 @@ def _suffix(text: str, end: int, start: int | None = None) -> tuple[int, float, 
 def _digit_numbers(text: str, taken: list[tuple[int, int]]) -> list[NumberClaim]:
     """Numbers written in digits, ranges of them, and their units and hedges."""
     found: list[dict] = []
+    consumed = 0  # end of the last power of ten: its «10» is not a number of its own
     for m in _NUMBER.finditer(text):
         start, end = m.start(), m.end()
+        if start < consumed:
+            continue
         sign = m.group("sign")
         if sign:
             before = text[start - 1] if start else ""
@@ -350,13 +357,17 @@ def _digit_numbers(text: str, taken: list[tuple[int, int]]) -> list[NumberClaim]
         if text[end:end + 1] in (".", ",") and text[end + 1:end + 2].isdigit():
             continue  # a version or an address: 1.2.3, 10.0.0.1
         value, decimals = _parse_digits(m.group("int"), m.group("frac"))
+        power = 0
+        if power_match := _POWER.match(text, end):
+            power = int(power_match.group("exp").translate(_FROM_SUPERSCRIPTS))
+            end = consumed = power_match.end()
         frac = m.group("frac")
         thousands = None
         if frac and len(frac) == 3 and m.group("int").isdigit() and len(m.group("int")) <= 3:
             thousands = Decimal(m.group("int") + frac)  # 336,776: English or German grouping
         if sign in ("−", "-"):
             value = -value
-        found.append({"start": start, "end": end, "value": value, "decimals": decimals,
+        found.append({"start": start, "end": end, "value": value, "decimals": decimals, "power": power,
                       "signed": bool(sign), "thousands": -thousands if thousands and sign in ("−", "-") else thousands})
 
     claims: list[NumberClaim] = []
@@ -394,7 +405,9 @@ def _claims_for(text: str, group: list[dict]) -> list[NumberClaim]:
         item_end = tail if is_last else item["end"]
         kind: ClaimKind = unit_kind or "plain"
         own_scale = scale
-        integer = decimals == 0 and not item["signed"]
+        if item["power"]:  # «1,5·10²⁰»: the mantissa's precision scaled by the power
+            value, decimals = value.scaleb(item["power"]), decimals - item["power"]
+        integer = decimals == 0 and not item["signed"] and not item["power"]
         if integer and 1800 <= value <= 2100 and year_match and all(
                 g["decimals"] == 0 and 1800 <= g["value"] <= 2100 for g in group):
             kind, own_scale = "year", 1.0

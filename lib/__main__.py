@@ -324,10 +324,6 @@ def mail(args: argparse.Namespace, report: Report, document: bytes, filename: st
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = parse_args(argv)
-    # The page-table builders live in lib/ui (Streamlit-decorated); without a server Streamlit would warn.
-    from streamlit import logger as streamlit_logger
-
-    streamlit_logger.set_log_level("error")
     logging.basicConfig(level=logging.ERROR, format="%(levelname)s %(name)s: %(message)s")
     try:
         return run_report(args)

@@ -35,7 +35,7 @@ from lib.facts.trends import AGGREGATIONS as TREND_AGGREGATIONS
 from lib.facts.trends import PERIODS, TrendFacts, trend_facts
 from lib.fmt import fmt_bytes, fmt_int, fmt_pct
 from lib.report.model import Block, Chart, Metrics, Note, Table
-from lib.ui.analysis import (
+from lib.tables.analysis import (
     EMPTY_FILTERED,
     alerts_table,
     column_profile_table,
@@ -46,9 +46,9 @@ from lib.ui.analysis import (
     trend_caption,
     trend_table,
 )
-from lib.ui.compare import compare_table, side_texts, significance_caption
-from lib.ui.tables import MAX_DECIMALS, display_frame
-from lib.ui.widgets import column_table
+from lib.tables.cells import MAX_DECIMALS, display_frame
+from lib.tables.compare import compare_table, side_texts, significance_caption
+from lib.tables.overview import column_table
 
 Options = dict[str, Any]
 
@@ -81,7 +81,7 @@ class PageSpec:
 
 
 def table(title: str, frame: pd.DataFrame, cap: int = MAX_DECIMALS) -> Table:
-    """A page's table as the page shows it: every cell the Russian text of `lib.ui.tables` (same `cap`)."""
+    """A page's table as the page shows it: every cell the Russian text of `lib.tables.cells` (same `cap`)."""
     shown = display_frame(frame, cap)
     return Table(title, tuple(str(c) for c in shown.columns),
                  tuple(tuple(str(v) for v in row) for row in shown.itertuples(index=False)))

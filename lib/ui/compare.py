@@ -1,4 +1,5 @@
-"""The «Сравнение» page's pickers (cached per dataset) and its table of groups, built from facts."""
+"""The «Сравнение» page's pickers (cached per dataset) and the export's reading of them. Its table of groups,
+side texts and significance line are Streamlit-free, in `lib.tables.compare` (re-exported here for the page)."""
 
 from __future__ import annotations
 
@@ -8,13 +9,15 @@ from typing import Any
 import pandas as pd
 import streamlit as st
 
-from lib.facts.compare import AGGREGATIONS, CompareChoices, CompareFacts, compare_choices, compare_defaults
+from lib.facts.compare import CompareChoices, compare_choices, compare_defaults
 from lib.facts.defaults import Choices
-from lib.facts.groups import dimension_label
-from lib.fmt import fmt_num, fmt_pct
+from lib.tables.compare import STATUS_LABELS, compare_table, side_texts, significance_caption
 from lib.ui.state import current_dataset
 
-STATUS_LABELS = {"new": "появилась", "gone": "исчезла", "both": ""}
+__all__ = [
+    "STATUS_LABELS", "compare_overrides", "compare_table", "comparison_choices", "comparison_defaults",
+    "side_texts", "significance_caption",
+]
 
 
 @st.cache_data(max_entries=16, show_spinner=False)
@@ -26,37 +29,6 @@ def comparison_choices() -> CompareChoices:
     """What the page offers, from the whole (unfiltered) current dataset."""
     dataset = current_dataset()
     return _choices(dataset.frame, dataset.id)
-
-
-def _shown(facts: CompareFacts, value: float | None) -> float | None:
-    return None if value is None else value * 100 if facts.aggregation == "share" else value
-
-
-def compare_table(facts: CompareFacts) -> pd.DataFrame:
-    """Every group of the dimension: both sides, the change, and (when decomposed) its contribution.
-
-    Numbers stay numbers (lib.ui.tables formats them the Russian way and keeps sorting numeric)."""
-    assert facts.a is not None and facts.b is not None
-    unit = ", п.п." if facts.aggregation == "share" else ""
-    value = AGGREGATIONS[facts.aggregation]
-    data: dict[str, list[object]] = {
-        dimension_label(facts.dimension or ""): [g.label for g in facts.groups],
-        f"{facts.a.label}: {value}": [_shown(facts, g.value_a) for g in facts.groups],
-        f"{facts.b.label}: {value}": [_shown(facts, g.value_b) for g in facts.groups],
-        f"Изменение{unit}": [None if g.value_a is None or g.value_b is None
-                             else _shown(facts, g.value_b - g.value_a) for g in facts.groups],
-    }
-    if facts.decomposed:
-        data[f"Вклад в изменение{unit}"] = [_shown(facts, g.contribution) for g in facts.groups]
-        data["Доля изменения, %"] = [None if g.contribution_share is None else g.contribution_share * 100
-                                     for g in facts.groups]
-        if facts.rate is not None:
-            data[f"Эффект значений{unit}"] = [_shown(facts, g.rate) for g in facts.groups]
-            data[f"Эффект структуры{unit}"] = [_shown(facts, g.mix) for g in facts.groups]
-    data[f"Строк: {facts.a.label}"] = [g.rows_a for g in facts.groups]
-    data[f"Строк: {facts.b.label}"] = [g.rows_b for g in facts.groups]
-    data["Группа"] = [STATUS_LABELS[g.status] for g in facts.groups]
-    return pd.DataFrame(data)
 
 
 def comparison_defaults(choices: CompareChoices, page_choices: Choices) -> dict[str, object]:
@@ -88,28 +60,7 @@ def compare_overrides(state: Mapping[str, Any]) -> dict[str, Any]:
     if column is not None and f"compare_a_{column}" in state and f"compare_b_{column}" in state:
         chosen["segments"] = (state[f"compare_a_{column}"], state[f"compare_b_{column}"])
     date_column = chosen.get("date_column")
-    ranges = [state.get(f"compare_range_{side}_{date_column}") for side in ("a", "b")]
+    ranges: list[Any] = [state.get(f"compare_range_{side}_{date_column}") for side in ("a", "b")]
     if all(r is not None and len(r) == 2 for r in ranges):
         chosen["ranges"] = tuple(d.isoformat() for r in ranges for d in r)
     return chosen
-
-
-def side_texts(facts: CompareFacts) -> tuple[str, str, str]:
-    """The two metrics and the change as the page shows them: «14,87», «+14,41 (+3123,2 %)», «+0,25 п.п.»."""
-    assert facts.a is not None and facts.b is not None
-    if facts.aggregation == "share":
-        change = "" if facts.change is None else f"{fmt_num(facts.change * 100)} п.п."
-        return fmt_pct(facts.a.value), fmt_pct(facts.b.value), change
-    change = fmt_num(facts.change) + (f" ({fmt_pct(facts.change_share)})" if facts.change_share is not None else "")
-    return fmt_num(facts.a.value), fmt_num(facts.b.value), change
-
-
-def significance_caption(facts: CompareFacts) -> str | None:
-    """One line on the test of the change, or None when the aggregate has no test."""
-    if facts.test is None:
-        return None
-    if facts.p_value is None:
-        return f"Значимость ({facts.test}) проверить нельзя: на одной из сторон меньше двух разных значений."
-    verdict = "значимо" if facts.significant else "не значимо — разница может быть случайной"
-    p_text = "p < 0,001" if facts.p_value < 0.001 else f"p = {fmt_num(facts.p_value, 3)}"
-    return f"Изменение {verdict} ({facts.test}, {p_text}; порог 0,05)."

@@ -3,125 +3,39 @@ and a height that shows every row of a short table instead of an inner scroll bo
 
 A table is shown as a pandas Styler over the original values: Streamlit draws the formatted text and
 sorts by the values underneath, so a click on a numeric header still sorts numbers, not strings.
+The cell text itself is Streamlit-free, in `lib.tables.cells` (re-exported here for the pages).
 """
 
 from __future__ import annotations
 
-import datetime as dt
-import math
-from collections.abc import Callable
-from decimal import Decimal
 from typing import Any, Literal
 
-import numpy as np
 import pandas as pd
 import streamlit as st
-from babel.numbers import format_decimal
 from pandas.io.formats.style import Styler
 
-from lib.fmt import GROUPING_FROM, LOCALE
+from lib.tables.cells import (
+    MAX_DECIMALS,
+    SCIENTIFIC_FROM,
+    Formatter,
+    cell_text,
+    column_decimals,
+    column_formatter,
+    datetime_text,
+    decimals_needed,
+    display_frame,
+    is_missing,
+    number_text,
+)
 
-Formatter = Callable[[Any], str]
+__all__ = [
+    "FULL_HEIGHT_ROWS", "MAX_DECIMALS", "SCIENTIFIC_FROM", "STYLED_CELLS", "Formatter", "cell_text",
+    "column_decimals", "column_formatter", "datetime_text", "decimals_needed", "display_frame", "is_missing",
+    "number_text", "russian_table", "show_table", "table_height",
+]
 
-MAX_DECIMALS = 4  # a preview of raw data keeps up to 4 decimals (coordinates, rates); facts tables pass 2
-SCIENTIFIC_FROM = 1e15  # Babel's decimal patterns lose exactness (and fail past 1e26) on huge values
 FULL_HEIGHT_ROWS = 25  # tables up to this many rows are shown whole, without an inner scroll box
 STYLED_CELLS = 200_000  # above this a Styler is too slow: such a table is shown unstyled
-
-
-def _missing(value: object) -> bool:
-    if value is None or value is pd.NA or value is pd.NaT:
-        return True
-    try:
-        return bool(pd.isna(value))
-    except (TypeError, ValueError):  # lists, arrays: not a missing scalar
-        return False
-
-
-def decimals_needed(value: float, cap: int = MAX_DECIMALS) -> int:
-    """The fewest decimals (≤ cap) that show `value` as rounded to `cap` decimals: 106.21 → 2, 11.0 → 0."""
-    if not math.isfinite(value) or abs(value) >= SCIENTIFIC_FROM:
-        return 0
-    target = round(Decimal(repr(value)), cap)
-    for digits in range(cap + 1):
-        if round(target, digits) == target:
-            return digits
-    return cap
-
-
-def column_decimals(values: pd.Series, cap: int = MAX_DECIMALS) -> int:
-    """Decimals for a whole column: the most any of its values needs, so every cell has the same number."""
-    finite = [float(v) for v in values if not _missing(v)]
-    return max((decimals_needed(v, cap) for v in finite), default=0)
-
-
-def number_text(value: float | int, decimals: int) -> str:
-    """`106.21, 2` → «106,21»; `1234.5, 2` → «1234,50»; `12345.6, 1` → «12 345,6»; minus sign «−»."""
-    if isinstance(value, float) and math.isnan(value):
-        return ""
-    if isinstance(value, float) and math.isinf(value):
-        return "∞" if value > 0 else "−∞"
-    if abs(value) >= SCIENTIFIC_FROM:
-        return f"{float(value):.3e}".replace(".", ",").replace("-", "−")
-    grouping = "#,##0" if abs(value) >= GROUPING_FROM else "0"
-    pattern = grouping + ("." + "0" * decimals if decimals > 0 else "")
-    return format_decimal(value, format=pattern, locale=LOCALE).replace("-", "−")
-
-
-def datetime_text(value: dt.datetime | pd.Timestamp, with_time: bool, with_seconds: bool) -> str:
-    """«14.06.2024», «14.06.2024 13:05» or «14.06.2024 13:05:09» (the wall time, zone not converted)."""
-    if with_seconds:
-        return value.strftime("%d.%m.%Y %H:%M:%S")
-    return value.strftime("%d.%m.%Y %H:%M") if with_time else value.strftime("%d.%m.%Y")
-
-
-def _datetime_formatter(values: pd.Series) -> Formatter:
-    stamps = pd.to_datetime(values.dropna(), errors="coerce").dropna()
-    with_seconds = bool((stamps.dt.second != 0).any()) if len(stamps) else False
-    with_time = with_seconds or (bool((stamps.dt.hour != 0).any() or (stamps.dt.minute != 0).any())
-                                 if len(stamps) else False)
-    return lambda v: "" if _missing(v) else datetime_text(pd.Timestamp(v), with_time, with_seconds)
-
-
-def _cell(value: Any) -> str:
-    """Any single cell of an object column: numbers and dates as above, text as is, empty → blank."""
-    if _missing(value):
-        return ""
-    if isinstance(value, (bool, np.bool_)):
-        return "да" if value else "нет"
-    if isinstance(value, (int, np.integer)):
-        return number_text(int(value), 0)
-    if isinstance(value, (float, np.floating)):
-        return number_text(float(value), decimals_needed(float(value)))
-    if isinstance(value, (dt.datetime, pd.Timestamp)):
-        stamp = pd.Timestamp(value)
-        return datetime_text(stamp, bool(stamp.hour or stamp.minute or stamp.second), bool(stamp.second))
-    if isinstance(value, dt.date):
-        return value.strftime("%d.%m.%Y")
-    return str(value)
-
-
-def column_formatter(values: pd.Series, cap: int = MAX_DECIMALS) -> Formatter:
-    """How every cell of this column is written (one decimals count and one date form per column)."""
-    dtype = values.dtype
-    if pd.api.types.is_bool_dtype(dtype):
-        return lambda v: "" if _missing(v) else ("да" if v else "нет")
-    if pd.api.types.is_integer_dtype(dtype):
-        return lambda v: "" if _missing(v) else number_text(int(v), 0)
-    if pd.api.types.is_float_dtype(dtype):
-        decimals = column_decimals(values, cap)
-        return lambda v: "" if _missing(v) else number_text(float(v), decimals)
-    if pd.api.types.is_datetime64_any_dtype(dtype):
-        return _datetime_formatter(values)
-    return _cell
-
-
-def display_frame(frame: pd.DataFrame, cap: int = MAX_DECIMALS) -> pd.DataFrame:
-    """A copy with every cell as the Russian text shown on screen (what the Styler displays)."""
-    return pd.DataFrame(
-        {column: [column_formatter(frame[column], cap)(v) for v in frame[column]] for column in frame.columns},
-        index=frame.index,
-    )
 
 
 def russian_table(frame: pd.DataFrame, cap: int = MAX_DECIMALS) -> Styler | pd.DataFrame:
@@ -131,7 +45,7 @@ def russian_table(frame: pd.DataFrame, cap: int = MAX_DECIMALS) -> Styler | pd.D
     formatters = {column: column_formatter(frame[column], cap) for column in frame.columns}
     styler = frame.style.format(formatters)
     index_is_range = isinstance(frame.index, pd.RangeIndex)
-    return styler if index_is_range else styler.format_index(_cell)
+    return styler if index_is_range else styler.format_index(cell_text)
 
 
 def table_height(rows: int) -> int | Literal["auto", "content"]:

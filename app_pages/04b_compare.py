@@ -32,7 +32,7 @@ if mode == "segments":
     left, middle, right = st.columns(3)
     column = left.selectbox("Столбец", list(choices.segments), key="compare_segment_column")
     values = choices.segments[column]
-    first = middle.selectbox("Сторона A", values, index=0, key=f"compare_a_{column}")
+    first = middle.selectbox("Сторона А", values, index=0, key=f"compare_a_{column}")
     second = right.selectbox("Сторона Б", values, index=min(1, len(values) - 1), key=f"compare_b_{column}")
     options.update(segment_column=column, segments=(first, second))
 else:
@@ -41,11 +41,11 @@ else:
     options["date_column"] = date_column
     if mode == "ranges":
         first_day, last_day = (dt.date.fromisoformat(d) for d in choices.date_spans[date_column])
-        middle_day = first_day + (last_day - first_day) / 2
-        range_a = st.date_input("Диапазон A", (first_day, middle_day), first_day, last_day, format="DD.MM.YYYY",
+        a_from, a_to, b_from, b_to = (dt.date.fromisoformat(d) for d in choices.default_ranges[date_column])
+        range_a = st.date_input("Диапазон А", (a_from, a_to), first_day, last_day, format="DD.MM.YYYY",
                                 key=f"compare_range_a_{date_column}")
-        range_b = st.date_input("Диапазон Б", (middle_day + dt.timedelta(days=1), last_day), first_day, last_day,
-                                format="DD.MM.YYYY", key=f"compare_range_b_{date_column}")
+        range_b = st.date_input("Диапазон Б", (b_from, b_to), first_day, last_day, format="DD.MM.YYYY",
+                                key=f"compare_range_b_{date_column}")
         if len(range_a) != 2 or len(range_b) != 2:
             st.info("Выберите начало и конец обоих диапазонов.")
             st.stop()

@@ -143,8 +143,10 @@ def test_bad_choices_give_russian_notices_not_errors():
     same = compare_facts(frame, SCOPE, mode="segments", segment_column="city", segments=("Москва", "Москва"))
     assert "одинаковы" in same.notice
     empty = compare_facts(frame, SCOPE, mode="segments", segment_column="city", segments=("Москва", "Тверь"))
-    assert "меньше двух строк" in empty.notice and "Тверь" not in empty.notice
+    assert "одна строка или ни одной" in empty.notice and "Тверь" not in empty.notice
     assert template_narrative(empty) == empty.notice
+    for sheet in (no_dates, same, empty):  # a notice told as the narrative passes the verifier too
+        assert verify_numbers(template_narrative(sheet), sheet.payload()).ok
     days = pd.DataFrame({"date": pd.to_datetime(["2024-03-01", "2024-03-31"])})
     gap = compare_facts(days, SCOPE, mode="previous", date_column="date", period="month")
     assert gap.notice.startswith("На стороне «февраль 2024» нет строк")
@@ -155,6 +157,8 @@ def test_choices_offer_date_spans_and_segment_values():
                           "value": [1.0, 2.0]})
     choices = compare_choices(frame)
     assert choices.date_spans == {"date": ("2024-01-05", "2024-03-01")}
+    # 56 days: the first half ends on day 28 (02.02), the second starts the day after
+    assert choices.default_ranges == {"date": ("2024-01-05", "2024-02-02", "2024-02-03", "2024-03-01")}
     assert "city" not in choices.segments  # each city is one row: offering it would name a cell
     repeated = compare_choices(pd.concat([frame, frame]))
     assert repeated.segments["city"] == ("Казань", "Москва")
@@ -174,7 +178,8 @@ def test_waterfall_lands_on_b_and_groups_the_rest(flights):
 
 @pytest.mark.parametrize("aggregation", ["count", "sum", "mean", "median", "share"])
 def test_template_passes_the_verifier_and_payload_is_small(flights, aggregation):
-    from lib.narration.prompt import count_tokens, facts_json
+    from lib.narration.prompt import build_prompt, count_tokens, facts_json
+    from lib.narration.tasks import task_for
 
     measure = None if aggregation == "count" else "dep_delay"
     facts = compare_facts(flights.frame, FLIGHTS, mode="previous", date_column="time_hour", period="month",
@@ -184,3 +189,23 @@ def test_template_passes_the_verifier_and_payload_is_small(flights, aggregation)
     assert verdict.ok, [u.claim.raw for u in verdict.unsupported]
     assert verdict.total >= 5
     assert count_tokens(facts_json(facts.payload())) < 700
+    assert build_prompt(facts, task_for("compare")).tokens <= 1000  # system prompt and task included
+
+
+def test_russian_sales_by_region_last_month_decomposed_exactly():
+    """An uploaded-style Russian table: revenue sums by region, March against February, contributions exact."""
+    days = pd.date_range("2024-02-01", "2024-03-31", freq="D")
+    regions = ["Москва", "Санкт-Петербург", "Нижегородская область"]
+    frame = pd.DataFrame({"Дата": days.repeat(3), "Регион": regions * len(days),
+                          "Выручка, руб.": [float((i * 37) % 101) for i in range(3 * len(days))]})
+    facts = compare_facts(frame, SCOPE, mode="previous", date_column="Дата", period="month",
+                          measure="Выручка, руб.", aggregation="sum", dimension="Регион")
+    month = frame["Дата"].dt.month
+    sums = frame.groupby([month, "Регион"])["Выручка, руб."].sum()
+    assert (facts.a.label, facts.b.label) == ("февраль 2024", "март 2024")
+    assert facts.change == frame.loc[month == 3, "Выручка, руб."].sum() - frame.loc[month == 2, "Выручка, руб."].sum()
+    assert {g.label: g.contribution for g in facts.groups} == {r: sums[3][r] - sums[2][r] for r in regions}
+    payload = facts.payload()
+    assert payload["А"]["что"] == "февраль 2024" and payload["Б"]["что"] == "март 2024"
+    text = template_narrative(facts)
+    assert verify_numbers(text, payload).ok

@@ -15,6 +15,7 @@ import pytest
 
 from lib.facts.base import FactSheet, Scope
 from lib.facts.columns import column_facts
+from lib.facts.compare import compare_facts
 from lib.facts.groups import group_facts
 from lib.facts.overview import overview_facts
 from lib.facts.quality import quality_facts
@@ -38,6 +39,8 @@ KINDS: dict[str, Callable[[pd.DataFrame, Scope], FactSheet]] = {
     "groups": partial(group_facts, dimensions=("carrier",), measure="arr_delay", aggregation="mean"),
     "trends": partial(trend_facts, date_column="time_hour", period="month"),
     "relations": relation_facts,
+    "compare": partial(compare_facts, mode="previous", date_column="time_hour", measure="arr_delay",
+                       aggregation="mean", dimension="carrier"),
 }
 
 
@@ -75,7 +78,7 @@ def prompt_tokens(facts: FactSheet) -> int:
     return build_prompt(facts, task_for(facts.kind)).tokens
 
 
-@pytest.mark.parametrize("kind", ["overview", "quality"])
+@pytest.mark.parametrize("kind", ["overview", "quality", "compare"])
 def test_prompt_within_budget_on_flights_with_and_without_filters(kind, flights, filtered):
     plain = KINDS[kind](flights.frame, Scope.of(flights.id, flights.name))
     assert prompt_tokens(plain) <= TOKEN_BUDGET

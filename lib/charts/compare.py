@@ -39,7 +39,7 @@ def compare_chart(facts: CompareFacts) -> go.Figure:
     """The waterfall A → contributors → B when the change is decomposed; else two bars, A and B."""
     assert facts.a is not None and facts.b is not None
     a, b = _shown(facts, facts.a.value), _shown(facts, facts.b.value)
-    title = f"{value_title(facts)}: {facts.a.label} и {facts.b.label}"
+    title = f"{value_title(facts)} — {facts.a.label} и {facts.b.label}"
     if not facts.decomposed:
         fig = go.Figure(go.Bar(x=[facts.a.label, facts.b.label], y=[a, b], marker_color=[OTHER, BAR],
                                hovertemplate="%{x}: %{y:,.2~f}<extra></extra>"))
@@ -62,6 +62,6 @@ def compare_chart(facts: CompareFacts) -> go.Figure:
         )
     )
     dimension = dimension_label(facts.dimension or "")
-    russian_layout(fig, title=f"{title}: вклад групп «{dimension}»", y_title=value_title(facts), height=420)
+    russian_layout(fig, title=f"{title}, вклад групп «{dimension}»", y_title=value_title(facts), height=420)
     fig.update_xaxes(type="category")
     return plain_axis(fig, "y", [v for v in values if v is not None])

@@ -19,6 +19,7 @@ partial; for «the last period» the last full one is taken when the very last i
 
 from __future__ import annotations
 
+import datetime as dt
 import math
 from dataclasses import dataclass
 from typing import Any
@@ -104,6 +105,7 @@ class CompareChoices:
 
     date_columns: tuple[str, ...]
     date_spans: dict[str, tuple[str, str]]  # column → first and last day (ISO), local wall time
+    default_ranges: dict[str, tuple[str, str, str, str]]  # column → the span's halves: А from, to, Б from, to
     segments: dict[str, tuple[str, ...]]
     measures: tuple[str, ...]
     dimensions: tuple[str, ...]
@@ -198,7 +200,7 @@ class CompareFacts(FactSheet):
             payload["примечание"] = self.notice
         if self.a is None or self.b is None:
             return payload
-        payload["A"] = self._side(self.a)
+        payload["А"] = self._side(self.a)
         payload["Б"] = self._side(self.b)
         if self.skipped_partial:
             payload["не сравнивается неполный период"] = self.skipped_partial
@@ -261,7 +263,7 @@ class CompareFacts(FactSheet):
     def _group_item(self, group: GroupChange) -> dict[str, Any]:
         percent_sign = ", %" if self.aggregation == "share" else ""
         label = group.label if _shared(group) else SINGLE_ROW_LABEL
-        item: dict[str, Any] = {"группа": label, f"A{percent_sign}": self.shown(group.value_a),
+        item: dict[str, Any] = {"группа": label, f"А{percent_sign}": self.shown(group.value_a),
                                 f"Б{percent_sign}": self.shown(group.value_b)}
         if group.contribution is not None:
             item[f"вклад{self._unit}"] = self._effect(group.contribution)
@@ -300,10 +302,18 @@ def compare_choices(frame: pd.DataFrame) -> CompareChoices:
     return CompareChoices(
         date_columns=tuple(spans),
         date_spans=spans,
+        default_ranges={column: _halves(*span) for column, span in spans.items()},
         segments=segments,
         measures=tuple(measures),
         dimensions=tuple(dimensions),
     )
+
+
+def _halves(first: str, last: str) -> tuple[str, str, str, str]:
+    """The first and the second half of a span of days (ISO), as two adjacent ranges."""
+    start, end = dt.date.fromisoformat(first), dt.date.fromisoformat(last)
+    middle = start + (end - start) / 2
+    return first, middle.isoformat(), min(middle + dt.timedelta(days=1), end).isoformat(), last
 
 
 def compare_defaults(choices: Choices) -> dict[str, Any] | str:
@@ -361,8 +371,8 @@ def compare_facts(
         return CompareFacts(**base, notice="Обе стороны сравнения одинаковы: выберите разные периоды или значения.")
     if mode == "segments" and min(side_a.rows, side_b.rows) < MIN_SHARED_COUNT:
         return CompareFacts(**{**base, "a": None, "b": None},
-                            notice="На одной из сторон меньше двух строк: такое сравнение описывало бы одну строку "
-                                   "таблицы. Выберите значения, которые встречаются чаще.")
+                            notice="На одной из сторон одна строка или ни одной: такое сравнение описывало бы "
+                                   "отдельную строку таблицы. Выберите значения, которые встречаются чаще.")
     for side in (side_a, side_b):
         if side.rows == 0 or side.value is None:
             what = "строк" if side.rows == 0 else "значений показателя"
@@ -400,12 +410,12 @@ def _sides(
     """The two sides as filter specs (and the label of a skipped partial last period), or a Russian notice."""
     if mode == "segments":
         if not segment_column or segment_column not in frame.columns or not segments or len(segments) != 2:
-            return "Выберите столбец и два его значения для сравнения."
+            return "Выберите столбец и его значения для сторон А и Б."
         a, b = (str(v) for v in segments)
         return (_Spec(a, {"categories": {segment_column: [a]}}), _Spec(b, {"categories": {segment_column: [b]}}),
                 None)
     if not date_column or date_column not in frame.columns:
-        return "В наборе нет столбца с датами: сравнить можно только два значения категории."
+        return "В наборе нет столбца с датами: сравнить можно только значения категории между собой."
     if mode == "ranges":
         if not ranges or len(ranges) != 4 or not all(ranges):
             return "Укажите оба диапазона дат."

@@ -11,7 +11,7 @@ from lib.narration.templates.common import filtered, joined, number, percent_tex
 
 def compare_template(facts: FactSheet) -> str:
     p = facts.payload()
-    a, b = p.get("A"), p.get("Б")
+    a, b = p.get("А"), p.get("Б")
     if a is None or b is None or p.get("примечание"):
         return p.get("примечание") or "Сравнивать пока не с чем: выберите стороны сравнения."
     share = "изменение, п.п." in p
@@ -85,7 +85,7 @@ def _drivers(p: dict[str, Any], share: bool) -> list[str]:
 
 def _partial(p: dict[str, Any]) -> list[str]:
     out = [f"Период {quoted(side['что'])} неполный: данные охватывают его не целиком."
-           for side in (p["A"], p["Б"]) if side.get("неполный период")]
+           for side in (p["А"], p["Б"]) if side.get("неполный период")]
     if p.get("не сравнивается неполный период"):
         out.append(f"Последний период {quoted(p['не сравнивается неполный период'])} неполный и не сравнивается.")
     return out

@@ -16,8 +16,8 @@ F = TypeVar("F", bound=FactSheet)
 
 @st.cache_data(max_entries=64, show_spinner="Считаю статистику…")
 def _cached(
-    _compute: Callable[..., FactSheet], _frame: pd.DataFrame, name: str, scope: Scope, options: tuple
-) -> FactSheet:
+    _compute: Callable[..., F], _frame: pd.DataFrame, name: str, scope: Scope, options: tuple
+) -> F:
     """`name` and `scope` stand for the unhashed arguments: the function and the frame they imply."""
     return _compute(_frame, scope, **dict(options))
 

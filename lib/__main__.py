@@ -217,7 +217,7 @@ def output_format(args: argparse.Namespace) -> str:
 def narration_mode(args: argparse.Namespace, settings: NarrationSettings) -> str:
     """"model" (the service), "no_model" (templates on request) or "unavailable" (templates, server down)."""
     from lib.errors import NarrationError
-    from lib.narration.ollama import gateway_for
+    from lib.narration.ollama import gateway_for, plain_text
 
     if args.no_model:
         return "no_model"
@@ -227,7 +227,7 @@ def narration_mode(args: argparse.Namespace, settings: NarrationSettings) -> str
         names = {m.name for m in gateway.list_models()} if args.model else set()
     except NarrationError as error:
         if args.model:
-            raise ModelRequired(f"Модель «{args.model}» недоступна: {error.user_message}") from error
+            raise ModelRequired(f"Модель «{args.model}» недоступна: {plain_text(error.user_message)}") from error
         progress(args, f"Ollama недоступна ({settings.host}): тексты будут по шаблону.")
         return "unavailable"
     if args.model and not ({settings.model, f"{settings.model}:latest"} & names):

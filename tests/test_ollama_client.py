@@ -10,7 +10,7 @@ import pytest
 
 from lib.errors import NarrationError
 from lib.fmt import fmt_int
-from lib.narration.ollama import ANSWER_CHAR_CAP, ERROR_TEXT_LIMIT, OllamaGateway, base_url
+from lib.narration.ollama import ANSWER_CHAR_CAP, ERROR_TEXT_LIMIT, OllamaGateway, base_url, plain_text
 from lib.narration.settings import NarrationSettings
 from tests.fake_ollama import DEFAULT_REPLY, LONG_ERROR
 
@@ -97,7 +97,7 @@ def test_pull_streams_progress_until_success_and_the_model_appears(fake_ollama):
 def test_pull_of_a_missing_model_is_a_russian_error(fake_ollama):
     with pytest.raises(NarrationError) as caught:
         list(OllamaGateway(fake_ollama.url, 10).pull("qwen9:1b"))
-    assert "Не удалось скачать модель «qwen9:1b»" in caught.value.user_message
+    assert "Не удалось скачать модель «qwen9:1b»" in plain_text(caught.value.user_message)  # rendered text
 
 
 def test_server_down_before_any_call_is_connection(fake_ollama):
@@ -128,7 +128,7 @@ def test_version_when_server_down_is_connection(fake_ollama):
 def test_unknown_model_offers_to_pull(fake_ollama):
     error = failure(OllamaGateway(fake_ollama.url, 10), "qwen2.5:14b")
     assert error.kind == "not_found"
-    assert "«qwen2.5:14b»" in error.user_message and "Скачайте" in error.user_message
+    assert "«qwen2.5:14b»" in plain_text(error.user_message) and "Скачайте" in error.user_message
     assert "ollama pull qwen2.5:14b" in error.user_message
 
 
@@ -274,7 +274,8 @@ def test_an_html_page_instead_of_json_is_not_ollama(fake_ollama):
     fake_ollama.fault = "html_body"
     error = failure(OllamaGateway(fake_ollama.url, 10))
     assert error.kind == "not_ollama"
-    assert f"По адресу {fake_ollama.url} отвечает не Ollama (похоже на веб-страницу или прокси)" in error.user_message
+    assert (f"По адресу {fake_ollama.url} отвечает не Ollama (похоже на веб-страницу или прокси)"
+            in plain_text(error.user_message))
     assert "<html" not in error.user_message.lower()
 
 

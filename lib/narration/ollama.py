@@ -52,7 +52,7 @@ MESSAGES: dict[str, str] = {
     ),
     "not_found": (
         "Модели «{model}» нет на сервере Ollama. Скачайте её на странице «Модель» (кнопка «Скачать модель») "
-        "или командой `ollama pull {model}`, либо выберите другую модель."
+        "или командой {pull_command}, либо выберите другую модель."
     ),
     "timeout": (
         "Ollama не ответила за {timeout} с. Скорее всего, модель ещё загружается в память: подождите минуту "
@@ -137,11 +137,26 @@ def plain_text(message: str) -> str:
     return _ESCAPED.sub(r"\1", message)
 
 
+_CODE_SAFE = re.compile(r"[\w.:/@+-]+")
+
+
+def pull_command(model: str) -> str:
+    """`ollama pull MODEL` as markdown: a code span for an ordinary tag (escapes would show inside one),
+    escaped plain text for a name that could break out of it."""
+    if _CODE_SAFE.fullmatch(model):
+        return f"`ollama pull {model}`"
+    return "ollama pull " + escape_markdown(" ".join(model.split()))
+
+
 def narration_error(kind: str, *, host: str = "", model: str = "", timeout: float = 0, error: str = "",
                     detail: str = "") -> NarrationError:
     """The error of `kind` with its Russian message; `error` (a server's text) is cut and escaped there,
-    and kept whole (up to a few thousand characters) in `detail` for the log and the journal."""
-    message = MESSAGES[kind].format(host=host, model=model, timeout=fmt_num(timeout), limit=fmt_int(ANSWER_CHAR_CAP),
+    the host and the model name escaped (they reach st.error as markdown), and `error` kept whole (up to a
+    few thousand characters) in `detail` for the log and the journal."""
+    message = MESSAGES[kind].format(host=escape_markdown(" ".join(str(host).split())),
+                                    model=escape_markdown(" ".join(str(model).split())),
+                                    pull_command=pull_command(model), timeout=fmt_num(timeout),
+                                    limit=fmt_int(ANSWER_CHAR_CAP),
                                     error=shown_error(error) if error else "нет подробностей")
     return NarrationError(message, kind=ErrorKind(kind), detail=(detail or error)[:4000])
 

@@ -67,14 +67,14 @@ def test_streamed_narrative_with_verdict_metrics_and_messages(fake_ollama, fligh
     fake_ollama.replies.append(reply)
     at = run_app()
     assert not at.exception
-    assert "".join(streamed) == reply
+    assert "".join(streamed) == escape_markdown(reply)  # streamed as markdown, escaped chunk by chunk
     assert len(streamed) > 1
     assert escape_markdown(reply) in texts(at, "markdown")
     captions = texts(at, "caption")
     assert "Проверено чисел: 2 из 2" in captions
-    (line,) = [c for c in captions if c.startswith("Модель: qwen2.5:3b · первый токен")]
+    (line,) = [c for c in captions if c.startswith(r"Модель: qwen2\.5\:3b · первый токен")]
     assert "ток/с" in line and "токенов в запросе:" in line and f"из {fmt_int(8192)}" in line
-    assert "Модель: qwen2.5:3b · сервер доступен" in texts(at.sidebar, "caption")
+    assert r"Модель: qwen2\.5\:3b · сервер доступен" in texts(at.sidebar, "caption")
     assert "Что видела модель" in [e.label for e in at.expander]
     codes = [c.value for c in at.code]
     assert codes == [m["content"] for m in fake_ollama.chat_bodies[0]["messages"]]
@@ -114,9 +114,9 @@ def test_failed_check_shows_template_and_folds_the_model_text(fake_ollama, fligh
     assert len(fake_ollama.chat_bodies) == 2
     # 18.7: one sentence says why; the model line sits with the folded model text, not under the template
     assert "Текст модели не прошёл проверку чисел — показан текст по шаблону." in texts(at, "info")
-    (line,) = [c.value for c in folded.caption if c.value.startswith("Модель: qwen2.5:3b")]
+    (line,) = [c.value for c in folded.caption if c.value.startswith(r"Модель: qwen2\.5\:3b")]
     assert "ток/с" in line
-    outside = [c for c in texts(at, "caption") if c.startswith("Модель: qwen2.5:3b") and "ток/с" in c]
+    outside = [c for c in texts(at, "caption") if c.startswith(r"Модель: qwen2\.5\:3b") and "ток/с" in c]
     assert outside == [line]  # the only model line on the page is the folded one
 
 
@@ -154,7 +154,7 @@ def test_no_server_shows_notice_template_and_statistics(fake_ollama, flights, fl
     (notice,) = texts(at, "info")
     assert "Ollama недоступна" in notice and "docker compose up" in notice and "«Модель»" in notice
     assert escape_markdown(template_text(flights_facts)) in texts(at, "markdown")
-    assert "Модель: qwen2.5:3b · Ollama недоступна" in texts(at.sidebar, "caption")
+    assert r"Модель: qwen2\.5\:3b · Ollama недоступна" in texts(at.sidebar, "caption")
     assert statistics_still_shown(at, flights)
     (row,) = calls().to_dict("records")
     assert row["status"] == "connection" and "Запустите Ollama" in row["error"]
@@ -239,15 +239,30 @@ def test_cjk_answer_warns(fake_ollama, flights):
     assert any("иероглифы" in w for w in texts(at, "warning"))
 
 
+def test_live_model_text_streams_escaped(fake_ollama, flights, streamed):
+    fake_ollama.replies.append("![x](http://e/i.png) # Заголовок **жирно**")
+    at = run_app()
+    assert not at.exception
+    assert len(streamed) > 1 and all(isinstance(chunk, str) for chunk in streamed)
+    assert "".join(streamed) == r"\!\[x\]\(http\://e/i\.png\) \# Заголовок \*\*жирно\*\*"
+
+
+def test_escaped_chunks_escape_each_chunk():
+    from lib.ui.narrative import escaped_chunks
+
+    assert list(escaped_chunks(iter(["![x", "](a.png)", "", "# h"]))) == [r"\!\[x", r"\]\(a\.png\)", "", r"\# h"]
+
+
 def test_unknown_model_offers_a_pull_and_then_narrates(fake_ollama, flights):
     del fake_ollama.models["qwen2.5:3b"]
     fake_ollama.replies.append(good_reply(flights))
     at = run_app()
-    assert any("«qwen2.5:3b» нет на сервере" in w for w in texts(at, "warning"))
+    assert any(r"«qwen2\.5\:3b» нет на сервере" in w for w in texts(at, "warning"))  # markdown source
+    assert at.button(key="overview_pull_button").label == r"Скачать модель qwen2\.5\:3b"  # renders as typed
     at.button(key="overview_pull_button").click().run()
     assert not at.exception
     assert [b["model"] for b in fake_ollama.bodies("/api/pull")] == ["qwen2.5:3b"]
-    assert "Модель «qwen2.5:3b» скачана." in texts(at, "success")
+    assert r"Модель «qwen2\.5\:3b» скачана." in texts(at, "success")
     assert escape_markdown(good_reply(flights)) in texts(at, "markdown")
 
 

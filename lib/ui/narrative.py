@@ -10,6 +10,7 @@ check and its model line. Nothing here raises.
 from __future__ import annotations
 
 import logging
+from collections.abc import Iterable, Iterator
 
 import streamlit as st
 from streamlit.delta_generator import DeltaGenerator
@@ -23,6 +24,7 @@ from lib.narration.prompt import LEFT_OUT_KEY, TRIM_NOTE_KEY
 from lib.narration.service import Narrative, SessionMemo, narration_service, template_text
 from lib.narration.settings import NarrationSettings
 from lib.ui.pull import pull_model
+from lib.ui.safe import literal
 from lib.verify import Verdict, escape_markdown
 
 log = logging.getLogger(__name__)
@@ -106,7 +108,14 @@ def model_status() -> None:
     """One line in the sidebar: the model and whether its server answers."""
     settings = current_settings()
     state = "сервер доступен" if server_available(settings.host) else "Ollama недоступна"
-    st.sidebar.caption(f"Модель: {settings.model} · {state}")
+    st.sidebar.caption(f"Модель: {literal(settings.model)} · {state}")
+
+
+def escaped_chunks(chunks: Iterable[str]) -> Iterator[str]:
+    """The model's live text as `st.write_stream` renders it (markdown), each chunk escaped: an image, a
+    link or a heading in the answer shows as written, the same as the checked text shown after it."""
+    for chunk in chunks:
+        yield escape_markdown(chunk)
 
 
 def show_error(error: NarrationError) -> None:
@@ -126,7 +135,7 @@ def _ask_pull(page: str) -> None:
 def _pull_model(settings: NarrationSettings, page: str) -> None:
     """Download the current model with the shared pull widget, then ask for a new narrative."""
     if pull_model(settings.host, settings.timeout, settings.model):
-        st.success(f"Модель «{settings.model}» скачана.")
+        st.success(f"Модель «{literal(settings.model)}» скачана.")
         _ask_regenerate(page)
 
 
@@ -139,7 +148,7 @@ def first_token_text(seconds: float) -> str:
 
 def metrics_line(narrative: Narrative, settings: NarrationSettings) -> str:
     """«Модель: … · из кэша · первый токен через … · N ток/с · токенов в запросе: N из M»."""
-    parts = [f"Модель: {narrative.model}"]
+    parts = [f"Модель: {literal(narrative.model)}"]
     metrics = narrative.metrics
     if narrative.cached:
         parts.append("из кэша")
@@ -216,7 +225,7 @@ def render_narrative(narrative: Narrative, source: JobSource, settings: Narratio
     elif error is not None:
         show_error(error)
         if error.kind == ErrorKind.NOT_FOUND:
-            st.button(f"Скачать модель {settings.model}", key=f"{page}_pull_button", on_click=_ask_pull,
+            st.button(f"Скачать модель {literal(settings.model)}", key=f"{page}_pull_button", on_click=_ask_pull,
                       args=(page,), help="Ollama скачает модель; это может занять несколько минут.")
     if narrative.source == TextSource.MODEL:
         _model_text(narrative, settings)
@@ -274,7 +283,7 @@ def _panel(facts: FactSheet, settings: NarrationSettings) -> JobSource:
             for number, chunks in job.streams():
                 if number > 1:
                     st.caption(RETRYING)
-                st.write_stream(chunks)
+                st.write_stream(escaped_chunks(chunks))
     narrative = job.result()
     with slot.container():
         render_narrative(narrative, job.source, settings, page)

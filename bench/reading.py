@@ -35,7 +35,7 @@ import io, json, resource, sys, time
 path, reader = sys.argv[1], sys.argv[2]
 data = open(path, "rb").read()
 import pandas as pd
-from lib.reading import read_table
+from lib.sources.reading import read_table
 
 
 def run(data):

@@ -125,7 +125,7 @@ def test_infinite_values_are_left_out_of_the_profile_and_histogram():
 
 
 def test_infinite_json_values_do_not_break_the_profile():
-    from lib.reading import read_table
+    from lib.sources.reading import read_table
 
     table = read_table(b'[{"a":1,"b":2},{"a":Infinity,"b":3},{"a":3,"b":5},{"a":-Infinity,"b":1}]', "x.json")
     facts = column_facts(table.frame, SCOPE, column="a")

@@ -16,7 +16,6 @@ import pytest
 import requests
 
 from lib.errors import DataError, SourceUnavailable
-from lib.reading import ReadOptions
 from lib.sources import kaggle
 from lib.sources.kaggle import (
     KaggleHandle,
@@ -27,6 +26,7 @@ from lib.sources.kaggle import (
     recent_datasets,
     reopen_recent,
 )
+from lib.sources.reading import ReadOptions
 
 
 @pytest.fixture

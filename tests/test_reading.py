@@ -1,4 +1,4 @@
-"""lib.reading: files generated here, read to frames written out by hand."""
+"""lib.sources.reading: files generated here, read to frames written out by hand."""
 
 from __future__ import annotations
 
@@ -14,7 +14,7 @@ import pandas as pd
 import pytest
 
 from lib.errors import DataError
-from lib.reading import ReadOptions, excel_sheet_names, read_table
+from lib.sources.reading import ReadOptions, excel_sheet_names, read_table
 
 NBSP = "\u00a0"
 

@@ -1,4 +1,4 @@
-"""lib.reading on the exports issue 13 lists: totals rows, units, number and date spellings, booleans,
+"""lib.sources.reading on the exports issue 13 lists: totals rows, units, number and date spellings, booleans,
 encodings, long cells, Excel headers and formulas, Parquet and JSON types. Every file is built here and the
 expected values are written out by hand."""
 
@@ -15,7 +15,7 @@ import pyarrow.parquet as pq
 import pytest
 
 from lib.errors import DataError
-from lib.reading import READER_VERSION, ReadOptions, read_table
+from lib.sources.reading import READER_VERSION, ReadOptions, read_table
 from lib.sources.upload import upload_dataset
 
 
@@ -263,7 +263,7 @@ def test_short_cp1251_file_with_cyrillic_glued_to_digits_is_text():
 
 
 def test_when_charset_detection_finds_nothing_it_retries_looser_then_reads_cp1251_with_a_note(monkeypatch):
-    import lib.reading
+    import lib.sources.reading
 
     thresholds: list[object] = []
 
@@ -275,7 +275,7 @@ def test_when_charset_detection_finds_nothing_it_retries_looser_then_reads_cp125
         thresholds.append(kwargs["threshold"])
         return Nothing()
 
-    monkeypatch.setattr(lib.reading, "from_bytes", detect)
+    monkeypatch.setattr(lib.sources.reading, "from_bytes", detect)
     table = read_table("Город;Сумма\nМосква;1\n".encode("cp1251"), "x.csv")
     assert thresholds == [0.2, 0.5]
     assert table.frame["Город"].tolist() == ["Москва"]
@@ -318,9 +318,9 @@ def test_formulas_without_cached_values_are_named_in_a_note():
 
 
 def test_big_books_are_streamed_and_still_name_uncached_formulas(monkeypatch: pytest.MonkeyPatch):
-    import lib.reading
+    import lib.sources.reading
 
-    monkeypatch.setattr(lib.reading, "_EXCEL_WHOLE_BYTES", 0)  # every book counts as big here
+    monkeypatch.setattr(lib.sources.reading, "_EXCEL_WHOLE_BYTES", 0)  # every book counts as big here
 
     def fill(book, sheet):
         sheet.append(["Отчёт"])

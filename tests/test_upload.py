@@ -12,7 +12,7 @@ import pytest
 
 from lib.config import PROJECT_ROOT, SETTINGS, load_config
 from lib.errors import DataError
-from lib.reading import ReadOptions
+from lib.sources.reading import ReadOptions
 from lib.sources.upload import max_upload_bytes, upload_dataset
 
 CSV = "Город;Сумма\nМосква;1 500,5\nКазань;20\n".encode("cp1251")

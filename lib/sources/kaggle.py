@@ -30,8 +30,8 @@ from typing import Any
 from lib.config import Config, load_config
 from lib.errors import DataError, SourceUnavailable
 from lib.fmt import fmt_bytes, fmt_num
-from lib.reading import FORMATS, ReadOptions, read_table
 from lib.sources import Dataset
+from lib.sources.reading import FORMATS, ReadOptions, read_table
 
 RECENT_FILE = "kaggle_recent.json"
 RECENT_LIMIT = 10

@@ -7,8 +7,8 @@ import hashlib
 import json
 
 from lib.config import Config, load_config
-from lib.reading import ReadOptions, read_table
 from lib.sources import Dataset, content_id
+from lib.sources.reading import ReadOptions, read_table
 
 
 def max_upload_bytes(config: Config | None = None) -> int:

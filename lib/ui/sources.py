@@ -14,16 +14,6 @@ import streamlit as st
 from lib.config import load_config
 from lib.errors import DataError, SourceUnavailable, SvodkaError
 from lib.fmt import fmt_bytes, fmt_count
-from lib.reading import (
-    DECIMALS,
-    DELIMITER_LABELS,
-    DELIMITERS,
-    ENCODING_LABELS,
-    ENCODINGS,
-    ReadOptions,
-    excel_sheet_names,
-    file_format,
-)
 from lib.sources import Dataset
 from lib.sources.kaggle import (
     CREDENTIALS_HELP,
@@ -34,6 +24,16 @@ from lib.sources.kaggle import (
     parse_handle,
     recent_datasets,
     reopen_recent,
+)
+from lib.sources.reading import (
+    DECIMALS,
+    DELIMITER_LABELS,
+    DELIMITERS,
+    ENCODING_LABELS,
+    ENCODINGS,
+    ReadOptions,
+    excel_sheet_names,
+    file_format,
 )
 from lib.sources.upload import upload_dataset
 from lib.sources.values import UNIT_SIGNS

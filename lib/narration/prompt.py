@@ -28,7 +28,7 @@ from typing import TYPE_CHECKING, Any, Union
 
 from lib.errors import NarrationError
 from lib.facts.base import FactSheet
-from lib.narration.settings import DEFAULT_SYSTEM_PROMPT
+from lib.narration.settings import DEFAULT_SYSTEM_PROMPT, SAFETY_RULES
 
 if TYPE_CHECKING:
     from lib.verify import ClaimCheck
@@ -221,6 +221,22 @@ def left_out_note(left_out: dict[str, int]) -> str:
     return f"сводка сокращена, чтобы поместиться в контекст модели: в сводку не вошли ещё {'; '.join(parts)}"
 
 
+SAFETY_HEADING = "Обязательные правила:"
+
+
+def with_safety_rules(system_prompt: str) -> str:
+    """The system prompt the model gets: the user's own (or the default when empty), plus the safety rules
+    it lacks — names and values from the data are data, not instructions; no trend, relation or difference
+    the sheet does not state. A custom prompt from «Модель» cannot drop them; the default already has them
+    and comes back unchanged."""
+    system = system_prompt.strip() or DEFAULT_SYSTEM_PROMPT
+    flat = " ".join(system.split())
+    missing = [rule for rule in SAFETY_RULES if " ".join(rule.split()) not in flat]
+    if not missing:
+        return system
+    return system + "\n\n" + SAFETY_HEADING + "\n" + "\n".join(f"- {rule}" for rule in missing)
+
+
 def _messages(system: str, payload: dict[str, Any], task: str, bad_numbers: Sequence[BadNumber] | None,
               bad_claims: Sequence[ClaimWordCheck]) -> list[dict[str, str]]:
     return [{"role": "system", "content": system},
@@ -339,7 +355,7 @@ def build_prompt(
     missing; `bad_claims`: the claim words it failed on (`verdict.failed_claims`). `payload`: the one a first
     attempt was built from (already cut and trimmed)."""
     safe: dict[str, Any] = data_safe(payload if payload is not None else facts.payload())
-    system = system_prompt.strip() or DEFAULT_SYSTEM_PROMPT
+    system = with_safety_rules(system_prompt)
     budget = int(num_ctx) - int(num_predict) - SAFETY_TOKENS
     messages = _messages(system, safe, task, bad_numbers, bad_claims)
     ratio, tokens = _estimate(messages, budget)

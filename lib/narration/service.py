@@ -40,7 +40,7 @@ from lib.narration.ollama import (
     narration_error,
     plain_text,
 )
-from lib.narration.prompt import PROMPT_VERSION, Prompt, build_prompt, facts_json
+from lib.narration.prompt import PROMPT_VERSION, Prompt, build_prompt, facts_json, with_safety_rules
 from lib.narration.settings import NarrationSettings
 from lib.narration.tasks import task_for
 from lib.narration.templates import template_narrative
@@ -355,7 +355,7 @@ class NarrationService:
         version: a cached entry holds the outcome (model text or template) the old rules decided."""
         sheet = hashlib.sha256((facts.fingerprint() + facts_json(facts.payload())).encode("utf-8")).hexdigest()
         return cache_key(fingerprint=sheet, task=task_for(facts.kind), model=settings.model,
-                         options=settings.options(), system_prompt=settings.system_prompt,
+                         options=settings.options(), system_prompt=with_safety_rules(settings.system_prompt),
                          prompt_version=PROMPT_VERSION, verifier_version=VERIFIER_VERSION)
 
     def open(self, facts: FactSheet, settings: NarrationSettings, *, force: bool = False,

@@ -15,7 +15,7 @@ PARALLEL := $(if $(filter-out 0 1,$(CORES)),-n auto --dist loadscope,)
 
 help:
 	@echo "make run   — запустить Svodka (http://$(HOST):$(PORT))"
-	@echo "make test  — прогнать тесты"
+	@echo "make test  — проверить код (make lint) и прогнать тесты"
 	@echo "make lint  — проверить код ruff и типы mypy"
 	@echo "make bench — замеры скорости и памяти"
 	@echo "make docker-check — requirements.txt в чистое окружение и импорт приложения, как в образе"
@@ -35,7 +35,8 @@ $(VENV)/.dev-installed: requirements.txt requirements-dev.txt | $(PY)
 run: $(VENV)/.runtime-installed
 	$(PY) -m streamlit run streamlit_app.py --server.address $(HOST) --server.port $(PORT)
 
-test: deps-system $(VENV)/.dev-installed
+# lint first: a type or style error fails `make test` (and CI) before the suite runs
+test: lint deps-system $(VENV)/.dev-installed
 	$(PY) -m pytest $(PARALLEL) $(PYTEST_ARGS)
 
 lint: $(VENV)/.dev-installed

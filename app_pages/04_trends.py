@@ -1,8 +1,9 @@
 import streamlit as st
 
 from lib.charts.trends import change_chart, trend_chart
-from lib.facts.trends import AGGREGATIONS, PERIODS, ROWS_MEASURE, trend_facts
+from lib.facts.trends import AGGREGATIONS, OUT_OF_RANGE_KEY, PERIODS, ROWS_MEASURE, trend_facts
 from lib.fmt import fmt_int
+from lib.narration.templates.trends import out_of_range_note
 from lib.ui.analysis import dataset_choices, page_header, stop_if_empty, trend_caption, trend_table
 from lib.ui.facts import facts_for
 from lib.ui.narrative import narrative_panel
@@ -27,7 +28,9 @@ if measure is not None:
 period = columns[3].selectbox("Период", list(PERIODS), index=2, format_func=lambda p: PERIODS[p], key="trends_period")
 
 facts = facts_for(trend_facts, date_column=date_column, measure=measure, aggregation=aggregation, period=period)
-stop_if_empty(facts, f"В столбце «{literal(date_column)}» нет ни одной даты.")
+stop_if_empty(facts, f"Динамику по столбцу «{literal(date_column)}» построить не из чего: "
+                     f"{literal(out_of_range_note(facts.payload()[OUT_OF_RANGE_KEY]))}."
+              if facts.out_of_range_dates else f"В столбце «{literal(date_column)}» нет ни одной даты.")
 
 summary = st.container()
 
@@ -43,6 +46,9 @@ if facts.partial_periods:
     )
 if facts.gaps:
     st.warning(f"Периодов без строк: {fmt_int(len(facts.gaps))} — например, {', '.join(facts.gaps[:5])}.")
+if facts.out_of_range_dates:
+    note = out_of_range_note(facts.payload()[OUT_OF_RANGE_KEY])
+    st.warning(literal(f"{note[0].upper()}{note[1:]}."))
 st.plotly_chart(change_chart(facts), width="stretch")
 with st.expander("Таблица по периодам"):
     show_table(trend_table(facts), cap=2)

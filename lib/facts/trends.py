@@ -45,6 +45,8 @@ PAYLOAD_ANOMALIES = 2
 PAYLOAD_EXTREMES = 1  # the page lists three; the text names the top and bottom one
 QUARTERS = ("I", "II", "III", "IV")
 _NS_RANGE = (pd.Timestamp.min.ceil("D"), pd.Timestamp.max.floor("D"))
+OUT_OF_RANGE_KEY = "даты вне диапазона"  # {"дат": N, "с года": 1677, "по год": 2262}
+NS_YEARS = (_NS_RANGE[0].year, _NS_RANGE[1].year)  # 1677, 2262
 
 
 @dataclass(frozen=True)
@@ -84,6 +86,7 @@ class TrendFacts(FactSheet):
     window: int = 3
     rows: int = 0
     dated_rows: int = 0  # rows with a valid date
+    out_of_range_dates: int = 0  # rows whose date lies outside 1677–2262 (not in any period, not in dated_rows)
     points: tuple[PeriodValue, ...] = ()
     best: tuple[PeriodValue, ...] = ()  # largest values first
     worst: tuple[PeriodValue, ...] = ()  # smallest values first
@@ -141,6 +144,8 @@ class TrendFacts(FactSheet):
         }
         if self.dated_rows != self.rows:
             payload["строк с датой"] = self.dated_rows
+        if self.out_of_range_dates:
+            payload[OUT_OF_RANGE_KEY] = {"дат": self.out_of_range_dates, "с года": NS_YEARS[0], "по год": NS_YEARS[1]}
         if self.filters:
             payload["фильтры"] = filters_payload(self.filters)
         if not self.points:
@@ -248,17 +253,33 @@ def anomalies_of(x: np.ndarray, y: np.ndarray, labels: list[str], test: TrendTes
     return tuple(sorted(found, key=lambda a: -abs(a.z)))
 
 
-def usable_dates(column: pd.Series) -> pd.Series:
-    """The column as naive datetime64[ns]: text parsed, time zones as local wall time, dates outside the
-    nanosecond range (1677–2262) missing."""
+def _parsed_dates(column: pd.Series) -> pd.Series:
+    """The column as naive datetimes of any unit: text parsed, time zones as local wall time."""
     dates = column
     if not ptypes.is_datetime64_any_dtype(dates.dtype):
         dates = pd.to_datetime(dates, errors="coerce")
     if getattr(dates.dtype, "tz", None) is not None:
         dates = dates.dt.tz_localize(None)
+    return dates
+
+
+def _in_range(dates: pd.Series) -> pd.Series:
     if dates.dtype != "datetime64[ns]":
         dates = dates.where((dates >= _NS_RANGE[0]) & (dates <= _NS_RANGE[1])).astype("datetime64[ns]")
     return dates
+
+
+def usable_dates(column: pd.Series) -> pd.Series:
+    """The column as naive datetime64[ns]: text parsed, time zones as local wall time, dates outside the
+    nanosecond range (1677–2262) missing."""
+    return _in_range(_parsed_dates(column))
+
+
+def out_of_range_count(column: pd.Series) -> int:
+    """Dates of the column outside 1677–2262 (e.g. years 0001 or 9999 in datetime64[s]): they are dates,
+    but pandas cannot put them into periods, so Динамика leaves them out and says how many."""
+    parsed = _parsed_dates(column)
+    return int(parsed.notna().sum() - _in_range(parsed).notna().sum())
 
 
 def trend_facts(
@@ -286,8 +307,10 @@ def trend_facts(
             "rows": len(frame)}
     if not date_column or date_column not in frame.columns:
         return TrendFacts(**base)
-    dates = usable_dates(frame[date_column])
+    parsed = _parsed_dates(frame[date_column])
+    dates = _in_range(parsed)
     valid = dates.notna().to_numpy()
+    base["out_of_range_dates"] = int(parsed.notna().sum()) - int(valid.sum())
     if not valid.any():
         return TrendFacts(**base)
     period = fitting_period(dates[valid].min(), dates[valid].max(), period)

@@ -21,7 +21,7 @@ from lib.narration.templates.groups import groups_template
 from lib.narration.templates.overview import overview_template
 from lib.narration.templates.quality import quality_template
 from lib.narration.templates.relations import relations_template
-from lib.narration.templates.trends import trends_template
+from lib.narration.templates.trends import trends_empty_template, trends_template
 
 Template = Callable[[FactSheet], str]
 
@@ -35,11 +35,14 @@ TEMPLATES: dict[str, Template] = {
     "compare": compare_template,
 }
 
-__all__ = ["EMPTY_TEXT", "TEMPLATES", "Template", "generic_template", "template_narrative"]
+# an empty sheet of these kinds can have rows: it says why it is empty instead of blaming the filters
+EMPTY_TEMPLATES: dict[str, Template] = {"trends": trends_empty_template}
+
+__all__ = ["EMPTY_TEMPLATES", "EMPTY_TEXT", "TEMPLATES", "Template", "generic_template", "template_narrative"]
 
 
 def template_narrative(facts: FactSheet) -> str:
     """The deterministic narrative for `facts`, 3–6 sentences of plain Russian."""
     if facts.is_empty:
-        return EMPTY_TEXT
+        return EMPTY_TEMPLATES.get(facts.kind, lambda _: EMPTY_TEXT)(facts)
     return TEMPLATES.get(facts.kind, generic_template)(facts)

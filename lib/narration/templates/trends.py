@@ -6,8 +6,10 @@ from collections.abc import Mapping
 from typing import Any
 
 from lib.facts.base import FactSheet
+from lib.facts.trends import OUT_OF_RANGE_KEY
 from lib.fmt import fmt_count, fmt_int, fmt_num
 from lib.narration.templates.common import (
+    EMPTY_TEXT,
     filtered,
     joined,
     number,
@@ -71,6 +73,26 @@ def _anomalies_and_gaps(p: dict[str, Any]) -> str:
     return text[0].upper() + text[1:] + "."
 
 
+def out_of_range_note(outside: Mapping[str, Any]) -> str:
+    """«даты вне 1677–2262 годов: N — их нельзя разложить по периодам» (pandas keeps dates in nanoseconds)."""
+    return (f"даты вне {outside['с года']}–{outside['по год']} годов: {fmt_int(outside['дат'])} — "
+            "их нельзя разложить по периодам")
+
+
+def trends_empty_template(facts: FactSheet) -> str:
+    """An empty Динамика: no rows left after the filters, or no date in the column that fits into periods."""
+    p = facts.payload()
+    if not p["строк"]:
+        return EMPTY_TEXT
+    if not p["дата"]:
+        return "В наборе не выбран столбец с датами, поэтому динамику построить не по чему."
+    outside = p.get(OUT_OF_RANGE_KEY)
+    if outside:
+        return (f"Динамику по столбцу {quoted(p['дата'])}{filtered(p)} построить не из чего: "
+                f"{out_of_range_note(outside)}.")
+    return f"В столбце {quoted(p['дата'])}{filtered(p)} нет ни одной даты."
+
+
 def trends_template(facts: FactSheet) -> str:
     p = facts.payload()
     first, last = p["первый период"], p["последний период"]
@@ -84,6 +106,8 @@ def trends_template(facts: FactSheet) -> str:
         if first["значение"] is not None and last["значение"] is not None
         else f"Ряд начинается периодом {_period(first)} и заканчивается периодом {_period(last)}",
     ]
+    if p.get(OUT_OF_RANGE_KEY):
+        sentences[0] = sentences[0][:-1] + f"; {out_of_range_note(p[OUT_OF_RANGE_KEY])}."
     change = p.get("изменение к предыдущему")
     if change is not None:
         share = p.get("изменение к предыдущему, %")

@@ -5,6 +5,7 @@ from lib.fmt import fmt_int, fmt_num
 from lib.journal import load_calls, load_choices
 from lib.journal_facts import (
     PERIODS,
+    call_record,
     fmt_seconds,
     journal_csv,
     journal_facts,
@@ -14,8 +15,10 @@ from lib.journal_facts import (
     status_label,
 )
 from lib.ui.journal import calls_table, reader_zone
+from lib.ui.safe import literal
 from lib.ui.widgets import metric_row
 from lib.verify import escape_markdown
+from lib.vocab import message_role_label
 
 LIMIT = 5000
 
@@ -105,11 +108,11 @@ st.download_button(
 
 with st.expander("Что видела модель"):
     call_id = st.selectbox("Вызов №", [int(i) for i in frame["id"]], key="journal_call")
-    call = frame.set_index("id").loc[call_id]
+    call = call_record(frame, call_id)
     if not call["messages"]:
         st.caption("Сообщения этого вызова не сохранены.")
     for message in call["messages"] or []:
-        st.markdown(f"**{message.get('role', '')}**")
+        st.markdown(f"**{literal(message_role_label(str(message.get('role', ''))))}**")
         st.code(message.get("content", ""), language=None, wrap_lines=True)
     st.markdown("**Ответ**")
     st.code(call["response"] if isinstance(call["response"], str) else "", language=None, wrap_lines=True)

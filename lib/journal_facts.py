@@ -331,3 +331,8 @@ def journal_csv(frame: pd.DataFrame, zone: str = "UTC") -> bytes:
 def _csv_verdict(verdict: object) -> str:
     text = verdict_text(verdict)
     return "" if text == DASH else text.replace("\xa0", " ")
+
+
+def call_record(frame: pd.DataFrame, call_id: int) -> pd.Series:
+    """The journal row of call `call_id` (its messages, response and error) from a `load_calls` frame."""
+    return frame.set_index("id").loc[call_id]

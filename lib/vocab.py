@@ -47,3 +47,16 @@ PROBE_LEVEL_LABELS: dict[ProbeLevel, str] = {
     ProbeLevel.TOO_SLOW: "слишком медленно",
     ProbeLevel.UNKNOWN: "скорость не измерена",
 }
+
+
+# Roles of the chat messages a model call sends, as the journal, the panel and the report title them.
+MESSAGE_ROLE_LABELS: dict[str, str] = {
+    "system": "Системный промпт",
+    "user": "Сообщение со сводкой фактов",
+    "assistant": "Ответ модели",
+}
+
+
+def message_role_label(role: str) -> str:
+    """«Системный промпт» for "system"; an unknown role is shown as it is."""
+    return MESSAGE_ROLE_LABELS.get(role, role)

@@ -142,3 +142,11 @@ def test_the_check_column_comes_early_and_a_rejected_text_is_not_called_a_succes
     assert list(table["Проверено чисел"]) == ["1 из 3"]
     metrics = {m.label: m.value for m in at.metric}
     assert (metrics["Успешно"], metrics["Текст отклонён"], metrics["Ошибок"]) == ("0", "1", "0")
+
+
+def test_what_the_model_saw_titles_each_message_by_its_role_in_russian() -> None:
+    record(messages=[{"role": "system", "content": "Ты аналитик."}, {"role": "user", "content": "Сводка"}])
+    at = run_page()
+    titles = [m.value for m in at.markdown]
+    assert "**Системный промпт**" in titles and "**Сообщение со сводкой фактов**" in titles
+    assert "**system**" not in titles and "**user**" not in titles

@@ -37,3 +37,10 @@ def test_members_are_their_stored_strings() -> None:
     assert json.dumps({"severity": Severity.LOW}) == '{"severity": "low"}'
     assert [s.value for s in Severity] == ["high", "medium", "low"]
     assert ProbeLevel("too_slow") is ProbeLevel.TOO_SLOW
+
+
+def test_message_roles_have_russian_titles_and_unknown_roles_stay_as_they_are():
+    from lib.vocab import message_role_label
+
+    assert [message_role_label(r) for r in ("system", "user", "assistant", "tool")] == [
+        "Системный промпт", "Сообщение со сводкой фактов", "Ответ модели", "tool"]

@@ -10,9 +10,9 @@ from functools import cache
 from plotly.offline import get_plotlyjs
 
 from lib.report.model import Block, Chart, Metrics, NarrativeBlock, Note, Report, Section, Table
+from lib.vocab import message_role_label
 
 APPENDIX_TITLE = "Что видела модель"
-ROLE_LABELS = {"system": "Системный промпт", "user": "Сообщение со сводкой фактов", "assistant": "Ответ модели"}
 PLOT_CONFIG = '{"displaylogo": false, "responsive": true, "locale": "ru"}'
 
 STYLE = """
@@ -170,7 +170,7 @@ def render_appendix(report: Report) -> str:
             continue
         parts.append(f"<h3>{esc(section.title)}</h3>")
         for message in section.narrative.messages:
-            label = ROLE_LABELS.get(message.get("role", ""), message.get("role", ""))
+            label = message_role_label(message.get("role", ""))
             parts.append(f'<p class="note">{esc(label)}</p><pre>{esc(message.get("content", ""))}</pre>')
     parts.append("</section>")
     return "".join(parts)

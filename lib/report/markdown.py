@@ -10,9 +10,10 @@ import re
 import warnings
 from collections.abc import Sequence
 
-from lib.report.html import APPENDIX_TITLE, ROLE_LABELS, verdict_line
+from lib.report.html import APPENDIX_TITLE, verdict_line
 from lib.report.model import Block, Chart, Metrics, Note, Report, Section, Table
 from lib.report.pdf import chromium_path
+from lib.vocab import message_role_label
 
 log = logging.getLogger(__name__)
 
@@ -121,7 +122,7 @@ def appendix_lines(report: Report) -> list[str]:
         for message in section.narrative.messages:
             content = message.get("content", "")
             fence = "~" * max(4, 1 + max((len(run) for run in re.findall(r"~+", content)), default=0))
-            lines += [f"_{ROLE_LABELS.get(message.get('role', ''), message.get('role', ''))}_", "", fence, content,
+            lines += [f"_{message_role_label(message.get('role', ''))}_", "", fence, content,
                       fence, ""]
     return lines
 

@@ -18,6 +18,8 @@ from lib.narration.server import ServerStatus, host_problem, models_table
 from lib.narration.settings import NarrationSettings
 from lib.ui.narrative import current_settings, set_settings
 from lib.ui.pull import pull_model
+from lib.ui.safe import literal
+from lib.ui.tables import show_table
 from lib.ui.widgets import metric_row
 from lib.verify import escape_markdown
 from lib.vocab import ProbeLevel
@@ -100,7 +102,7 @@ def models_section(settings: NarrationSettings, status: ServerStatus) -> None:
     if not names:
         st.info("На сервере пока нет ни одной модели. Скачайте модель ниже, например qwen2.5:3b.")
         return
-    st.dataframe(models_table(status.models), hide_index=True, width="stretch")
+    show_table(models_table(status.models))
     installed = settings.model in names
     if not installed:
         st.warning(
@@ -186,7 +188,7 @@ def probe_section(status: ServerStatus, settings: NarrationSettings) -> None:
         show_probe(outcome)
     elif isinstance(outcome, NarrationError):
         _show_error(outcome)
-        if outcome.kind == "not_found" and st.button(f"Скачать модель «{settings.model}»"):
+        if outcome.kind == "not_found" and st.button(f"Скачать модель «{literal(settings.model)}»"):
             run_pull(settings, settings.model)
 
 

@@ -10,6 +10,7 @@ interrupts the run; the rerun finishes the document with templates for the pages
 from __future__ import annotations
 
 import json
+import logging
 import time
 from typing import TYPE_CHECKING, Any
 
@@ -27,6 +28,7 @@ if TYPE_CHECKING:  # lib.report imports lib.ui.analysis, which imports this modu
     from lib.report.build import Page
     from lib.report.model import NarrativeBlock
 
+log = logging.getLogger(__name__)
 REQUESTED = "export_requested"
 CANCELLED = "export_cancelled"
 DONE = "export_narratives"  # page key → NarrativeBlock, kept across the rerun a cancel causes
@@ -149,6 +151,7 @@ def _documents(overrides: dict[str, dict[str, Any]]) -> dict[str, bytes]:
             try:
                 documents["pdf"] = render_pdf(report)
             except ExportError as error:
+                log.warning("PDF export failed: %s", error.detail, exc_info=error)
                 st.warning(error.user_message)
         documents["md"] = render_markdown(report).encode("utf-8")
     return documents

@@ -7,6 +7,7 @@ Page-local session keys start with `data_`.
 from __future__ import annotations
 
 import hashlib
+import logging
 from collections.abc import Callable
 
 import streamlit as st
@@ -40,6 +41,7 @@ from lib.sources.values import UNIT_SIGNS
 from lib.ui.safe import literal
 from lib.ui.tables import show_table
 
+log = logging.getLogger(__name__)
 AUTO = "автоматически"
 FLASH_KEY = "data_flash"
 PREVIEW_ROWS = 20
@@ -149,6 +151,7 @@ def _read_upload(file_id: str, name: str, read_bytes: Callable[[], bytes],
         with st.spinner(f"Читаю «{literal(name)}»…"):
             result: Dataset | SvodkaError = upload_dataset(read_bytes(), name, options)
     except SvodkaError as exc:
+        log.warning("upload %r not read: %s", name, exc.detail, exc_info=exc)
         result = exc
     st.session_state["data_upload_result"] = (key, result)
     return result
@@ -163,12 +166,14 @@ def _download(handle_text: str) -> None:
     try:
         handle = parse_handle(handle_text)
     except DataError as exc:
+        log.warning("Kaggle handle %r rejected: %s", handle_text, exc.detail, exc_info=exc)
         st.session_state["data_kaggle_error"] = exc.user_message
         return
     try:
         with st.spinner(f"Скачиваю «{handle}» с Kaggle…"):
             st.session_state["data_kaggle_download"] = download_dataset(handle)
     except SvodkaError as exc:
+        log.warning("Kaggle download of %s failed: %s", handle, exc.detail, exc_info=exc)
         st.session_state["data_kaggle_error"] = exc.user_message
         versions = cached_versions(handle) if isinstance(exc, SourceUnavailable) else []
         if versions and versions[0] != handle.version:
@@ -212,8 +217,10 @@ def _kaggle_file_picker(download: KaggleDownload) -> Dataset | None:
         with st.spinner(f"Читаю «{literal(path)}»…"):
             return open_kaggle_file(download, path, _options_from_state("data_kaggle"))
     except SvodkaError as exc:
+        log.warning("Kaggle file %r not opened: %s", path, exc.detail, exc_info=exc)
         st.error(literal(exc.user_message))
     except OSError as exc:
+        log.warning("Kaggle file %r not readable from disk", path, exc_info=exc)
         st.error(literal(f"Файл «{path}» из набора не удалось прочитать с диска ({type(exc).__name__}). "
                          "Скачайте набор заново."))
     return None
@@ -239,8 +246,10 @@ def recent_list() -> Dataset | None:
                 with st.spinner(f"Открываю «{literal(entry.path)}»…"):
                     return reopen_recent(entry)
             except SvodkaError as exc:
+                log.warning("recent dataset %r not reopened: %s", entry.path, exc.detail, exc_info=exc)
                 st.error(literal(exc.user_message))
             except OSError as exc:
+                log.warning("recent dataset %r not readable from the cache", entry.path, exc_info=exc)
                 st.error(f"Не удалось открыть «{literal(entry.path)}» из кэша: файл недоступен "
                          f"({literal(type(exc).__name__)}). Скачайте набор заново на вкладке Kaggle.")
     return None

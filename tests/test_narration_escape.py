@@ -48,3 +48,14 @@ def test_every_template_field_is_escaped_or_a_number():
     error = narration_error(ErrorKind.SERVER, error="**жирный** [ссылка](http://e)")
     assert isinstance(error, NarrationError)
     assert r"\*\*жирный\*\* \[ссылка\]\(http\://e\)" in error.user_message
+
+
+def test_messages_are_keyed_by_error_kind_and_plain_strings_still_work():
+    assert all(type(kind) is ErrorKind for kind in MESSAGES)
+    assert set(MESSAGES) == set(ErrorKind) - {ErrorKind.EMPTY}
+    by_member = narration_error(ErrorKind.BUSY)
+    by_string = narration_error("busy")  # the journal's stored kinds are plain strings
+    assert by_member.user_message == by_string.user_message == (
+        "Сервер Ollama занят другими запросами (очередь переполнена). Подождите немного "
+        "и нажмите «Сгенерировать заново».")
+    assert type(by_string.kind) is ErrorKind and by_string.kind == "busy"

@@ -41,63 +41,63 @@ HTML_START = re.compile(r"^\s*<(?:!doctype|html|head|body|\?xml|title|meta)\b", 
 STATUS_TIMEOUT = 0.5  # seconds per phase (connect, read): the status probe holds a page up ~1 s at most
 STATUS_TTL = 15.0  # seconds a status probe's answer is reused
 
-MESSAGES: dict[str, str] = {
-    "bad_host": (
+MESSAGES: dict[ErrorKind, str] = {
+    ErrorKind.BAD_HOST: (
         "«{host}» не похоже на адрес сервера Ollama. Введите адрес в виде http://127.0.0.1:11434 "
         "(http или https, имя или IP-адрес сервера, порт) на странице «Модель» или в OLLAMA_HOST."
     ),
-    "connection": (
+    ErrorKind.CONNECTION: (
         "Не удаётся подключиться к Ollama по адресу {host}. Запустите Ollama (`ollama serve`) "
         "или `docker compose up`, либо укажите другой адрес сервера (OLLAMA_HOST) на странице «Модель»."
     ),
-    "not_found": (
+    ErrorKind.NOT_FOUND: (
         "Модели «{model}» нет на сервере Ollama. Скачайте её на странице «Модель» (кнопка «Скачать модель») "
         "или командой {pull_command}, либо выберите другую модель."
     ),
-    "timeout": (
+    ErrorKind.TIMEOUT: (
         "Ollama не ответила за {timeout} с. Скорее всего, модель ещё загружается в память: подождите минуту "
         "и нажмите «Сгенерировать заново». Если так повторяется, увеличьте SVODKA_OLLAMA_TIMEOUT "
         "или выберите модель поменьше на странице «Модель»."
     ),
-    "answer_timeout": (
+    ErrorKind.ANSWER_TIMEOUT: (
         "Модель не закончила ответ за {timeout} с (предел SVODKA_ANSWER_TIMEOUT), поэтому ответ остановлен "
         "и ниже текст по шаблону. Выберите модель поменьше на странице «Модель» или увеличьте "
         "SVODKA_ANSWER_TIMEOUT."
     ),
-    "too_long": (
+    ErrorKind.TOO_LONG: (
         "Ответ модели превысил {limit} символов (так бывает, когда модель зацикливается), поэтому он "
         "остановлен и ниже текст по шаблону. Нажмите «Сгенерировать заново» или выберите другую модель "
         "на странице «Модель»."
     ),
-    "not_ollama": (
+    ErrorKind.NOT_OLLAMA: (
         "По адресу {host} отвечает не Ollama (похоже на веб-страницу или прокси). Проверьте адрес сервера "
         "(OLLAMA_HOST) на странице «Модель»: нужен адрес самой Ollama, например http://127.0.0.1:11434."
     ),
-    "server": (
+    ErrorKind.SERVER: (
         "Сервер Ollama сообщил о внутренней ошибке: {error}. Попробуйте ещё раз; если ошибка повторяется, "
         "перезапустите Ollama или выберите модель поменьше (возможно, не хватает памяти)."
     ),
-    "busy": (
+    ErrorKind.BUSY: (
         "Сервер Ollama занят другими запросами (очередь переполнена). Подождите немного "
         "и нажмите «Сгенерировать заново»."
     ),
-    "bad_request": (
+    ErrorKind.BAD_REQUEST: (
         "Ollama отклонила запрос: {error}. Проверьте настройки на странице «Модель» "
         "(размер контекста, модель) и попробуйте ещё раз."
     ),
-    "stream_error": (
+    ErrorKind.STREAM_ERROR: (
         "Ollama прервала ответ с ошибкой: {error}. Нажмите «Сгенерировать заново»; если ошибка повторяется, "
         "перезапустите Ollama или выберите другую модель."
     ),
-    "stream_cut": (
+    ErrorKind.STREAM_CUT: (
         "Ответ Ollama оборвался на середине (соединение закрылось раньше конца ответа). "
         "Нажмите «Сгенерировать заново»; если так повторяется, проверьте, что сервер Ollama не перезапускается."
     ),
-    "pull": (
+    ErrorKind.PULL: (
         "Не удалось скачать модель «{model}»: {error}. Проверьте имя модели (например, qwen2.5:3b) "
         "и что у сервера Ollama есть доступ в интернет."
     ),
-    "unknown": (
+    ErrorKind.UNKNOWN: (
         "Ollama ответила неожиданно: {error}. Попробуйте ещё раз или проверьте сервер на странице «Модель»."
     ),
 }
@@ -148,17 +148,18 @@ def pull_command(model: str) -> str:
     return "ollama pull " + escape_markdown(" ".join(model.split()))
 
 
-def narration_error(kind: str, *, host: str = "", model: str = "", timeout: float = 0, error: str = "",
+def narration_error(kind: ErrorKind | str, *, host: str = "", model: str = "", timeout: float = 0, error: str = "",
                     detail: str = "") -> NarrationError:
     """The error of `kind` with its Russian message; `error` (a server's text) is cut and escaped there,
     the host and the model name escaped (they reach st.error as markdown), and `error` kept whole (up to a
     few thousand characters) in `detail` for the log and the journal."""
+    kind = ErrorKind(kind)
     message = MESSAGES[kind].format(host=escape_markdown(" ".join(str(host).split())),
                                     model=escape_markdown(" ".join(str(model).split())),
                                     pull_command=pull_command(model), timeout=fmt_num(timeout),
                                     limit=fmt_int(ANSWER_CHAR_CAP),
                                     error=shown_error(error) if error else "нет подробностей")
-    return NarrationError(message, kind=ErrorKind(kind), detail=(detail or error)[:4000])
+    return NarrationError(message, kind=kind, detail=(detail or error)[:4000])
 
 
 def looks_like_html(text: str | None) -> bool:
@@ -351,7 +352,7 @@ class OllamaGateway:
             # way as the status probe in `version()`, so the sidebar and the calls see the same server
             self.client = ollama.Client(host=self.url, timeout=self.http_timeout(self.timeout), trust_env=False)
         except Exception as exc:  # noqa: BLE001 - httpx and the client raise several types for malformed addresses
-            raise narration_error("bad_host", host=host, detail=repr(exc)) from exc
+            raise narration_error(ErrorKind.BAD_HOST, host=host, detail=repr(exc)) from exc
         self._capabilities: dict[str, frozenset[str]] = {}
         self._context: dict[str, int | None] = {}
         self._lock = threading.Lock()
@@ -366,32 +367,32 @@ class OllamaGateway:
         if isinstance(exc, NarrationError):
             return exc
 
-        def error_of(kind: str, detail: str, error: str = "") -> NarrationError:
+        def error_of(kind: ErrorKind, detail: str, error: str = "") -> NarrationError:
             return narration_error(kind, host=self.url, model=model, timeout=self.timeout, error=error,
                                    detail=detail)
 
         if isinstance(exc, _StreamCut):
-            return error_of("stream_cut", "stream ended without done:true")
+            return error_of(ErrorKind.STREAM_CUT, "stream ended without done:true")
         if isinstance(exc, json.JSONDecodeError) and looks_like_html(exc.doc):
-            return error_of("not_ollama", f"HTML instead of JSON: {exc.doc[:500]}")
+            return error_of(ErrorKind.NOT_OLLAMA, f"HTML instead of JSON: {exc.doc[:500]}")
         if isinstance(exc, (ConnectionError, httpx.ConnectError)):
-            return error_of("connection", str(exc))
+            return error_of(ErrorKind.CONNECTION, str(exc))
         if isinstance(exc, httpx.TimeoutException):
-            return error_of("timeout", f"{type(exc).__name__}: {exc}")
+            return error_of(ErrorKind.TIMEOUT, f"{type(exc).__name__}: {exc}")
         if isinstance(exc, ollama.ResponseError):
             status, error = exc.status_code, str(exc.error)
             if looks_like_html(error):
-                return error_of("not_ollama", f"HTTP {status}, HTML body: {error[:500]}")
-            kind = {404: "not_found", 500: "server", 503: "busy", 400: "bad_request", -1: "stream_error"}.get(
-                status, "unknown")
+                return error_of(ErrorKind.NOT_OLLAMA, f"HTTP {status}, HTML body: {error[:500]}")
+            kind = {404: ErrorKind.NOT_FOUND, 500: ErrorKind.SERVER, 503: ErrorKind.BUSY, 400: ErrorKind.BAD_REQUEST,
+                    -1: ErrorKind.STREAM_ERROR}.get(status, ErrorKind.UNKNOWN)
             if status == 404 and "not found" not in error.lower():
-                kind = "unknown"
+                kind = ErrorKind.UNKNOWN
             return error_of(kind, f"HTTP {status}: {error}", error)
         if isinstance(exc, (httpx.RemoteProtocolError, httpx.ReadError)):
-            return error_of("stream_cut", f"{type(exc).__name__}: {exc}")
+            return error_of(ErrorKind.STREAM_CUT, f"{type(exc).__name__}: {exc}")
         if isinstance(exc, (json.JSONDecodeError, pydantic.ValidationError, httpx.HTTPError)):
-            return error_of("unknown", str(exc), type(exc).__name__)
-        return error_of("unknown", repr(exc), type(exc).__name__)
+            return error_of(ErrorKind.UNKNOWN, str(exc), type(exc).__name__)
+        return error_of(ErrorKind.UNKNOWN, repr(exc), type(exc).__name__)
 
     def _call(self, model: str, fn: Callable[..., T], *args: Any, **kwargs: Any) -> T:
         try:
@@ -474,8 +475,8 @@ class OllamaGateway:
             for part in self.client.pull(model, stream=True):
                 yield PullProgress(status=part.status or "", completed=part.completed, total=part.total)
         except ollama.ResponseError as exc:
-            error = narration_error("pull", model=model, error=str(exc.error), detail=f"HTTP {exc.status_code}")
-            raise NarrationError(error.user_message, kind="not_found", detail=error.detail) from exc
+            error = narration_error(ErrorKind.PULL, model=model, error=str(exc.error), detail=f"HTTP {exc.status_code}")
+            raise NarrationError(error.user_message, kind=ErrorKind.NOT_FOUND, detail=error.detail) from exc
         except Exception as exc:  # noqa: BLE001
             raise self.translate(exc, model) from exc
         with self._lock:

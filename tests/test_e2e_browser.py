@@ -175,7 +175,7 @@ def test_russian_excel_csv_upload_becomes_the_report(page: Page, tmp_path: Path)
 
 PAGE_TITLES = ("Обзор", "Столбцы", "Группировки", "Динамика", "Сравнение", "Связи", "Качество данных",
                "Данные", "Модель", "Журнал")
-REPORT_TITLES = ("Обзор", "Столбцы", "Группировки", "Динамика", "Связи", "Качество данных")
+REPORT_TITLES = ("Обзор", "Столбцы", "Группировки", "Динамика", "Сравнение", "Связи", "Качество данных")
 # words Streamlit's own widgets write in English, and what pandas writes for empty cells
 ENGLISH_UI = re.compile(
     r"\b(Choose an option|Choose options|Select all|Drag and drop|Browse files|Upload|per file|Limit|"

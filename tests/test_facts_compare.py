@@ -209,3 +209,14 @@ def test_russian_sales_by_region_last_month_decomposed_exactly():
     assert payload["А"]["что"] == "февраль 2024" and payload["Б"]["что"] == "март 2024"
     text = template_narrative(facts)
     assert verify_numbers(text, payload).ok
+
+
+def test_monthly_figures_dated_the_first_cover_their_months_whole():
+    """Data recorded per month (each row dated the 1st) is not a partial last month, as on Динамика."""
+    frame = pd.DataFrame({"месяц": pd.to_datetime(["2024-01-01", "2024-02-01", "2024-03-01"]),
+                          "выручка": [10.0, 12.0, 15.0]})
+    facts = compare_facts(frame, SCOPE, mode="previous", date_column="месяц", period="month",
+                          measure="выручка", aggregation="sum")
+    assert facts.skipped_partial is None
+    assert (facts.a.label, facts.b.label, facts.change) == ("февраль 2024", "март 2024", 3.0)
+    assert not facts.a.partial and not facts.b.partial

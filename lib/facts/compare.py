@@ -26,7 +26,6 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
-from pandas.api import types as ptypes
 from scipy import stats
 
 from lib.facts.base import MIN_SHARED_COUNT, UNSHARED_KINDS, FactSheet, Scope, display_round, percent
@@ -40,6 +39,7 @@ from lib.facts.groups import (
     split_dimension,
 )
 from lib.facts.overview import finite_numbers
+from lib.facts.trends import covered_days, wall_dates
 from lib.filters import apply_filters, filters_payload, labels, normalize_filters
 from lib.fmt import fmt_date, fmt_month
 from lib.schema import column_kind
@@ -296,7 +296,7 @@ def compare_choices(frame: pd.DataFrame) -> CompareChoices:
                 segments[name] = tuple(sorted(str(v) for v in values))
     spans: dict[str, tuple[str, str]] = {}
     for name in (n for n, k in kinds.items() if k == "datetime"):
-        dates = _wall_dates(frame[name]).dropna()
+        dates = wall_dates(frame[name]).dropna()
         if not dates.empty:
             spans[name] = (dates.min().date().isoformat(), dates.max().date().isoformat())
     return CompareChoices(
@@ -423,12 +423,12 @@ def _sides(
         if a_from > a_to or b_from > b_to:
             return "Начало диапазона позже его конца: поменяйте даты местами."
         return _range_spec(date_column, a_from, a_to), _range_spec(date_column, b_from, b_to), None
-    dates = _wall_dates(frame[date_column]).dropna()
+    dates = wall_dates(frame[date_column]).dropna()
     if dates.empty:
         return f"В столбце «{date_column}» нет ни одной даты."
     freq = _FREQ[period]
     periods = dates.dt.to_period(freq)
-    first_day, last_day = _covered_days(dates, scope.filters, date_column)
+    first_day, last_day = covered_days(dates, periods, date_column, scope.filters)
     last = periods.max()
     skipped = None
     if _is_partial(last, first_day, last_day) and periods.nunique() > 1:
@@ -446,27 +446,6 @@ def _range_spec(column: str, start: str, end: str) -> _Spec:
 def _period_filter(column: str, period: pd.Period) -> dict[str, Any]:
     start, end = period.start_time.date().isoformat(), period.end_time.date().isoformat()
     return {"date": {"column": column, "from": start, "to": end}}
-
-
-def _wall_dates(values: pd.Series) -> pd.Series:
-    """Dates as local wall time (the day a row belongs to in its own time zone)."""
-    if not ptypes.is_datetime64_any_dtype(values.dtype):
-        values = pd.to_datetime(values, errors="coerce")
-    if getattr(values.dtype, "tz", None) is not None:
-        values = values.dt.tz_localize(None)
-    return values
-
-
-def _covered_days(dates: pd.Series, filters: dict[str, Any], column: str) -> tuple[pd.Timestamp, pd.Timestamp]:
-    """First and last day the rows cover, narrowed by a global date filter on the same column."""
-    first, last = dates.min().normalize(), dates.max().normalize()
-    bounds = normalize_filters(filters).get("date")
-    if bounds and bounds["column"] == column:
-        if bounds.get("from"):
-            first = max(first, pd.Timestamp(bounds["from"][:10]))
-        if bounds.get("to"):
-            last = min(last, pd.Timestamp(bounds["to"][:10]))
-    return first, last
 
 
 def _is_partial(period: pd.Period, first_day: pd.Timestamp, last_day: pd.Timestamp) -> bool:

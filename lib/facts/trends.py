@@ -253,7 +253,7 @@ def anomalies_of(x: np.ndarray, y: np.ndarray, labels: list[str], test: TrendTes
     return tuple(sorted(found, key=lambda a: -abs(a.z)))
 
 
-def _parsed_dates(column: pd.Series) -> pd.Series:
+def wall_dates(column: pd.Series) -> pd.Series:
     """The column as naive datetimes of any unit: text parsed, time zones as local wall time."""
     dates = column
     if not ptypes.is_datetime64_any_dtype(dates.dtype):
@@ -272,13 +272,13 @@ def _in_range(dates: pd.Series) -> pd.Series:
 def usable_dates(column: pd.Series) -> pd.Series:
     """The column as naive datetime64[ns]: text parsed, time zones as local wall time, dates outside the
     nanosecond range (1677–2262) missing."""
-    return _in_range(_parsed_dates(column))
+    return _in_range(wall_dates(column))
 
 
 def out_of_range_count(column: pd.Series) -> int:
     """Dates of the column outside 1677–2262 (e.g. years 0001 or 9999 in datetime64[s]): they are dates,
     but pandas cannot put them into periods, so Динамика leaves them out and says how many."""
-    parsed = _parsed_dates(column)
+    parsed = wall_dates(column)
     return int(parsed.notna().sum() - _in_range(parsed).notna().sum())
 
 
@@ -307,7 +307,7 @@ def trend_facts(
             "rows": len(frame)}
     if not date_column or date_column not in frame.columns:
         return TrendFacts(**base)
-    parsed = _parsed_dates(frame[date_column])
+    parsed = wall_dates(frame[date_column])
     dates = _in_range(parsed)
     valid = dates.notna().to_numpy()
     base["out_of_range_dates"] = int(parsed.notna().sum()) - int(valid.sum())
@@ -332,7 +332,7 @@ def trend_facts(
     series = series.reindex(full)
     if aggregation in ("count", "sum"):
         series = series.fillna(0.0)  # a period without rows counts and sums to zero
-    first_day, last_day = _covered_days(dates[valid], periods, date_column, scope.filters)
+    first_day, last_day = covered_days(dates[valid], periods, date_column, scope.filters)
     partial = np.array([p.start_time < first_day or p.end_time.normalize() > last_day for p in full])
     comparable = series.where(~partial) if excludes_partial(aggregation) else series
     rolling = comparable.rolling(window, min_periods=window).mean()
@@ -388,7 +388,7 @@ def trend_facts(
     )
 
 
-def _covered_days(
+def covered_days(
     dates: pd.Series, periods: pd.Series, date_column: str, filters: dict[str, Any]
 ) -> tuple[pd.Timestamp, pd.Timestamp]:
     """First and last day (midnight) the rows cover, narrowed by the date filter on this column.

@@ -603,18 +603,7 @@ def _named_columns(names: list[str], columns: list[Column],
     if len(keep) < len(names):
         notes.append(f"Пропущено пустых столбцов без названия: {len(names) - len(keep)}.")
         names, columns = [names[i] for i in keep], [columns[i] for i in keep]
-    if not names:
-        raise DataError(f"В файле «{filename}» нет таблицы: не найдено ни одного столбца.")
-    empty = [i + 1 for i, name in enumerate(names) if not name]
-    if empty:
-        where = ", ".join(f"№{i}" for i in empty)
-        raise DataError(f"В файле «{filename}» у столбцов {where} нет названия в первой строке. "
-                        "Дайте каждому столбцу название и загрузите файл снова.")
-    duplicates = _duplicates(names)
-    if duplicates:
-        listed = ", ".join(f"«{name}»" for name in duplicates)
-        raise DataError(f"В файле «{filename}» повторяются названия столбцов: {listed}. Переименуйте "
-                        "столбцы так, чтобы названия не совпадали, и загрузите файл снова.")
+    _check_names(names, filename)
     rows = len(columns[0])
     blank = np.ones(rows, dtype=bool) if all(_has_missing(v) for v in columns) else np.zeros(rows, dtype=bool)
     for values in columns if blank.any() else ():
@@ -627,6 +616,22 @@ def _named_columns(names: list[str], columns: list[Column],
         columns = [_kept(values, ~blank) for values in columns]
         notes.append(f"Пропущено пустых строк: {blank_count}.")
     return dict(zip(names, columns, strict=True)), notes
+
+
+def _check_names(names: list[str], filename: str) -> None:
+    """Every column has a name of its own in the header, or the file is refused with what to fix."""
+    if not names:
+        raise DataError(f"В файле «{filename}» нет таблицы: не найдено ни одного столбца.")
+    empty = [i + 1 for i, name in enumerate(names) if not name]
+    if empty:
+        where = ", ".join(f"№{i}" for i in empty)
+        raise DataError(f"В файле «{filename}» у столбцов {where} нет названия в первой строке. "
+                        "Дайте каждому столбцу название и загрузите файл снова.")
+    duplicates = _duplicates(names)
+    if duplicates:
+        listed = ", ".join(f"«{name}»" for name in duplicates)
+        raise DataError(f"В файле «{filename}» повторяются названия столбцов: {listed}. Переименуйте "
+                        "столбцы так, чтобы названия не совпадали, и загрузите файл снова.")
 
 
 def _without_labelled_totals(table: dict[str, Column]) -> tuple[dict[str, Column], list[str]]:
@@ -659,18 +664,7 @@ def _frame_with_header(raw: pd.DataFrame, filename: str, header_row: int = 0) ->
         names = [names[i] for i in keep]
         body = body[keep]
         notes.append(f"Пропущено пустых столбцов без названия: {dropped}.")
-    if not names:
-        raise DataError(f"В файле «{filename}» нет таблицы: не найдено ни одного столбца.")
-    empty = [i + 1 for i, name in enumerate(names) if not name]
-    if empty:
-        where = ", ".join(f"№{i}" for i in empty)
-        raise DataError(f"В файле «{filename}» у столбцов {where} нет названия в первой строке. "
-                        "Дайте каждому столбцу название и загрузите файл снова.")
-    duplicates = _duplicates(names)
-    if duplicates:
-        listed = ", ".join(f"«{name}»" for name in duplicates)
-        raise DataError(f"В файле «{filename}» повторяются названия столбцов: {listed}. Переименуйте "
-                        "столбцы так, чтобы названия не совпадали, и загрузите файл снова.")
+    _check_names(names, filename)
     body.columns = names
     blank_rows = body.isna().all(axis=1)
     if blank_rows.any() and not blank_rows.all():

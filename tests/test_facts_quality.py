@@ -131,8 +131,20 @@ def test_quality_template_with_infinite_values_passes_the_verifier():
     frame = pd.DataFrame({"a": [1.0, np.inf, 3.0, -np.inf, 5.0, 7.0], "b": list("xyzxyz")})
     facts = quality_facts(frame, SCOPE)
     text = template_narrative(facts)
-    assert "бесконечные значения (2, 33,3\u00a0%)" in text
+    assert "бесконечные значения (значений: 2, 33,3\u00a0%)" in text
     assert verify_numbers(text, facts.payload()).ok, text
+
+
+def test_a_single_infinite_value_is_not_read_as_a_number_of_columns():
+    """Found by tests/test_fuzz.py: «столбец «x» — бесконечные значения (1, 50 %)» bound 1 to «столбцов» = 2."""
+    from lib.narration.templates import template_narrative
+    from lib.verify import verify_numbers
+
+    facts = quality_facts(pd.DataFrame({"x": [0.0, np.inf], "id": [0.0, 1e308]}), SCOPE)
+    text = template_narrative(facts)
+    assert "Главное: столбец «x» — бесконечные значения (значений: 1, 50\u00a0%)." in text
+    verdict = verify_numbers(text, facts.payload())
+    assert verdict.ok, [c.explanation() for c in verdict.unsupported]
 
 
 def test_iqr_outliers_only_for_measure_like_columns():

@@ -8,6 +8,7 @@ described in `lib/verify/__init__.py`; this module only implements it.
 from __future__ import annotations
 
 import re
+import sys
 from dataclasses import dataclass, field, replace
 from decimal import Decimal
 from typing import Literal
@@ -34,6 +35,13 @@ _NUMBER = re.compile(
 # lib.fmt writes huge and tiny values as a power of ten: «1·10³⁰⁸», «−2,5·10⁻⁷»
 _POWER = re.compile(r"[·×]10(?P<exp>⁻?[⁰¹²³⁴⁵⁶⁷⁸⁹]+)")
 _FROM_SUPERSCRIPTS = str.maketrans("⁰¹²³⁴⁵⁶⁷⁸⁹⁻", "0123456789-")
+_FLOAT_MAX = Decimal(sys.float_info.max)
+
+
+def _finite(value: Decimal) -> float:
+    """A written value as a float; «2·10³⁰⁸» (a rounded 1,5·10³⁰⁸) is past the float range and would be
+    infinite, matching nothing: it is kept at the largest float, its precision still says how far it reaches."""
+    return float(max(-_FLOAT_MAX, min(_FLOAT_MAX, value)))
 
 _MONTHS = (
     ("январ", 1), ("феврал", 2), ("март", 3), ("апрел", 4), ("ма", 5), ("июн", 6),
@@ -47,7 +55,8 @@ _MONTH_WORD = (  # every case form, instrumental too («по сравнению 
 _YEAR_WORD = r"(?:год(?:а|у|ом|е|ы|ах|ов)?|гг?\.)"
 _RU_DATE = re.compile(
     rf"(?<![{_LETTER}\d])(?:(?P<day>\d{{1,2}}){_SP}+)?(?P<month>{_MONTH_WORD})(?![{_LETTER}])"
-    rf"(?:{_SP}+(?P<year>\d{{4}})(?!\d)(?:{_SP}*{_YEAR_WORD}(?![{_LETTER}]))?)?",
+    rf"(?:{_SP}+(?:(?P<year>\d{{4}})(?!\d)(?:{_SP}*{_YEAR_WORD}(?![{_LETTER}]))?"
+    rf"|(?P<early>\d{{1,3}})(?!\d){_SP}*{_YEAR_WORD}(?![{_LETTER}])))?",  # «1 января 1 г.»: a short year needs «г.»
     re.IGNORECASE,
 )
 _ISO_DATE = re.compile(
@@ -292,7 +301,8 @@ def _dates(text: str) -> list[NumberClaim]:
         if _overlaps(taken, m.start(), m.end()):
             continue
         day = int(m.group("day")) if m.group("day") else None
-        year: int | None = int(m.group("year")) if m.group("year") else None
+        written = m.group("year") or m.group("early")
+        year: int | None = int(written) if written else None
         if (day is None and year is None) or (day is not None and not 1 <= day <= 31):
             continue
         start = m.start() if day is not None else m.start("month")
@@ -425,7 +435,7 @@ def _claims_for(text: str, group: list[dict]) -> list[NumberClaim]:
         unit = _significant_unit(value, decimals) * Decimal(str(own_scale))
         claims.append(NumberClaim(
             start=item["start"], end=item_end, raw=text[item["start"]:item_end],
-            value=float(value * Decimal(str(own_scale))), precision=float(precision), kind=kind,
+            value=_finite(value * Decimal(str(own_scale))), precision=float(precision), kind=kind,
             hedge=hedge, signed=item["signed"],
             in_range=in_range, unit=float(unit), scale=own_scale,
             thousands=float(item["thousands"] * Decimal(str(own_scale))) if item["thousands"] is not None else None,

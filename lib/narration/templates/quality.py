@@ -40,7 +40,8 @@ def quality_template(facts: FactSheet) -> str:
     missing = p.get("пропуски") or []
     if missing:
         top = missing[0]
-        sentences.append(f"Больше всего пропусков в столбце {quoted(top['столбец'])} — {fmt_int(top['пропусков'])} "
+        # «пропусков в столбце» would name «столбцов с пропусками»: the column comes after a dash
+        sentences.append(f"Больше всего пропусков — в столбце {quoted(top['столбец'])}: {fmt_int(top['пропусков'])} "
                          f"({percent_text(top['доля, %'])}).")
     return " ".join(sentences[:6])
 
@@ -54,7 +55,8 @@ def _alert(alert: dict[str, Any]) -> str:
     if distinct is not None:
         return f"{text} ({fmt_int(distinct)} различн.)"
     if "число" in alert:
-        amount = fmt_int(alert["число"])
+        # the count named by its noun: a bare «(1, 50 %)» after «столбец «x»» reads as a number of columns
+        amount = f"{'значений' if alert.get('столбец') else 'строк'}: {fmt_int(alert['число'])}"
         if alert.get("доля, %") is not None:
             amount += f", {percent_text(alert['доля, %'])}"
         text += f" ({amount})"

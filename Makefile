@@ -54,7 +54,7 @@ bench-peers:
 
 # The property tests of tests/test_fuzz*.py with many more (random) examples than `make test` runs.
 fuzz: $(VENV)/.dev-installed
-	SVODKA_FUZZ_PROFILE=fuzz $(PY) -m pytest -q tests/test_fuzz.py tests/test_fuzz_leaks.py
+	SVODKA_FUZZ_PROFILE=fuzz $(PY) -m pytest -q tests/test_fuzz.py tests/test_fuzz_leaks.py tests/test_fuzz_compare.py tests/test_templates_property.py
 
 # Debian tools the tests use: docker-compose validates docker-compose.yml (tests/test_deploy.py, no engine needed),
 # chromium renders the app for the end-to-end test (tests/test_e2e_browser.py, through Playwright).

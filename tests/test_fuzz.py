@@ -1,9 +1,10 @@
 """Property tests (issue 14.1): over hostile generated frames, every fact function at its options, every chart,
-every display-table builder, every template, the verifier on the template and every prompt build never raise.
+every display-table builder, every template, the verifier on the template and every prompt build never raise;
+every template passes its own number check.
 
 Examples are derandomized (the same on every run, so CI is repeatable) and bounded: the «ci» profile runs
 a few hundred examples per target; `make fuzz` selects the «fuzz» profile with many more
-(`SVODKA_FUZZ_PROFILE=fuzz`). That the template also passes its own check is the verifier's test (B).
+(`SVODKA_FUZZ_PROFILE=fuzz`). The template must also pass its own check (`verdict.ok`).
 """
 
 from __future__ import annotations
@@ -149,7 +150,9 @@ def _everything(frame: pd.DataFrame) -> int:
         for facts in _sheets(frame):
             facts.to_json()
             text = template_narrative(facts)
-            verify_numbers(text, facts.payload())
+            verdict = verify_numbers(text, facts.payload())
+            assert verdict.ok, f"{facts.kind} {facts.options}\n{text}\n" + "\n".join(
+                [c.explanation() for c in verdict.unsupported] + [c.explanation for c in verdict.failed_claims])
             build_prompt(facts, task_for(facts.kind))
             if not facts.is_empty:
                 for drawn, draw in CHARTS[facts.kind]:

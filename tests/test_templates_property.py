@@ -12,7 +12,7 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
-from hypothesis import HealthCheck, given, settings
+from hypothesis import given
 from hypothesis import strategies as st
 
 from lib.facts.base import FactSheet, Scope
@@ -24,6 +24,7 @@ from lib.facts.relations import relation_facts
 from lib.facts.trends import trend_facts
 from lib.narration.templates import template_narrative
 from lib.verify import verify_numbers
+from tests.test_fuzz import PROFILE
 
 SCOPE = Scope.of("property:frame", "Свойства")
 NUMERIC_NAMES = ["Сумма, руб.", "Доля, %", "Время\nдоставки, мин", "score", "Вес (кг)", "delay"]
@@ -32,8 +33,7 @@ REGIONS = ["Москва", "Санкт-Петербург", "Нижегород�
 CODES = ["-5", "-1", "0", "3", "12"]
 PEOPLE = ["Иванов Иван Иванович", "Петрова Анна Сергеевна", "Смирнов Алексей Петрович"]
 
-PROPERTY = settings(derandomize=True, max_examples=200, deadline=None, database=None,
-                    suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
+PROPERTY = PROFILE  # tests/test_fuzz.py's: «ci» by default, `make fuzz` (SVODKA_FUZZ_PROFILE=fuzz) runs many more
 
 
 @st.composite

@@ -509,3 +509,20 @@ def test_a_superlative_without_a_name_is_about_the_first_of_its_list():
     assert unsupported("Лучше всех прилетает аутсайдер: на 9,93 минуты раньше графика.", payload) == []
     assert unsupported("Больше всего опаздывает лидер — 20,12 минуты.", payload) == ["20,12"]  # the second
     assert unsupported("Обычно задержка около 20,12 минуты.", payload) == ["20,12"]  # names nothing, no superlative
+
+
+YEARLY = {"период": "год", "первый период": {"период": "2015 год", "значение": 9.8},
+          "последний период": {"период": "2024 год", "значение": 9.91},
+          "наибольшие": [{"период": "2020 год", "значение": 10.11}], "наименьшие": [{"период": "2015 год", "значение": 9.8}]}
+
+
+def test_yearly_periods_bind_their_values_and_catch_a_swap():
+    assert verify_numbers("В первом периоде (2015 год) значение — 9,8, в последнем (2024 год) — 9,91.", YEARLY).ok
+    assert verify_numbers("Наибольшее значение — 2020 год: 10,11; наименьшее — 2015 год: 9,8.", YEARLY).ok
+    swapped = verify_numbers("В 2020 году значение — 9,8, а в 2015 году — 10,11.", YEARLY)
+    assert [c.claim.raw for c in swapped.unsupported] == ["9,8", "10,11"]
+
+
+def test_a_year_in_a_monthly_sheet_names_no_period():
+    monthly = {"наибольшие": [{"период": "июль 2013", "значение": 29425}], "строк": 336776}
+    assert verify_numbers("В 2013 году больше всего рейсов было в июле 2013: 29 425.", monthly).ok

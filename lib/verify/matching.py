@@ -25,7 +25,15 @@ from lib.verify.facts import (
     is_percent_label,
     item_entity,
 )
-from lib.verify.names import PART_SEPARATORS, PeriodKey, lemmas, period_key, period_mentions, words
+from lib.verify.names import (
+    PART_SEPARATORS,
+    PeriodKey,
+    lemmas,
+    period_key,
+    period_mentions,
+    words,
+    year_mentions,
+)
 from lib.verify.numbers import NumberClaim, extract_numbers
 
 Status = Literal["supported", "unsupported"]
@@ -233,7 +241,10 @@ def _mentions(text: str, index: _Index, claims: list[NumberClaim]) -> list[Menti
         if len(owners) == 1:
             found.append(Mention(start, end, owners.pop()))
     if index.periods:
-        for mention in period_mentions(text):
+        mentions = period_mentions(text)
+        if any(_yearly(index.parts[part_id].period) for part_id in index.periods):
+            mentions += year_mentions(text, mentions)
+        for mention in mentions:
             matched = [part_id for part_id in index.periods
                        if (key := index.parts[part_id].period) is not None and key.covers(mention.key)]
             found.extend(Mention(mention.start, mention.end, part_id) for part_id in matched)
@@ -247,6 +258,11 @@ def _mentions(text: str, index: _Index, claims: list[NumberClaim]) -> list[Menti
         if place is not None:
             found.append(Mention(m.start(), m.end(), place))
     return sorted(set(found))
+
+
+def _yearly(key: PeriodKey | None) -> bool:
+    """A period that is a whole year («2013 год»)."""
+    return key is not None and key.year is not None and key.quarter is None and key.month is None and key.day is None
 
 
 # --- text structure ----------------------------------------------------------------------------

@@ -109,8 +109,8 @@ class PeriodKey:
 def period_key(label: str) -> PeriodKey | None:
     """The period a label names («январь 2013», «неделя с 31.12.2012», «I квартал 2013», «май», «2013»), or None."""
     text = label.strip()
-    if re.fullmatch(r"\d{4}", text):
-        return PeriodKey(year=int(text))
+    if year := _YEAR_LABEL.fullmatch(text):  # «2013», «2013 год» (Динамика by year)
+        return PeriodKey(year=int(year["y"]))
     for match in _ISO.finditer(text):
         if match.group() == text:
             return PeriodKey(int(match["y"]), None, int(match["m"]), int(match["d"]) if match["d"] else None)
@@ -148,6 +148,17 @@ class PeriodMention:
     start: int
     end: int
     key: PeriodKey
+
+
+_YEAR_LABEL = re.compile(r"(?P<y>\d{4})(?:[ \u00a0]*(?:год|г\.?))?")
+_YEAR_MENTION = re.compile(r"(?<![\d,.])(?P<y>\d{4})[ \u00a0]*(?:г\.|год(?:а|у|ом|е)?(?![а-яё]))", re.IGNORECASE)
+
+
+def year_mentions(text: str, taken: list[PeriodMention]) -> list[PeriodMention]:
+    """Years written with «год»/«г.» («в 2024 году»), outside the dates and months already found. Only a sheet
+    of yearly periods asks for them: elsewhere «в 2013 году» names the data's year, not a period."""
+    return [PeriodMention(m.start(), m.end(), PeriodKey(year=int(m["y"]))) for m in _YEAR_MENTION.finditer(text)
+            if not any(m.start() < t.end and t.start < m.end() for t in taken)]
 
 
 def period_mentions(text: str) -> list[PeriodMention]:

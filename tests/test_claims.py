@@ -248,3 +248,10 @@ def test_the_templates_own_words_pass(flights, key):
     text = template_narrative(facts)
     checks = check_claims(text, facts.payload())
     assert all(c.ok for c in checks), (text, [c.explanation for c in checks if not c.ok])
+
+
+def test_a_blank_group_label_is_never_taken_as_named():
+    from lib.verify.claims import _mentions
+
+    assert _mentions("Наименьшие: «(группа из одной строки)» — 1.", " ") == []
+    assert _mentions("Наименьшие: «» — 2.", "") == []

@@ -304,3 +304,14 @@ def test_the_page_caption_says_whether_the_gap_is_significant():
                                                                aggregation="mean"))
     sums = gap_caption(group_facts(same, SCOPE, dimensions=("g",), measure="v", aggregation="sum"))
     assert "на значимость не проверяется" in sums
+
+
+def test_no_ratio_against_an_outsider_shown_as_zero():
+    frame = pd.DataFrame({"g": ["a", "a", "b", "b"], "x": [50.0, 50.0, 1e-9, 1e-9]})
+    payload = group_facts(frame, Scope.of("t", "t"), dimensions=("g",), measure="x", aggregation="share",
+                          min_rows=1).payload()
+    assert payload["наименьшие"][0]["доля, %"] == 0.0
+    assert "во сколько раз" not in payload
+    plain = group_facts(frame.assign(x=[4.0, 4.0, 2.0, 2.0]), Scope.of("t", "t"), dimensions=("g",), measure="x",
+                        aggregation="sum", min_rows=1).payload()
+    assert plain["во сколько раз"] == 2

@@ -146,7 +146,8 @@ class GroupFacts(FactSheet):
             payload["наименьшие"] = [item(r) for r in outsiders]
         if self.gap is not None:
             payload["разрыв, %" if self.aggregation == "share" else "разрыв"] = self._shown(self.gap)
-        if self.ratio is not None:
+        if self.ratio is not None and self.outsiders and self._shown(self.outsiders[0].value):
+            # against an outsider the page shows as 0 the ratio would be a meaningless «в 2·10¹⁴³ раза»
             payload["во сколько раз"] = display_round(self.ratio)
         if self.outsiders:
             payload["лидер"] = item(self.leaders[0])["группа"]

@@ -256,6 +256,8 @@ def _pairs(payload: Mapping[str, Any]) -> list[Mapping[str, Any]]:
 def _mentions(text: str, name: str) -> list[int]:
     """Where `text` names `name`, in any case form («у Иванова Ивана Ивановича», «бытовой техники»): word by
     word through lib.verify.names' dictionary forms, as the number verifier binds names."""
+    if not re.search(r"\w", name):  # an empty or blank label would match everywhere: it is never named
+        return []
     pattern = re.compile(r"(?<![\w])" + re.escape(name) + r"(?![\w])", re.IGNORECASE)
     found = {m.start() for m in pattern.finditer(text)}
     wanted = [lemmas(word) for _, _, word in words(name)]

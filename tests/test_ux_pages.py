@@ -15,6 +15,7 @@ from markdown_it import MarkdownIt
 from streamlit.testing.v1 import AppTest
 
 from lib.sources import Dataset
+from tests.test_analysis_pages import open_page
 
 TIMEOUT = 120
 APP = str(Path(__file__).resolve().parent.parent / "streamlit_app.py")
@@ -24,17 +25,6 @@ MARKUP_TAGS = ("<img", "<a ", "<h1", "<h2", "<b>", "<strong", "<em", "<code", "<
 FILE_NAME = "![x](http://127.0.0.1/i.png) [ссылка](http://127.0.0.1/) # Заголовок <b>жирный</b>.csv"
 COLUMN = "<b>Регион</b> [l](http://127.0.0.1/) $x$"
 VALUE = "![v](http://127.0.0.1/v.png) <img src=x> :red[Юг]"
-
-
-def open_page(page: str, dataset: Dataset | None = None, filters: dict | None = None) -> AppTest:
-    at = AppTest.from_file(APP, default_timeout=TIMEOUT)
-    if dataset is not None:
-        at.session_state["datasets"] = {dataset.id: dataset}
-        at.session_state["dataset_id"] = dataset.id
-    at.run()
-    if filters is not None:
-        at.session_state["filters"] = filters
-    return at.switch_page(f"app_pages/{page}.py").run()
 
 
 def walk(node: Any) -> Iterator[Any]:
@@ -70,7 +60,7 @@ def hostile_dataset() -> Dataset:
 
 
 def test_a_planted_file_name_is_shown_literally_in_the_header_and_the_sidebar():
-    at = open_page("03_groups", hostile_dataset())
+    at = open_page("03_groups", dataset=hostile_dataset())
     assert not at.exception
     assert_literal(at.caption[0].value, FILE_NAME)
     sidebar = next(m.value for m in at.sidebar.markdown if m.value.startswith("**Набор данных:**"))
@@ -78,7 +68,7 @@ def test_a_planted_file_name_is_shown_literally_in_the_header_and_the_sidebar():
 
 
 def test_a_planted_column_name_and_value_are_literal_in_labels_captions_and_charts():
-    at = open_page("03_groups", hostile_dataset(), filters={"categories": {COLUMN: [VALUE, "Север"]}})
+    at = open_page("03_groups", dataset=hostile_dataset(), filters={"categories": {COLUMN: [VALUE, "Север"]}})
     assert not at.exception
     label = next(m.label for m in at.sidebar.multiselect if "Регион" in m.label)
     assert_literal(label, COLUMN)
@@ -111,7 +101,7 @@ def test_the_summary_comes_before_the_first_chart(page):
 
 def test_overview_without_missing_values_says_so_instead_of_an_empty_chart():
     frame = pd.DataFrame({"Город": ["Москва", "Казань", "Омск"], "Выручка": [1.5, 2.5, 3.0]})
-    at = open_page("01_overview", Dataset(id="upload:full", name="полный.csv", source="upload", frame=frame))
+    at = open_page("01_overview", dataset=Dataset(id="upload:full", name="полный.csv", source="upload", frame=frame))
     assert not at.exception
     assert "Пропусков нет: все ячейки заполнены." in [s.value for s in at.success]
     titles = [json.loads(c.proto.spec)["layout"]["title"]["text"] for c in at.get("plotly_chart")]
@@ -143,7 +133,7 @@ def test_first_rows_preview_reads_russian_while_the_values_stay_numbers(flights)
 def test_uploaded_money_and_dates_preview_with_decimal_commas_and_blanks():
     frame = pd.DataFrame({"Дата": pd.to_datetime(["2024-06-14", None, "2024-01-02"]),
                           "Выручка, руб.": [106.21, 1234.5, None]})
-    at = open_page("01_overview", Dataset(id="upload:money", name="деньги.csv", source="upload", frame=frame))
+    at = open_page("01_overview", dataset=Dataset(id="upload:money", name="деньги.csv", source="upload", frame=frame))
     shown = displayed(at.dataframe[1])
     assert shown["Дата"].tolist() == ["14.06.2024", "", "02.01.2024"]
     assert shown["Выручка, руб."].tolist() == ["106,21", "1234,50", ""]

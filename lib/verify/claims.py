@@ -369,25 +369,34 @@ def _pair_claim(match: re.Match[str], sentence: _Span, pair: Mapping[str, Any], 
 
 
 def _group_labels(payload: Mapping[str, Any]) -> list[str]:
-    labels = {str(payload[k]) for k in ("лидер", "аутсайдер") if payload.get(k)}
+    labels = {payload[k] for k in ("лидер", "аутсайдер") if isinstance(payload.get(k), str)}
     for key in ("наибольшие", "наименьшие"):
-        labels |= {str(g["группа"]) for g in payload.get(key) or [] if isinstance(g, Mapping) and g.get("группа")}
+        labels |= {g["группа"] for g in payload.get(key) or [] if isinstance(g, Mapping)
+                   and isinstance(g.get("группа"), str)}
     return sorted(labels, key=len, reverse=True)
 
 
+def _quoted(text: str, label: str) -> list[int]:
+    """Where `text` quotes `label` exactly as the sheet writes it («1», «-0.0», even a blank «»)."""
+    quote = f"«{' '.join(label.split())}»"
+    return [m.start() for m in re.finditer(re.escape(quote), text)]
+
+
 def _nearest_label(text: str, start: int, end: int, labels: list[str]) -> str | None:
-    """The group named nearest to the word in its clause (or else in the sentence)."""
-    best: tuple[int, str] | None = None
+    """The group named nearest to the word in its clause (or else in the sentence): a label quoted exactly
+    first («0.0» is not «-0.0»), else one named in any case form."""
     clause_start, clause_end = _clause(text, start)
     for bounds in ((clause_start, clause_end), (0, len(text))):
-        for label in labels:
-            for spot in _mentions(text[bounds[0]:bounds[1]], label):
-                spot += bounds[0]
-                distance = start - (spot + len(label)) if spot < start else spot - end
-                if best is None or distance < best[0]:
-                    best = (distance, label)
-        if best is not None:
-            return best[1]
+        for find in (_quoted, _mentions):
+            best: tuple[int, str] | None = None
+            for label in labels:
+                for spot in find(text[bounds[0]:bounds[1]], label):
+                    spot += bounds[0]
+                    distance = start - (spot + len(label)) if spot < start else spot - end
+                    if best is None or distance < best[0]:
+                        best = (distance, label)
+            if best is not None:
+                return best[1]
     return None
 
 

@@ -114,13 +114,20 @@ def item_name(item: Any, index: int) -> str:
     return f"№{index + 1}"
 
 
+def named_in_words(name: str) -> bool:
+    """Whether a text can name `name` in its own words: two characters or more with a letter («EWR»), or a
+    period («2013»). Other labels («1», «0 · 1», «a») are named only quoted, exactly as written («1»)."""
+    return len(name) >= 2 and bool(_LETTER.search(name) or period_key(name))
+
+
 def item_entity(item: Any) -> str | None:
-    """The name of a list item that a text could mention: a name-like key, or its first string."""
+    """The name of a list item that a text could mention: a name-like key, or its first string; a blank
+    label names nothing."""
     if not isinstance(item, dict):
         return None
     names = [item[key] for key in NAME_KEYS if isinstance(item.get(key), str)]
     names = names or [value for value in item.values() if isinstance(value, str)][:1]
-    return next((name for name in names if len(name) >= 2 and (_LETTER.search(name) or period_key(name))), None)
+    return next((name for name in names if re.search(r"\w", name)), None)
 
 
 def _dict_entity(key: str, node: dict[str, Any]) -> tuple[str, str] | None:

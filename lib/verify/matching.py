@@ -24,6 +24,7 @@ from lib.verify.facts import (
     filter_values,
     is_percent_label,
     item_entity,
+    named_in_words,
 )
 from lib.verify.names import (
     PART_SEPARATORS,
@@ -127,6 +128,7 @@ class _Index:
     distinctive: dict[str, int] = field(default_factory=dict)  # lemma → the one part it names alone
     periods: list[int] = field(default_factory=list)
     places: dict[str, int] = field(default_factory=dict)  # «первый период» → the part of its period
+    labels: dict[str, tuple[int, ...]] = field(default_factory=dict)  # a label as quoted («1») → its parts
 
 
 _GENERIC = frozenset({
@@ -144,6 +146,12 @@ def _build_index(names: Iterable[str], scope: set[str], places: dict[str, str] |
     head_lemmas: set[str] = set()  # words that can name an entity alone: its first word, a capitalised word
     for name in sorted(names):
         if name == REST:
+            continue
+        if not named_in_words(name):  # «1», «0 · 1», «a»: named only quoted (see _mentions), one part
+            label = " ".join(name.split())
+            if label.casefold() not in scope:
+                index.entities[name] = index.labels[label] = (len(index.parts),)
+                index.parts.append(_Part(label))
             continue
         pieces = [name] if period_key(name) else PART_SEPARATORS.split(name)
         ids: list[int] = []
@@ -174,6 +182,7 @@ def _build_index(names: Iterable[str], scope: set[str], places: dict[str, str] |
             ids.append(part_ids[piece])
         if ids:
             index.entities[name] = tuple(ids)
+            index.labels[" ".join(name.split())] = tuple(ids)
     for place, name in (places or {}).items():
         if name in part_ids:
             index.places[place] = part_ids[name]
@@ -217,8 +226,19 @@ _PLACE_PERIOD = re.compile(
 _PHANTOM = -1
 
 
+def quoted_labels(text: str, index: _Index) -> list[tuple[int, int, tuple[int, ...]]]:
+    """(start, end, parts) of every label the text quotes exactly as the sheet writes it («1», «0.0 · a»,
+    «(группа из одной строки)»): a name however it looks, its digits are not numbers to check."""
+    found = []
+    for m in _QUOTED.finditer(text):
+        parts = index.labels.get(" ".join(m.group()[1:-1].split()))
+        if parts:
+            found.append((m.start(), m.end(), parts))
+    return found
+
+
 def _mentions(text: str, index: _Index, claims: list[NumberClaim]) -> list[Mention]:
-    found: list[Mention] = []
+    found = [Mention(start, end, part) for start, end, parts in quoted_labels(text, index) for part in parts]
     numbers = [(c.start + (1 if c.signed else 0), c.end) for c in claims]  # «-5 · январь»: the code is a name part
     # a digit inside a longer number («1,43», «10 592») is not a name part («EWR · 5»)
     tokens = [(start, end, lemmas(word)) for start, end, word in words(text)
@@ -988,7 +1008,8 @@ def escape_markdown(text: str) -> str:
 def verify_numbers(text: str, payload: dict[str, Any]) -> Verdict:
     """Check every number (and claim word) in `text` against `payload` (the exact dict the model was given)."""
     sheet = _prepare(payload)
-    claims = extract_numbers(text)
+    labels = quoted_labels(text, sheet.index)
+    claims = [c for c in extract_numbers(text) if not any(start < c.start and c.end < end for start, end, _ in labels)]
     doc = _Text(text, claims, _spans(_SENTENCE_END, text), _spans(_CLAUSE_END, text),
                 _mentions(text, sheet.index, claims), _claim_units(text, claims))
     coordinated = _coordinated(doc, sheet)

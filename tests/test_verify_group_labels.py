@@ -1,0 +1,83 @@
+"""Group labels that look like numbers («1», «0 · 1», «2013») and the one-row placeholder label: the template
+names them quoted, and the verifier binds the numbers after them to them (tests/test_fuzz.py found both).
+
+Before the fix «1» was not a name at all: the facts of group «1» were unbound (any clause could use them) and
+the number after «1» bound to the group named before it, so ««(группа из одной строки)» — 2 (1 строка) и «1» —
+1 (3 строки)» called the 3 another object's, while ««1» — 8» (group «2»'s sum) passed.
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from lib.facts.base import Scope
+from lib.facts.groups import SINGLE_ROW_LABEL, group_facts
+from lib.narration.templates import template_narrative
+from lib.verify import verify_numbers
+
+SCOPE = Scope.of("test:labels", "Подписи")
+# sums of v by g: «1» — 10 + 10 + 10 = 30 over 3 rows, «2» — 4 + 4 = 8 over 2 rows
+NUMERIC = pd.DataFrame({"g": [1, 1, 1, 2, 2], "v": [10, 10, 10, 4, 4]})
+
+
+def numeric_sheet() -> dict:
+    return group_facts(NUMERIC, SCOPE, dimensions=("g",), measure="v", aggregation="sum").payload()
+
+
+def checks(text: str, payload: dict) -> list[tuple[str, str]]:
+    return [(check.claim.raw, check.reason) for check in verify_numbers(text, payload).checks]
+
+
+def test_template_with_numeric_labels_passes_its_own_check():
+    """x = [0, 1, 1, 1, 2] by x, «минимум»: «0» and «2» are one-row groups (placeholder), «1» has 3 rows."""
+    facts = group_facts(pd.DataFrame({"x": [0, 1, 1, 1, 2]}), SCOPE, dimensions=("x",), measure="x",
+                        aggregation="min")
+    text = template_narrative(facts)
+    assert f"«{SINGLE_ROW_LABEL}» — 2 (1\u00a0строка) и «1» — 1 (3\u00a0строки)" in text
+    verdict = verify_numbers(text, facts.payload())
+    assert verdict.ok, [c.explanation() for c in verdict.unsupported]
+
+
+def test_numbers_after_numeric_labels_bind_to_them():
+    assert checks("«1» — 30 (3 строки), «2» — 8 (2 строки).", numeric_sheet()) == [
+        ("30", ""), ("3", ""), ("8", ""), ("2", "")]
+
+
+def test_a_swap_between_numeric_labels_is_caught():
+    assert checks("Наибольшие значения: «1» — 8 (3 строки).", numeric_sheet()) == [
+        ("8", "other_entity"), ("3", "")]
+
+
+def test_digits_of_a_quoted_label_are_part_of_the_name():
+    """«1» and «2» are names, not claims; the same digits written bare are numbers to check."""
+    payload = numeric_sheet()
+    assert checks("Разница между «1» и «2» — 22.", payload) == [("22", "")]
+    assert [raw for raw, _ in checks("Разница между 1 и 2 — 22.", payload)] == ["1", "2", "22"]
+
+
+def test_a_bare_digit_does_not_name_a_numeric_label():
+    """«группа 2» without quotes names nothing: 30 (group «1»'s sum) is then about no group of the sentence."""
+    assert checks("Группа 2 — 30.", numeric_sheet()) == [("2", ""), ("30", "unattributed")]
+
+
+def test_a_two_part_label_with_a_number_is_named_quoted():
+    """«0.0 · a»: the part «0.0» is a number, so the label was never named in full and its count bound elsewhere."""
+    frame = pd.DataFrame({"d": [0.0, 0.0, 1.0, 1.0, 1.0], "c": ["a", "a", "b", "b", "b"]})
+    facts = group_facts(frame, SCOPE, dimensions=("d", "c"))
+    payload = facts.payload()
+    assert [g["группа"] for g in payload["наибольшие"] + payload["наименьшие"]] == ["1.0 · b", "0.0 · a"]
+    assert checks("Больше всего строк у «1.0 · b» — 3, меньше у «0.0 · a» — 2.", payload) == [("3", ""), ("2", "")]
+    assert checks("Больше всего строк у «1.0 · b» — 2.", payload) == [("2", "other_label")]  # «0.0 · a»'s count
+    verdict = verify_numbers(template_narrative(facts), payload)
+    assert verdict.ok, [c.explanation() for c in verdict.unsupported]
+
+
+def test_a_yearly_group_label_is_a_name_not_a_year_claim():
+    frame = pd.DataFrame({"t": pd.to_datetime(["2013-01-05", "2013-02-01", "2014-03-01", "2014-04-01",
+                                               "2014-05-01"])})
+    facts = group_facts(frame, SCOPE, dimensions=("t@year",))
+    payload = facts.payload()
+    assert checks("«2014» — 3 строки, «2013» — 2 строки.", payload) == [("3", ""), ("2", "")]
+    assert checks("«2013» — 3 строки.", payload) == [("3", "other_entity")]
+    verdict = verify_numbers(template_narrative(facts), payload)
+    assert verdict.ok, [c.explanation() for c in verdict.unsupported]

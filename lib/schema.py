@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from typing import Literal
 
+import numpy as np
 import pandas as pd
 from pandas.api import types as ptypes
 
@@ -27,26 +28,43 @@ def _bool_like(values: pd.Series) -> bool:
     return len(distinct) <= 2 and any(distinct <= pair for pair in _BOOL_WORDS)
 
 
+def _typed_kind(series: pd.Series) -> Kind | None:
+    """The kind a typed (bool, datetime, categorical, numeric) column has, without copying its values;
+    None for text and object columns."""
+    dtype = series.dtype
+    typed = (ptypes.is_bool_dtype(dtype) or ptypes.is_datetime64_any_dtype(dtype)
+             or isinstance(dtype, pd.CategoricalDtype) or ptypes.is_numeric_dtype(dtype))
+    if not typed:
+        return None
+    if not len(series) or (not (isinstance(dtype, np.dtype) and dtype.kind in "iub") and not series.notna().any()):
+        return "empty"  # plain numpy integers and booleans have no missing value
+    if ptypes.is_bool_dtype(dtype):
+        return "bool"
+    if ptypes.is_datetime64_any_dtype(dtype):
+        return "datetime"
+    if isinstance(dtype, pd.CategoricalDtype):
+        return "category"
+    if _ID_NAME.search(str(series.name)) and series.dropna().is_unique:
+        return "id"
+    return "numeric"
+
+
 def column_kind(series: pd.Series) -> Kind:
     """Kind of one column; robust to all-missing columns and object columns with mixed Python types."""
+    typed = _typed_kind(series)
+    if typed is not None:
+        return typed
     nonnull = series.dropna()
     n = len(nonnull)
     if n == 0:
         return "empty"
-    if ptypes.is_bool_dtype(series.dtype):
+    # text columns are already strings; object columns may mix types that only agree as text
+    values = nonnull if ptypes.is_string_dtype(series.dtype) and not ptypes.is_object_dtype(series.dtype) \
+        else nonnull.astype(str)
+    distinct = values.nunique()
+    if distinct <= 2 and (values is nonnull or nonnull.nunique() <= 2) and _bool_like(values):
         return "bool"
-    if ptypes.is_datetime64_any_dtype(series.dtype):
-        return "datetime"
-    if isinstance(series.dtype, pd.CategoricalDtype):
-        return "category"
-    if ptypes.is_numeric_dtype(series.dtype):
-        if _ID_NAME.search(str(series.name)) and nonnull.is_unique:
-            return "id"
-        return "numeric"
-    values = nonnull.astype(str)
-    if nonnull.nunique() <= 2 and _bool_like(values):
-        return "bool"
-    unique_ratio = values.nunique() / n
+    unique_ratio = distinct / n
     mean_length = values.head(_SAMPLE).str.len().mean()
     if mean_length > _TEXT_MEAN_LENGTH:
         return "text"

@@ -22,7 +22,6 @@ import pandas as pd
 from pandas.api import types as ptypes
 
 from lib.facts.base import FactSheet, Scope, display_round
-from lib.facts.overview import finite_numbers
 from lib.filters import filters_payload
 from lib.schema import column_kind
 from lib.stats import ALPHA, Correlation, pearson, shown_p_value, spearman
@@ -207,19 +206,19 @@ class _Column:
     size: int  # number of codes
     sample_codes: np.ndarray  # codes of evenly spaced rows, for the cheap first "determines" check
     sample_order: np.ndarray  # the order that sorts them
+    complete: bool  # no missing value
 
     @property
     def present(self) -> np.ndarray:
         return self.codes >= 0
 
 
-def _codes(values: np.ndarray) -> tuple[np.ndarray, int]:
-    """Order-preserving integer codes of the values (−1 for NaN). Whole numbers in a range no wider than
-    twice the row count are offset by their minimum (a few linear passes, no sort); other values are sorted
-    once."""
+def _codes(values: np.ndarray, low: float, high: float) -> tuple[np.ndarray, int]:
+    """Order-preserving integer codes of the values (−1 for NaN); `low`, `high`: their smallest and largest.
+    Whole numbers in a range no wider than twice the row count are offset by their minimum (a few linear
+    passes, no sort); other values are sorted once."""
     dtype = "int32" if len(values) < 2**30 else "int64"
     missing = np.isnan(values)
-    low, high = float(np.fmin.reduce(values)), float(np.fmax.reduce(values))  # fmin/fmax skip NaN
     if high - low <= 2 * len(values) + 1:
         shifted = values - low
         shifted[missing] = 0.0
@@ -232,63 +231,93 @@ def _codes(values: np.ndarray) -> tuple[np.ndarray, int]:
     return codes, len(uniques)
 
 
-def _column(name: str, values: np.ndarray) -> _Column:
-    codes, size = _codes(values)
+def _column(name: str, values: np.ndarray, low: float, high: float, complete: bool) -> _Column:
+    codes, size = _codes(values, low, high)
     step = max(1, len(values) // FUNCTION_CHECK_SAMPLE)
     sample = codes[::step]
-    return _Column(name, codes, size, sample, np.argsort(sample, kind="stable"))
+    return _Column(name, codes, size, sample, np.argsort(sample, kind="stable"), complete)
 
 
-def _finite_array(series: pd.Series) -> np.ndarray:
-    """The column as float64 with NaN for missing and ±inf: `finite_numbers` without the Series round trips."""
-    values = series.to_numpy(dtype="float64", na_value=np.nan, copy=True)
-    values[~np.isfinite(values)] = np.nan
-    return values
+@dataclass(frozen=True)
+class _Numbers:
+    """The numeric columns a relations sheet uses, as float64 with NaN for missing, text and ±inf."""
+
+    names: list[str]
+    arrays: list[np.ndarray]
+    low: list[float]
+    high: list[float]
+    complete: list[bool]  # no missing value
 
 
-def _relation_columns(frame: pd.DataFrame) -> tuple[list[str], list[str], list[np.ndarray]]:
-    """(used, skipped, the used columns as float64 arrays with NaN for missing, text and ±inf)."""
-    used: list[str] = []
+def _relation_columns(frame: pd.DataFrame) -> tuple[_Numbers, list[str]]:
+    """(the used columns, the skipped names: constant, fewer than MIN_ROWS values, or over the cap)."""
+    used = _Numbers([], [], [], [], [])
     skipped: list[str] = []
-    arrays: list[np.ndarray] = []
     for name in frame.columns:
         series = frame[name]
         # only numeric dtypes can be of kind «numeric»; the dtype test first spares a scan of every text column
         if not ptypes.is_numeric_dtype(series.dtype) or column_kind(series) != "numeric":
             continue
-        values = _finite_array(series)
-        present = values[~np.isnan(values)]
-        if len(present) < MIN_ROWS or present.min() == present.max() or len(used) >= MAX_COLUMNS:
+        values = series.to_numpy(dtype="float64", na_value=np.nan, copy=True)
+        with np.errstate(invalid="ignore"):
+            values[np.isinf(values)] = np.nan
+        missing = int(np.count_nonzero(np.isnan(values)))
+        low, high = float(np.fmin.reduce(values)), float(np.fmax.reduce(values))  # fmin/fmax skip NaN
+        if len(values) - missing < MIN_ROWS or low == high or len(used.names) >= MAX_COLUMNS:
             skipped.append(str(name))
-        else:
-            used.append(str(name))
-            arrays.append(values)
-    return used, skipped, arrays
+            continue
+        used.names.append(str(name))
+        used.arrays.append(values)
+        used.low.append(low)
+        used.high.append(high)
+        used.complete.append(missing == 0)
+    return used, skipped
 
 
-def _pearson_matrix(arrays: list[np.ndarray]) -> tuple[np.ndarray, np.ndarray]:
+def _pearson_matrix(numbers: _Numbers) -> tuple[np.ndarray, np.ndarray]:
     """Pearson's r and the complete-row count of every pair of columns (NaN for missing), exact on pairwise
-    complete rows. Four matrix products accumulated over blocks of rows, so memory stays flat and time
-    linear: with x zero where missing and m the presence indicator, the sums over the rows where both are
-    present are x·yᵀ, x·mᵀ, x²·mᵀ and m·mᵀ. Each column is first shifted by the mean of its first block,
-    so the moments lose no precision to a large level."""
+    complete rows. Matrix products accumulated over blocks of rows, so memory stays flat and time linear:
+    with x zero where missing and m the presence indicator, the sums over the rows where both are present
+    are x·yᵀ, x·mᵀ, x²·mᵀ and m·mᵀ; m is all ones for a complete column, so only the columns with missing
+    values take part in the last three. Each column is first shifted by the mean of its first block, so the
+    moments lose no precision to a large level."""
+    arrays = numbers.arrays
     k, n = len(arrays), len(arrays[0])
+    gaps = [p for p in range(k) if not numbers.complete[p]]  # columns with missing values
     shift = np.array([_level(a[:CHUNK_ROWS]) for a in arrays])
-    cross, sums, squares, counts = (np.zeros((k, k)) for _ in range(4))
+    cross = np.zeros((k, k))
+    gap_sums, gap_squares = np.zeros((k, len(gaps))), np.zeros((k, len(gaps)))
+    gap_counts = np.zeros((len(gaps), len(gaps)))
+    totals, total_squares = np.zeros(k), np.zeros(k)
     block = np.empty((k, min(CHUNK_ROWS, n)))
+    weights = np.empty((len(gaps), min(CHUNK_ROWS, n)))
     for start in range(0, n, CHUNK_ROWS):
         stop = min(start + CHUNK_ROWS, n)
-        data = block[:, : stop - start]
+        data, present = block[:, : stop - start], weights[:, : stop - start]
         for p, values in enumerate(arrays):
             np.subtract(values[start:stop], shift[p], out=data[p])
-        present = ~np.isnan(data)
-        data[~present] = 0.0
-        weights = present.astype("float64")
+        for g, p in enumerate(gaps):
+            missing = np.isnan(data[p])
+            np.logical_not(missing, out=present[g], casting="unsafe")
+            data[p][missing] = 0.0
         cross += data @ data.T
-        sums += data @ weights.T  # sums[i, j]: Σ x_i over rows where x_i and x_j are present
+        totals += data.sum(axis=1)
+        if gaps:
+            gap_sums += data @ present.T  # gap_sums[i, g]: Σ x_i over rows where x_i and x_gaps[g] are present
+            gap_counts += present @ present.T
         np.square(data, out=data)
-        squares += data @ weights.T
-        counts += weights @ weights.T
+        total_squares += data.sum(axis=1)
+        if gaps:
+            gap_squares += data @ present.T
+    present_counts = np.full(k, float(n))
+    for g, p in enumerate(gaps):
+        present_counts[p] = gap_counts[g, g]
+    sums = np.repeat(totals[:, None], k, axis=1)  # sums[i, j]: Σ x_i over rows where x_i and x_j are present
+    squares = np.repeat(total_squares[:, None], k, axis=1)
+    counts = np.minimum.outer(present_counts, present_counts)  # a complete column: the other's count
+    for g, p in enumerate(gaps):
+        sums[:, p], squares[:, p] = gap_sums[:, g], gap_squares[:, g]
+        counts[gaps, p] = gap_counts[:, g]
     with np.errstate(all="ignore"):
         comoment = cross - sums * sums.T / counts
         spread = squares - sums**2 / counts  # spread[i, j]: Σ (x_i − mean)² over the pair's rows
@@ -303,17 +332,18 @@ def _level(values: np.ndarray) -> float:
     return float(present.mean()) if len(present) else 0.0
 
 
-def _average_ranks(codes: np.ndarray, size: int) -> np.ndarray:
-    """Average rank (ties share their mean rank) of each of `size` codes among `codes`, centred on (n + 1)/2
-    (average ranks of n rows always sum to n(n + 1)/2): one `bincount`, no sort."""
-    counts = np.bincount(codes, minlength=size)
-    return np.cumsum(counts) - (counts - 1) / 2.0 - (len(codes) + 1) / 2.0
+def _rank_table(counts: np.ndarray) -> tuple[np.ndarray, float]:
+    """Average rank (ties share their mean rank) of each code from the codes' counts, centred on (n + 1)/2
+    (average ranks of n rows always sum to n(n + 1)/2), and the sum of the squared centred ranks over the
+    rows: from the table alone, no sort and no pass over the rows."""
+    ranks = np.cumsum(counts) - (counts - 1) / 2.0 - (counts.sum() + 1) / 2.0
+    return ranks, float(counts @ np.square(ranks))
 
 
 def _mask_groups(columns: list[_Column]) -> dict[bytes, tuple[np.ndarray, list[tuple[int, int]]]]:
     """Pairs grouped by their set of complete rows, so each group is one matrix product."""
     present = [c.present for c in columns]
-    complete = [bool(p.all()) for p in present]
+    complete = [c.complete for c in columns]
     by_mask: dict[bytes, tuple[np.ndarray, list[tuple[int, int]]]] = {}
     for i in range(len(columns)):
         for j in range(i + 1, len(columns)):
@@ -330,8 +360,16 @@ def _mask_groups(columns: list[_Column]) -> dict[bytes, tuple[np.ndarray, list[t
 
 def _spearman_matrix(columns: list[_Column]) -> np.ndarray:
     """Spearman's ρ of every pair on its complete rows: Pearson's r of the average ranks within those rows,
-    one product per set of complete rows, accumulated over blocks of rows."""
+    one product per set of complete rows, accumulated over blocks of rows.
+
+    Each column's code counts over its present rows are taken once; within a group's rows they are those
+    counts less the few rows the group leaves out, so a column's ranks there cost one lookup per row. Every
+    pair of a group has a member in `left` (all columns for the rows where every column is present, else
+    the columns with missing values); those members' ranks are zero outside the group's rows, so the
+    product runs over whole blocks without compacting them."""
     k, n = len(columns), len(columns[0].codes)
+    present_counts = [np.bincount(c.codes if c.complete else c.codes[c.present], minlength=c.size)
+                      for c in columns]
     rho = np.full((k, k), np.nan)
     block = np.empty((k, min(CHUNK_ROWS, n)))
     for mask, pairs in _mask_groups(columns).values():
@@ -339,33 +377,43 @@ def _spearman_matrix(columns: list[_Column]) -> np.ndarray:
         if rows < MIN_ROWS:
             continue
         whole = rows == n
+        outside = np.flatnonzero(~mask)
         involved = sorted({i for pair in pairs for i in pair})
-        averages = [_average_ranks(columns[i].codes if whole else columns[i].codes[mask], columns[i].size)
-                    for i in involved]
-        gram = np.zeros((len(involved), len(involved)))
+        left = [p for p, i in enumerate(involved) if whole or not columns[i].complete]
+        tables = []
+        for i in involved:
+            codes = columns[i].codes[outside]
+            counts = present_counts[i] - np.bincount(codes[codes >= 0], minlength=columns[i].size)
+            tables.append(_rank_table(counts))
+        gram = np.zeros((len(left), len(involved)))
         for start in range(0, n, CHUNK_ROWS):
-            inside = mask[start : start + CHUNK_ROWS]
-            ranks = block[: len(involved), : int(inside.sum())]
+            stop = min(start + CHUNK_ROWS, n)
+            ranks = block[: len(involved), : stop - start]
             for p, i in enumerate(involved):
-                chunk = columns[i].codes[start : start + CHUNK_ROWS]
-                np.take(averages[p], chunk if whole else chunk[inside], out=ranks[p])
-            gram += ranks @ ranks.T
-        diagonal = np.diag(gram)
-        flat = diagonal <= 0
-        scale = np.sqrt(np.where(flat, 1.0, diagonal))
-        result = np.clip(gram / np.outer(scale, scale), -1.0, 1.0)
-        result[flat, :] = np.nan
+                np.take(tables[p][0], columns[i].codes[start:stop], out=ranks[p])
+            selected = ranks[left]
+            if not whole:
+                gone = outside[(outside >= start) & (outside < stop)] - start
+                selected[:, gone] = 0.0
+            gram += selected @ ranks.T
+        squares = np.array([squared for _, squared in tables])
+        flat = squares <= 0
+        scale = np.sqrt(np.where(flat, 1.0, squares))
+        result = np.clip(gram / np.outer(scale[left], scale), -1.0, 1.0)
+        result[flat[left], :] = np.nan
         result[:, flat] = np.nan
+        row_of = {involved[p]: r for r, p in enumerate(left)}
         position = {c: p for p, c in enumerate(involved)}
         for i, j in pairs:
-            rho[i, j] = rho[j, i] = result[position[i], position[j]]
+            rho[i, j] = rho[j, i] = result[row_of[i], position[j]] if i in row_of else result[row_of[j], position[i]]
     return rho
 
 
-def _pairwise(names: list[str], arrays: list[np.ndarray]) -> tuple[list[_Column], np.ndarray, np.ndarray, np.ndarray]:
+def _pairwise(numbers: _Numbers) -> tuple[list[_Column], np.ndarray, np.ndarray, np.ndarray]:
     """Columns (codes), Pearson, Spearman and complete-row counts."""
-    pearson_m, counts = _pearson_matrix(arrays)
-    columns = [_column(name, values) for name, values in zip(names, arrays, strict=True)]
+    pearson_m, counts = _pearson_matrix(numbers)
+    columns = [_column(*column) for column in zip(numbers.names, numbers.arrays, numbers.low, numbers.high,
+                                                  numbers.complete, strict=True)]
     spearman_m = _spearman_matrix(columns)
     for m in (pearson_m, spearman_m):
         np.fill_diagonal(m, 1.0)
@@ -445,12 +493,13 @@ def relation_facts(
     """Correlations of the numeric columns of `frame` on all rows; the pair (`x`, `y`) — by default the
     strongest real (not derived) one — with its regression line and a random sample of at most 3000
     points for the scatter."""
-    used, skipped, arrays = _relation_columns(frame)
+    numbers, skipped = _relation_columns(frame)
+    used = numbers.names
     options = {"x": x, "y": y}
     base = {**scope.sheet_fields(), "options": options, "rows": len(frame), "skipped": tuple(skipped)}
     if len(used) < 2:
         return RelationFacts(**base, columns=tuple(used))
-    columns, pearson_m, spearman_m, counts = _pairwise(used, arrays)
+    columns, pearson_m, spearman_m, counts = _pairwise(numbers)
     pairs = [_pair(columns, i, j, pearson_m, spearman_m, counts)
              for i in range(len(used)) for j in range(i + 1, len(used))]
     measured = [p for p in pairs if p.pearson is not None or p.spearman is not None]
@@ -462,9 +511,9 @@ def relation_facts(
         picked = _pair(columns, min(i, j), max(i, j), pearson_m, spearman_m, counts)
         if i > j:
             picked = _swapped(picked)
-        chosen = _chosen(frame, picked)
+        chosen = _chosen(numbers, picked)
     elif real:
-        chosen = _chosen(frame, real[0])
+        chosen = _chosen(numbers, real[0])
     return RelationFacts(
         **base,
         columns=tuple(used),
@@ -484,8 +533,8 @@ def _swapped(pair: Pair) -> Pair:
                 pair.pearson_high, pair.spearman_p, reason)
 
 
-def _chosen(frame: pd.DataFrame, pair: Pair) -> ChosenPair:
-    xs, ys = finite_numbers(frame[pair.x]).to_numpy(), finite_numbers(frame[pair.y]).to_numpy()
+def _chosen(numbers: _Numbers, pair: Pair) -> ChosenPair:
+    xs, ys = (numbers.arrays[numbers.names.index(name)] for name in (pair.x, pair.y))
     both = ~(np.isnan(xs) | np.isnan(ys))
     xs, ys = xs[both], ys[both]
     slope = intercept = None

@@ -122,12 +122,12 @@ def named_in_words(name: str) -> bool:
 
 def item_entity(item: Any) -> str | None:
     """The name of a list item that a text could mention: a name-like key, or its first string; a blank
-    label names nothing."""
+    label only when it has no other (a text names it «» — see named_in_words)."""
     if not isinstance(item, dict):
         return None
     names = [item[key] for key in NAME_KEYS if isinstance(item.get(key), str)]
     names = names or [value for value in item.values() if isinstance(value, str)][:1]
-    return next((name for name in names if re.search(r"\w", name)), None)
+    return next((name for name in names if re.search(r"\w", name)), names[0] if names else None)
 
 
 def _dict_entity(key: str, node: dict[str, Any]) -> tuple[str, str] | None:
@@ -262,9 +262,9 @@ def _walk(node: Any, path: tuple[str, ...], entities: tuple[str, ...], percent: 
             name = item_entity(item) if bind else None
             name_of_item = item_name(item, index)
             item_ctx = _Context(ctx.column, ctx.measure, ctx.aggregation, ctx.period, ctx.pair_y,
-                                False if name else ctx.headline, ctx.pair)
-            _walk(item, (*path, name_of_item), (*entities, name) if name else entities, percent, out, item_ctx,
-                  name_of_item if name else owner, bind)
+                                ctx.headline if name is None else False, ctx.pair)
+            _walk(item, (*path, name_of_item), entities if name is None else (*entities, name), percent, out,
+                  item_ctx, owner if name is None else name_of_item, bind)
 
 
 def _root_context(payload: dict[str, Any]) -> _Context:
@@ -276,7 +276,7 @@ def _root_context(payload: dict[str, Any]) -> _Context:
     pair: tuple[str, ...] = ()
     if isinstance(leaders, list) and isinstance(outsiders, list) and leaders and outsiders:
         first, last = item_entity(leaders[0]), item_entity(outsiders[0])
-        pair = tuple(name for name in (first, last) if name)
+        pair = tuple(name for name in (first, last) if name is not None)
     return _Context(column, measure, aggregation, period, None, True, pair)
 
 

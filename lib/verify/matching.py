@@ -58,6 +58,7 @@ _NAME_JOINT = re.compile(rf"^{_SP}*(?:,{_SP}*(?:и{_SP}+|а{_SP}+также{_SP}
 _SENTENCE_END = re.compile(r"[.!?…]+(?=\s+[A-ZА-ЯЁ«\"*#])|\n+")
 _CLAUSE_END = re.compile(r"[;:]|,(?!\d)|[.!?…]+(?=\s+[A-ZА-ЯЁ«\"*#])|\n+")
 _QUOTED = re.compile(r"«[^«»]*»")
+_POWER_OF_TEN = re.compile(r"[·×]10[⁻⁰¹²³⁴⁵⁶⁷⁸⁹]")
 _STEMMER = snowballstemmer.stemmer("russian")
 _MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>$~:=])")
 _RATE = re.compile(rf"{_SP}*(?:[а-яё]+{_SP}+)?(?:в|за){_SP}+(?:(?:один|одну|каждый|каждую){_SP}+)?"
@@ -128,7 +129,7 @@ class _Index:
     distinctive: dict[str, int] = field(default_factory=dict)  # lemma → the one part it names alone
     periods: list[int] = field(default_factory=list)
     places: dict[str, int] = field(default_factory=dict)  # «первый период» → the part of its period
-    labels: dict[str, tuple[int, ...]] = field(default_factory=dict)  # a label as quoted («1») → its parts
+    labels: dict[str, str] = field(default_factory=dict)  # a label as quoted («1», spaces collapsed) → entity
 
 
 _GENERIC = frozenset({
@@ -150,7 +151,7 @@ def _build_index(names: Iterable[str], scope: set[str], places: dict[str, str] |
         if not named_in_words(name):  # «1», «0 · 1», «a»: named only quoted (see _mentions), one part
             label = " ".join(name.split())
             if label.casefold() not in scope:
-                index.entities[name] = index.labels[label] = (len(index.parts),)
+                index.entities[name], index.labels[label] = (len(index.parts),), name
                 index.parts.append(_Part(label))
             continue
         pieces = [name] if period_key(name) else PART_SEPARATORS.split(name)
@@ -159,6 +160,9 @@ def _build_index(names: Iterable[str], scope: set[str], places: dict[str, str] |
             piece = " ".join(piece.split())
             if not piece or piece.casefold() in scope:
                 continue
+            if piece not in part_ids and len(piece) < 2:  # «ё» in «(пусто) · ё»: named only in the quoted label
+                part_ids[piece] = len(index.parts)
+                index.parts.append(_Part(piece))
             if piece not in part_ids:
                 key = period_key(piece)
                 head = _UNIT_TAIL.sub("", piece) if column_unit(piece) else piece  # «Время доставки, мин»
@@ -182,7 +186,7 @@ def _build_index(names: Iterable[str], scope: set[str], places: dict[str, str] |
             ids.append(part_ids[piece])
         if ids:
             index.entities[name] = tuple(ids)
-            index.labels[" ".join(name.split())] = tuple(ids)
+            index.labels[" ".join(name.split())] = name
     for place, name in (places or {}).items():
         if name in part_ids:
             index.places[place] = part_ids[name]
@@ -197,12 +201,23 @@ def _build_index(names: Iterable[str], scope: set[str], places: dict[str, str] |
 @dataclass(frozen=True, order=True)
 class Mention:
     """A place where the text names a part of a payload entity (`part` −1: an unlisted period). `weak`
-    for «остальные»/«прочие» (the rest): it counts in the claim's own clause only."""
+    for «остальные»/«прочие» (the rest): it counts in the claim's own clause only. `entity` for a label
+    quoted exactly: its parts name that entity only («(пусто) · ё» does not name «(пусто) · (пусто)»)."""
 
     start: int
     end: int
     part: int
     weak: bool = False
+    entity: str = ""
+
+
+def _own(mentions: Iterable[Mention], name: str) -> list[Mention]:
+    """The mentions that may name `name`: word mentions, and its own exact quotes."""
+    return [m for m in mentions if not m.entity or m.entity == name]
+
+
+def _parts(mentions: Iterable[Mention]) -> set[int]:
+    return {m.part for m in mentions}
 
 
 _UNIT_TAIL = re.compile(r"\s*(?:,[^,]*|\([^()]*\)|\[[^\[\]]*\])\s*$")
@@ -226,19 +241,29 @@ _PLACE_PERIOD = re.compile(
 _PHANTOM = -1
 
 
-def quoted_labels(text: str, index: _Index) -> list[tuple[int, int, tuple[int, ...]]]:
-    """(start, end, parts) of every label the text quotes exactly as the sheet writes it («1», «0.0 · a»,
+def quoted_labels(text: str, index: _Index) -> list[tuple[int, int, str]]:
+    """(start, end, entity) of every label the text quotes exactly as the sheet writes it («1», «0.0 · a»,
     «(группа из одной строки)»): a name however it looks, its digits are not numbers to check."""
     found = []
     for m in _QUOTED.finditer(text):
-        parts = index.labels.get(" ".join(m.group()[1:-1].split()))
-        if parts:
-            found.append((m.start(), m.end(), parts))
+        name = index.labels.get(" ".join(m.group()[1:-1].split()))
+        if name is not None:
+            found.append((m.start(), m.end(), name))
     return found
 
 
 def _mentions(text: str, index: _Index, claims: list[NumberClaim]) -> list[Mention]:
-    found = [Mention(start, end, part) for start, end, parts in quoted_labels(text, index) for part in parts]
+    """Where the text names each part: a label quoted exactly names its own parts and nothing else («-1e+308»
+    is not «1e+308»); elsewhere names by their words, periods, the rest, «первый период»."""
+    quoted = quoted_labels(text, index)
+    exact = [Mention(start, end, part, entity=name) for start, end, name in quoted
+             for part in index.entities[name]]
+    return sorted(set(exact) | {m for m in _word_mentions(text, index, claims)
+                                if not any(start <= m.start < end for start, end, _ in quoted)})
+
+
+def _word_mentions(text: str, index: _Index, claims: list[NumberClaim]) -> list[Mention]:
+    found: list[Mention] = []
     numbers = [(c.start + (1 if c.signed else 0), c.end) for c in claims]  # «-5 · январь»: the code is a name part
     # a digit inside a longer number («1,43», «10 592») is not a name part («EWR · 5»)
     tokens = [(start, end, lemmas(word)) for start, end, word in words(text)
@@ -457,8 +482,8 @@ def _is_difference_of_percents(fact: FactNumber) -> bool:
 
 def _within(claim: NumberClaim, candidate: float) -> bool:
     low, high = claim.interval()
-    if claim.kind == "multiplier" and claim.hedge is None:
-        half = min(claim.precision, 0.1 * abs(claim.value))
+    if claim.kind == "multiplier" and claim.hedge is None and not _POWER_OF_TEN.search(claim.raw):
+        half = min(claim.precision, 0.1 * abs(claim.value))  # «в 2 раза» is 1,8–2,2; «в 2·10²⁹² раза» as written
         low, high = claim.value - half, claim.value + half
     if not claim.signed:
         candidate = abs(candidate)
@@ -522,7 +547,7 @@ def _prepare(payload: dict[str, Any]) -> _Sheet:
     for place, keys in (("top", ("наибольшие", "сильнейшие связи")), ("bottom", ("наименьшие",))):
         for key in keys:
             items = payload.get(key)
-            if isinstance(items, list) and items and (first := item_entity(items[0])):
+            if isinstance(items, list) and items and (first := item_entity(items[0])) is not None:
                 firsts[place] = first
                 break
     return _Sheet(facts, related, index, PERIOD_UNITS.get(period or ""), ancestors, firsts)
@@ -536,25 +561,25 @@ def _named(claim_index: int, doc: _Text, sheet: _Sheet) -> tuple[set[str], bool,
     claim = doc.claims[claim_index]
     clause_start, clause_end = _around(doc.clauses, claim.start)
     sentence_start, sentence_end = _around(doc.sentences, claim.start)
-    in_clause = {m.part for m in doc.mentions if clause_start <= m.start < clause_end}
-    phantom = _PHANTOM in in_clause
-    upto = {m.part for m in doc.mentions if sentence_start <= m.start < clause_end and not m.weak}
+    in_clause = [m for m in doc.mentions if clause_start <= m.start < clause_end]
+    phantom = _PHANTOM in _parts(in_clause)
     span = [m for m in doc.mentions if sentence_start <= m.start < clause_end and not m.weak]
     named = {name for name, parts in sheet.index.entities.items()
-             if in_clause.intersection(parts) and upto.issuperset(parts) and _together(parts, span)}
+             if _parts(_own(in_clause, name)).intersection(parts) and _parts(_own(span, name)).issuperset(parts)
+             and _together(parts, _own(span, name))}
     if not named and not phantom:  # «Москва во всех кварталах»: every «Москва · …» group
-        named = _partly_named(sheet, in_clause, upto)
-    if _REST_PART in in_clause:
+        named = _partly_named(sheet, in_clause, span)
+    if _REST_PART in _parts(in_clause):
         named.add(REST)
     before = [m for m in doc.mentions if sentence_start <= m.start < claim.start and not m.weak and m.part >= 0]
-    seen = {m.part for m in before}
     last_at: dict[str, int] = {}
     for name, parts in sheet.index.entities.items():
-        if seen.issuperset(parts) and _together(parts, before):
-            last_at[name] = max(m.start for m in before if m.part in parts)
+        own = _own(before, name)
+        if _parts(own).issuperset(parts) and _together(parts, own):
+            last_at[name] = max(m.start for m in own if m.part in parts)
     if not last_at and not named and not phantom:
-        for name in _partly_named(sheet, seen, seen):
-            last_at[name] = max(m.start for m in before if m.part in sheet.index.entities[name])
+        for name in _partly_named(sheet, before, before):
+            last_at[name] = max(m.start for m in _own(before, name) if m.part in sheet.index.entities[name])
     if last_at:
         latest = max(last_at.values())
         named.update(name for name, at in last_at.items() if at == latest)
@@ -562,13 +587,12 @@ def _named(claim_index: int, doc: _Text, sheet: _Sheet) -> tuple[set[str], bool,
         named.add(REST)  # «Остальные регионы вместе — 195 заказов, или 16,5 %»
     if named or phantom:
         return named, phantom, True
-    every = {m.part for m in doc.mentions if sentence_start <= m.start < sentence_end and not m.weak}
-    named = {name for name, parts in sheet.index.entities.items() if every.intersection(parts)
-             and every.issuperset(parts)}
+    every = [m for m in doc.mentions if sentence_start <= m.start < sentence_end and not m.weak]
+    named = {name for name, parts in sheet.index.entities.items() if _parts(_own(every, name)).issuperset(parts)}
     return named, phantom, False
 
 
-def _partly_named(sheet: _Sheet, clause: set[int], upto: set[int]) -> set[str]:
+def _partly_named(sheet: _Sheet, in_clause: list[Mention], before: list[Mention]) -> set[str]:
     """Two-part labels named by some of their parts, when no named part contradicts the others: «Москва»
     names every «Москва · …» group unless a quarter is named too."""
     positions: dict[int, set[int]] = {}
@@ -578,6 +602,7 @@ def _partly_named(sheet: _Sheet, clause: set[int], upto: set[int]) -> set[str]:
                 positions.setdefault(position, set()).add(part)
     found = set()
     for name, parts in sheet.index.entities.items():
+        clause, upto = _parts(_own(in_clause, name)), _parts(_own(before, name))
         if len(parts) < 2 or not clause.intersection(parts):
             continue
         if all(part in upto or not upto.intersection(positions[position]) for position, part in enumerate(parts)):
@@ -588,8 +613,8 @@ def _partly_named(sheet: _Sheet, clause: set[int], upto: set[int]) -> set[str]:
 def _sentence_names(claim: NumberClaim, doc: _Text, sheet: _Sheet) -> set[str]:
     sentence_start, sentence_end = _around(doc.sentences, claim.start)
     span = [m for m in doc.mentions if sentence_start <= m.start < sentence_end and not m.weak]
-    every = {m.part for m in span}
-    return {name for name, parts in sheet.index.entities.items() if every.issuperset(parts) and _together(parts, span)}
+    return {name for name, parts in sheet.index.entities.items()
+            if _parts(_own(span, name)).issuperset(parts) and _together(parts, _own(span, name))}
 
 
 def _together(parts: tuple[int, ...], mentions: list[Mention]) -> bool:
@@ -613,8 +638,9 @@ def _coordinated(doc: _Text, sheet: _Sheet) -> dict[int, set[str]]:
             simple.setdefault(parts[0], set()).add(name)
     slots: dict[tuple[int, int], set[str]] = {}
     for m in doc.mentions:
-        if not m.weak and m.part in simple:
-            slots.setdefault((m.start, m.end), set()).update(simple[m.part])
+        names = simple.get(m.part, set()) & {m.entity} if m.entity else simple.get(m.part, set())
+        if not m.weak and names:
+            slots.setdefault((m.start, m.end), set()).update(names)
     spans = sorted(slots)
     paired: dict[int, set[str]] = {}
     for run in _number_runs(doc):
@@ -877,7 +903,7 @@ def _same_key(claim: NumberClaim, claim_index: int, doc: _Text, sheet: _Sheet, n
     sentence_start = _around(doc.sentences, claim.start)[0]
     before = {m.part for m in doc.mentions if sentence_start <= m.start < claim.start}
     named = {name for name in named if before.intersection(sheet.index.entities.get(name, ()))}
-    own = [f for f in sheet.facts if f.entities and f.entities[-1] in named and f.kind == "value"
+    own = [f for f in sheet.facts if f.entities and f.entities[-1] in named and f.kind == "value" and not f.textual
            and any(_same_stem(f.key.split(",")[0].lower(), s) for s in stems)
            and any(_same_stem(_stem(f.key.split()[0]), _stem(s.key.split()[0])) for s in supports)]
     if own:

@@ -81,3 +81,47 @@ def test_a_yearly_group_label_is_a_name_not_a_year_claim():
     assert checks("«2013» — 3 строки.", payload) == [("3", "other_entity")]
     verdict = verify_numbers(template_narrative(facts), payload)
     assert verdict.ok, [c.explanation() for c in verdict.unsupported]
+
+
+def test_a_quoted_label_names_only_itself():
+    """«-1e+308» shares its words with «1e+308»: quoted, it names only itself."""
+    payload = group_facts(pd.DataFrame({"v": [-1e308, -1e308, 1e308, 1e308, 1e308]}), SCOPE,
+                          dimensions=("v",)).payload()
+    assert (payload["лидер"], payload["аутсайдер"]) == ("1e+308", "-1e+308")
+    assert checks("Больше всего строк у «1e+308» — 3, меньше у «-1e+308» — 2.", payload) == [("3", ""), ("2", "")]
+    verdict = verify_numbers("Больше всего строк у «-1e+308» — 3.", payload)
+    assert [(c.claim.raw, c.reason) for c in verdict.checks] == [("3", "other_entity")]
+    assert [c.explanation for c in verdict.failed_claims] == ["«Больше всего»: в сводке лидер — «1e+308», а не «-1e+308»"]
+
+
+def test_a_blank_label_is_named_as_empty_quotes():
+    """g = «» (3 rows, 1 + 2 + 3 = 6) and «a» (2 rows, 4 + 10 = 14)."""
+    payload = group_facts(pd.DataFrame({"g": ["", "", "", "a", "a"], "v": [1, 2, 3, 4, 10]}), SCOPE,
+                          dimensions=("g",), measure="v", aggregation="sum").payload()
+    assert checks("«» — 6 (3 строки), «a» — 14 (2 строки).", payload) == [("6", ""), ("3", ""), ("14", ""), ("2", "")]
+    assert checks("«» — 14 (3 строки).", payload) == [("14", "other_entity"), ("3", "")]
+
+
+def test_a_two_part_label_does_not_name_another_with_the_same_parts():
+    """«(пусто) · ё» (2 rows) and «(пусто) · (пусто)» (2 rows): the ratio 2 ÷ 1 is about the leader and the
+    one-row outsider; «ё» is not named by «то есть»."""
+    frame = pd.DataFrame({"x": [None, None, None, None, "b"], "y": ["ё", "ё", None, None, "c"]})
+    facts = group_facts(frame, SCOPE, dimensions=("x", "y"))
+    payload = facts.payload()
+    assert [g["группа"] for g in payload["наибольшие"]] == ["(пусто) · ё", "(пусто) · (пусто)"]
+    assert payload["аутсайдер"] == SINGLE_ROW_LABEL and payload["во сколько раз"] == 2
+    text = template_narrative(facts)
+    assert f"Разница между «(пусто) · ё» и «{SINGLE_ROW_LABEL}» — 1, то есть в 2 раза" in text
+    verdict = verify_numbers(text, payload)
+    assert verdict.ok, [c.explanation() for c in verdict.unsupported]
+
+
+def test_a_huge_ratio_is_as_precise_as_written():
+    """1,5·10²⁹² ÷ 1 is shown «2·10²⁹²»: the ±10 % of «в 2 раза» would leave it out."""
+    frame = pd.DataFrame({"g": ["a", "a", "b", "b"], "v": [1.5e292, 0.0, 1.0, 0.0]})
+    facts = group_facts(frame, SCOPE, dimensions=("g",), measure="v", aggregation="sum")
+    text = template_narrative(facts)
+    assert "то есть в 2·10²⁹² раза" in text
+    verdict = verify_numbers(text, facts.payload())
+    assert verdict.ok, [c.explanation() for c in verdict.unsupported]
+    assert checks("«a» больше «b» в 3·10²⁹² раза.", facts.payload())[0][1] == "no_ratio"

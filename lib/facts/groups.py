@@ -201,26 +201,53 @@ def dimension_label(dimension: str, columns: Iterable[object] = ()) -> str:
     return f"{column} ({DATE_PARTS[part]})" if part else column
 
 
-def _part_labels(values: pd.Series, part: str) -> pd.Series:
-    if part == "year":
-        out = values.dt.year.astype("Int64").astype("string")
-    elif part == "quarter":
-        out = values.dt.quarter.map(dict(enumerate(QUARTERS, start=1)))
-    elif part == "month":
-        out = values.dt.month.map(dict(enumerate(MONTHS, start=1)))
-    elif part == "weekday":
-        out = values.dt.day_of_week.map(dict(enumerate(WEEKDAYS)))
+def _part_numbers(values: pd.Series, part: str) -> pd.Series:
+    """The date part of each row as a number (year, quarter 1–4, month 1–12, weekday 0–6, hour)."""
+    if part == "weekday":
+        return values.dt.day_of_week
+    return getattr(values.dt, part)
+
+
+def _part_name(part: str, number: int) -> str:
+    if part == "quarter":
+        return QUARTERS[number - 1]
+    if part == "month":
+        return MONTHS[number - 1]
+    if part == "weekday":
+        return WEEKDAYS[number]
+    return f"{number:02d}" if part == "hour" else str(number)
+
+
+def _label_codes(series: pd.Series, part: str | None = None) -> tuple[np.ndarray, list[str]]:
+    """Each row's label as an integer code into distinct labels, in order of first appearance (missing is
+    «(пусто)»): the values are factorized once and only the distinct ones are turned into text, so a
+    dimension costs one hashing pass, not a string per row."""
+    codes, uniques = pd.factorize(series, use_na_sentinel=True)
+    if part is not None:
+        names = [_part_name(part, int(number)) for number in uniques]
     else:
-        out = values.dt.hour.astype("Int64").astype("string").str.zfill(2)
-    return out.astype("string")
+        names = [str(label) for label in labels(pd.Series(uniques, dtype=series.dtype)).tolist()]
+    if (codes < 0).any():
+        codes = np.where(codes < 0, len(names), codes)
+        names.append(EMPTY_LABEL)
+    merged, distinct = pd.factorize(pd.Series(names, dtype=object))  # «1» and 1 are one label
+    if len(distinct) < len(names):
+        codes = merged[codes]
+        names = [str(name) for name in distinct]
+    return codes.astype("int64", copy=False), names
+
+
+def dimension_codes(frame: pd.DataFrame, dimension: str) -> tuple[np.ndarray, list[str]]:
+    """(each row's label code, the distinct labels) of a dimension; missing is «(пусто)»."""
+    column, part = split_dimension(dimension, frame.columns)
+    series = frame[column]
+    return _label_codes(_part_numbers(series, part) if part else series, part)
 
 
 def dimension_values(frame: pd.DataFrame, dimension: str) -> pd.Series:
     """Text labels of a dimension for every row; missing becomes «(пусто)»."""
-    column, part = split_dimension(dimension, frame.columns)
-    series = frame[column]
-    values = _part_labels(series, part) if part else labels(series)
-    return values.fillna(EMPTY_LABEL)
+    codes, names = dimension_codes(frame, dimension)
+    return pd.Series(np.asarray(names, dtype=object)[codes], index=frame.index, dtype="string")
 
 
 def _known_dimension(frame: pd.DataFrame, dimension: str) -> bool:
@@ -244,7 +271,7 @@ def group_choices(frame: pd.DataFrame) -> tuple[list[str], list[str]]:
             measures.append(str(name))
         if kind == "datetime":
             date_parts += [f"{name}@{part}" for part in DATE_PARTS
-                           if _part_labels(series, part).nunique() > 1]  # no «час» for plain dates
+                           if _part_numbers(series, part).nunique() > 1]  # no «час» for plain dates
             continue
         limit = MAX_CATEGORY_VALUES if kind in ("category", "bool") else MAX_DIMENSION_VALUES
         if kind not in UNSHARED_KINDS and 1 < series.nunique() <= limit:  # text/id values are rows' data
@@ -252,8 +279,9 @@ def group_choices(frame: pd.DataFrame) -> tuple[list[str], list[str]]:
     return dimensions + date_parts, measures
 
 
-def _aggregate(values: pd.Series, keys: list[pd.Series], aggregation: str, rows_measure: bool) -> pd.DataFrame:
-    grouped = values.groupby(keys, observed=True, sort=False, dropna=False)
+def _aggregate(values: pd.Series, codes: np.ndarray, aggregation: str, rows_measure: bool) -> pd.DataFrame:
+    """The aggregate per group code, groups in order of first appearance."""
+    grouped = values.groupby(codes, sort=False)
     sizes = grouped.size()
     if rows_measure or aggregation == "count":
         result = sizes if rows_measure else grouped.count()
@@ -281,19 +309,20 @@ def default_min_rows(aggregation: str) -> int:
     return MIN_VALUES_FOR_AVERAGES if aggregation in ("mean", "median") else 1
 
 
-def _gap_test(values: pd.Series, combined: pd.Series, leader: GroupRow, outsider: GroupRow, aggregation: str,
-              rows_measure: bool, binary: bool) -> GapTest | None:
+def _gap_test(values: pd.Series, codes: np.ndarray, leader: tuple[GroupRow, int], outsider: tuple[GroupRow, int],
+              aggregation: str, rows_measure: bool, binary: bool) -> GapTest | None:
     """The leader–outsider test fit for the aggregate: Welch's t for means (two-proportion z for a 0/1
     measure), Mann–Whitney U for medians, the z-test of two shares of the same rows for row shares; none
     for sums, counts, minima, maxima and shares of a sum."""
     if rows_measure:
-        return two_shares_of_one_total(leader.rows, outsider.rows, len(values)) if aggregation == "share" else None
+        if aggregation != "share":
+            return None
+        return two_shares_of_one_total(leader[0].rows, outsider[0].rows, len(values))
     if aggregation not in ("mean", "median"):
         return None
-    codes = combined.to_numpy()
     numbers = values.to_numpy(dtype="float64")
-    a = numbers[codes == "\x1f".join(leader.keys)]
-    b = numbers[codes == "\x1f".join(outsider.keys)]
+    a = numbers[codes == leader[1]]
+    b = numbers[codes == outsider[1]]
     a, b = a[~np.isnan(a)], b[~np.isnan(b)]
     if aggregation == "median":
         return mann_whitney(a, b)
@@ -334,34 +363,39 @@ def group_facts(
             "aggregation": aggregation, "rows": len(frame), "min_rows": min_rows}
     if not dimensions or frame.empty:
         return GroupFacts(**base)
-    keys = [dimension_values(frame, d).rename(f"k{i}") for i, d in enumerate(dimensions)]
+    dims = [dimension_codes(frame, d) for d in dimensions]
+    second = len(dims[1][1]) if len(dims) == 2 else 1
+    codes = dims[0][0] if len(dims) == 1 else dims[0][0] * second + dims[1][0]
+
+    def keys_of(code: int) -> tuple[str, ...]:
+        if len(dims) == 1:
+            return (dims[0][1][code],)
+        return (dims[0][1][code // second], dims[1][1][code % second])
+
     if rows_measure:
         values = pd.Series(1.0, index=frame.index)
     else:
         values = finite_numbers(frame[measure])
         if ptypes.is_bool_dtype(frame[measure].dtype):
             values = frame[measure].astype("float64")
-    table = _aggregate(values, keys, aggregation, rows_measure)
+    table = _aggregate(values, codes, aggregation, rows_measure)
     total = _overall(values, aggregation, rows_measure)
     if aggregation == "share":
         table["value"] = table["value"] / total if total else float("nan")
         total = 1.0 if total else None
     table = table.dropna(subset=["value"]).sort_values(["value", "rows"], ascending=[False, False], kind="stable")
-    groups = [
-        GroupRow(tuple(str(k) for k in (key if isinstance(key, tuple) else (key,))), float(v), int(n),
-                 None if rows_measure else int(m))
-        for key, v, n, m in zip(table.index, table["value"], table["rows"], table["values"], strict=True)
-    ]
+    groups = [GroupRow(keys_of(int(code)), float(v), int(n), None if rows_measure else int(m))
+              for code, v, n, m in zip(table.index, table["value"], table["rows"], table["values"], strict=True)]
+    code_of = {group.keys: int(code) for group, code in zip(groups, table.index, strict=True)}
     ranked = [g for g in groups if g.size >= min_rows]
     small = [g for g in groups if g.size < min_rows]
     if not ranked:
         return GroupFacts(**base, total=total, small_groups=len(small))
     top, rest = ranked[:top_n], ranked[top_n:] + small
     other = None
-    combined = keys[0] if len(keys) == 1 else keys[0] + "\x1f" + keys[1]
     if rest:
-        inside = combined.isin(["\x1f".join(g.keys) for g in top])
-        rest_values = values[~inside.to_numpy()]
+        inside = np.isin(codes, [code_of[g.keys] for g in top])
+        rest_values = values[~inside]
         value = _overall(rest_values, aggregation, rows_measure)
         overall = _overall(values, aggregation, rows_measure)
         if aggregation == "share" and value is not None and total and overall:
@@ -376,7 +410,8 @@ def group_facts(
     comparisons = len(ranked) * (len(ranked) - 1) // 2
     if outsiders:
         binary = not rows_measure and bool(values.dropna().isin([0.0, 1.0]).all())
-        tested = _gap_test(values, combined, leaders[0], outsiders[0], aggregation, rows_measure, binary)
+        tested = _gap_test(values, codes, (leaders[0], code_of[leaders[0].keys]),
+                           (outsiders[0], code_of[outsiders[0].keys]), aggregation, rows_measure, binary)
         lead, last = leaders[0].value, outsiders[0].value
         if lead is not None and last is not None:  # ranked groups always have a value
             gap = lead - last

@@ -121,13 +121,13 @@ def named_in_words(name: str) -> bool:
 
 
 def item_entity(item: Any) -> str | None:
-    """The name of a list item that a text could mention: a name-like key, or its first string; a blank
-    label only when it has no other (a text names it «» — see named_in_words)."""
+    """The name of a list item that a text could mention: a name-like key, or its first string. A blank one
+    names nothing: «вся таблица» is an alert's blank column (a quoted «» is matched by lib.verify.matching)."""
     if not isinstance(item, dict):
         return None
     names = [item[key] for key in NAME_KEYS if isinstance(item.get(key), str)]
     names = names or [value for value in item.values() if isinstance(value, str)][:1]
-    return next((name for name in names if re.search(r"\w", name)), names[0] if names else None)
+    return next((name for name in names if re.search(r"\w", name)), None)
 
 
 def _dict_entity(key: str, node: dict[str, Any]) -> tuple[str, str] | None:

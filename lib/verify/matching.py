@@ -130,6 +130,7 @@ class _Index:
     periods: list[int] = field(default_factory=list)
     places: dict[str, int] = field(default_factory=dict)  # «первый период» → the part of its period
     labels: dict[str, str] = field(default_factory=dict)  # a label as quoted («1», spaces collapsed) → entity
+    clause_only: set[str] = field(default_factory=set)  # quoted labels that are also the sheet's column names
 
 
 _GENERIC = frozenset({
@@ -140,12 +141,14 @@ _GENERIC = frozenset({
 })
 
 
-def _build_index(names: Iterable[str], scope: set[str], places: dict[str, str] | None = None) -> _Index:
+def _build_index(names: Iterable[str], scope: set[str], places: dict[str, str] | None = None,
+                 columns: Iterable[str] = ()) -> _Index:
     index = _Index()
+    columns = {" ".join(column.split()) for column in columns}
     part_ids: dict[str, int] = {}
     lemma_parts: dict[str, set[int]] = {}
     head_lemmas: set[str] = set()  # words that can name an entity alone: its first word, a capitalised word
-    for name in sorted(names):
+    for name in sorted({*names, ""}):  # "": a blank label, bound to nothing, that a text may quote as «»
         if name == REST:
             continue
         if not named_in_words(name):  # «1», «0 · 1», «a»: named only quoted (see _mentions), one part
@@ -153,6 +156,8 @@ def _build_index(names: Iterable[str], scope: set[str], places: dict[str, str] |
             if label.casefold() not in scope:
                 index.entities[name], index.labels[label] = (len(index.parts),), name
                 index.parts.append(_Part(label))
+                if label in columns:  # «Столбец «0»: 11 строк» names the column, «за ним «0» — 28,6 %» the value
+                    index.clause_only.add(name)
             continue
         pieces = [name] if period_key(name) else PART_SEPARATORS.split(name)
         ids: list[int] = []
@@ -201,8 +206,9 @@ def _build_index(names: Iterable[str], scope: set[str], places: dict[str, str] |
 @dataclass(frozen=True, order=True)
 class Mention:
     """A place where the text names a part of a payload entity (`part` −1: an unlisted period). `weak`
-    for «остальные»/«прочие» (the rest): it counts in the claim's own clause only. `entity` for a label
-    quoted exactly: its parts name that entity only («(пусто) · ё» does not name «(пусто) · (пусто)»)."""
+    for «остальные»/«прочие» (the rest) and a quoted label that is also the sheet's column name («0» in
+    «Столбец «0»: 11 строк»): it counts in the claim's own clause only. `entity` for a label quoted
+    exactly: its parts name that entity only («(пусто) · ё» does not name «(пусто) · (пусто)»)."""
 
     start: int
     end: int
@@ -256,7 +262,7 @@ def _mentions(text: str, index: _Index, claims: list[NumberClaim]) -> list[Menti
     """Where the text names each part: a label quoted exactly names its own parts and nothing else («-1e+308»
     is not «1e+308»); elsewhere names by their words, periods, the rest, «первый период»."""
     quoted = quoted_labels(text, index)
-    exact = [Mention(start, end, part, entity=name) for start, end, name in quoted
+    exact = [Mention(start, end, part, weak=name in index.clause_only, entity=name) for start, end, name in quoted
              for part in index.entities[name]]
     return sorted(set(exact) | {m for m in _word_mentions(text, index, claims)
                                 if not any(start <= m.start < end for start, end, _ in quoted)})
@@ -541,7 +547,9 @@ def _prepare(payload: dict[str, Any]) -> _Sheet:
                 related.setdefault(ancestor, {ancestor}).add(name)
     places = {key: payload[key]["период"] for key in ("первый период", "последний период", "последний полный период")
               if isinstance(payload.get(key), dict) and isinstance(payload[key].get("период"), str)}
-    index = _build_index(related, filter_values(payload), places)
+    columns = [part for key in ("столбец", "группировка", "показатель") if isinstance(payload.get(key), str)
+               for part in payload[key].split(" × ")]
+    index = _build_index(related, filter_values(payload), places, columns)
     period = payload.get("период") if isinstance(payload.get("период"), str) else None
     firsts: dict[str, str] = {}
     for place, keys in (("top", ("наибольшие", "сильнейшие связи")), ("bottom", ("наименьшие",))):
@@ -563,7 +571,8 @@ def _named(claim_index: int, doc: _Text, sheet: _Sheet) -> tuple[set[str], bool,
     sentence_start, sentence_end = _around(doc.sentences, claim.start)
     in_clause = [m for m in doc.mentions if clause_start <= m.start < clause_end]
     phantom = _PHANTOM in _parts(in_clause)
-    span = [m for m in doc.mentions if sentence_start <= m.start < clause_end and not m.weak]
+    span = [m for m in doc.mentions if sentence_start <= m.start < clause_end
+            and (not m.weak or clause_start <= m.start)]
     named = {name for name, parts in sheet.index.entities.items()
              if _parts(_own(in_clause, name)).intersection(parts) and _parts(_own(span, name)).issuperset(parts)
              and _together(parts, _own(span, name))}
@@ -704,7 +713,7 @@ def _next_word(text: str, claim: NumberClaim, sentence_end: int) -> str | None:
 
 def _segment(doc: _Text, claim_index: int) -> str:
     """The words that describe a claim: from the previous number in its clause (or the clause's start)
-    up to it."""
+    up to it, past the parenthesised note of an earlier number («… — 1 (2 строки) и «» — 433»: «строки» are the 2's)."""
     claim = doc.claims[claim_index]
     clause_start, _ = _around(doc.clauses, claim.start)
     start = clause_start
@@ -712,6 +721,11 @@ def _segment(doc: _Text, claim_index: int) -> str:
         if clause_start <= other.end <= claim.start and not doc.text[:other.start].rstrip().endswith("("):
             after = _NEXT_WORD.match(doc.text, other.end)  # «4 категориальных и 1 …»: the noun is the 4's
             start = after.end() if after and after.end() <= claim.start else other.end
+    closed = doc.text.rfind(")", start, claim.start)
+    opened = doc.text.rfind("(", start, closed) if closed >= 0 else -1
+    if opened >= 0 and any(other.end <= opened and not doc.text[other.end:opened].strip()
+                          for other in doc.claims[:claim_index]):
+        start = closed + 1  # the note of the number before it, not «ниже нижней (−63,5) — всего 91»
     return doc.text[start:claim.start]
 
 
@@ -887,7 +901,8 @@ def _pair_agrees(fact: FactNumber, named: set[str], sheet: _Sheet) -> bool:
     """A gap or ratio between the leader and the outsider is not about two other groups."""
     if not fact.pair or not named:
         return True
-    return named <= _expanded(sheet, set(fact.pair)) | {name for name in named if name not in sheet.index.entities}
+    return named <= _expanded(sheet, set(fact.pair)) | {name for name in named if name not in sheet.index.entities
+                                                         or name not in sheet.related}  # a blank label: no facts
 
 
 def _same_key(claim: NumberClaim, claim_index: int, doc: _Text, sheet: _Sheet, named: set[str],
@@ -901,8 +916,10 @@ def _same_key(claim: NumberClaim, claim_index: int, doc: _Text, sheet: _Sheet, n
     stems = {_stem(word) for word in re.findall(r"[а-яё]{3,}", _QUOTED.sub(" ", segment).lower())}
     claim = doc.claims[claim_index]
     sentence_start = _around(doc.sentences, claim.start)[0]
-    before = {m.part for m in doc.mentions if sentence_start <= m.start < claim.start}
-    named = {name for name in named if before.intersection(sheet.index.entities.get(name, ()))}
+    before = [m for m in doc.mentions if sentence_start <= m.start < claim.start]
+    last_at = {name: max(at) for name in named
+               if (at := [m.start for m in _own(before, name) if m.part in sheet.index.entities.get(name, ())])}
+    named = {name for name, at in last_at.items() if at == max(last_at.values())}  # the item nearest before it
     own = [f for f in sheet.facts if f.entities and f.entities[-1] in named and f.kind == "value" and not f.textual
            and any(_same_stem(f.key.split(",")[0].lower(), s) for s in stems)
            and any(_same_stem(_stem(f.key.split()[0]), _stem(s.key.split()[0])) for s in supports)]

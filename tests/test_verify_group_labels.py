@@ -11,6 +11,7 @@ from __future__ import annotations
 import pandas as pd
 
 from lib.facts.base import Scope
+from lib.facts.columns import column_facts
 from lib.facts.groups import SINGLE_ROW_LABEL, group_facts
 from lib.narration.templates import template_narrative
 from lib.verify import verify_numbers
@@ -91,7 +92,8 @@ def test_a_quoted_label_names_only_itself():
     assert checks("Больше всего строк у «1e+308» — 3, меньше у «-1e+308» — 2.", payload) == [("3", ""), ("2", "")]
     verdict = verify_numbers("Больше всего строк у «-1e+308» — 3.", payload)
     assert [(c.claim.raw, c.reason) for c in verdict.checks] == [("3", "other_entity")]
-    assert [c.explanation for c in verdict.failed_claims] == ["«Больше всего»: в сводке лидер — «1e+308», а не «-1e+308»"]
+    assert [c.explanation for c in verdict.failed_claims] == [
+        "«Больше всего»: в сводке лидер — «1e+308», а не «-1e+308»"]
 
 
 def test_a_blank_label_is_named_as_empty_quotes():
@@ -125,3 +127,46 @@ def test_a_huge_ratio_is_as_precise_as_written():
     verdict = verify_numbers(text, facts.payload())
     assert verdict.ok, [c.explanation() for c in verdict.unsupported]
     assert checks("«a» больше «b» в 3·10²⁹² раза.", facts.payload())[0][1] == "no_ratio"
+
+
+def test_a_value_label_that_is_also_the_column_name():
+    """Column «0» with values a ×3, 0 ×2, b, one missing: «Столбец «0»: 7 строк» names the column (7 is its
+    row count), «за ним «0» — 33,3 %» the value; a's 50 % next to «0» is caught."""
+    frame = pd.DataFrame({"0": pd.Series(["a", "a", "a", "0", "0", "b", None], dtype="category")})
+    facts = column_facts(frame, SCOPE, column="0")
+    text = template_narrative(facts)
+    assert text.startswith("Столбец «0», тип — категория: 7\u00a0строк") and "за ним «0» — 33,3\u00a0%" in text
+    verdict = verify_numbers(text, facts.payload())
+    assert verdict.ok, [c.explanation() for c in verdict.unsupported]
+    assert checks("Чаще всего встречается «a»: 3 строки; за ним «0» — 50 %.", facts.payload()) == [
+        ("3", ""), ("50 %", "other_entity")]
+
+
+def test_a_number_after_a_blank_label_is_not_the_previous_groups():
+    """Minima of v by g: «» — 8 (rows 8, 9), «c» — 6, «a» — 1, «b» — 3; the note «(2 строки)» describes the 8."""
+    frame = pd.DataFrame({"g": ["a", "a", "b", "b", "b", "c", "c", "", ""], "v": [1, 2, 3, 4, 5, 6, 7, 8, 9]})
+    facts = group_facts(frame, SCOPE, dimensions=("g",), measure="v", aggregation="min")
+    text = template_narrative(facts)
+    assert "Наибольшие значения: «» — 8 (2\u00a0строки) и «c» — 6 (2\u00a0строки)." in text
+    verdict = verify_numbers(text, facts.payload())
+    assert verdict.ok, [c.explanation() for c in verdict.unsupported]
+    assert checks("Наименьшие: «a» — 1 (2 строки) и «» — 6.", facts.payload()) == [
+        ("1", ""), ("2", ""), ("6", "other_entity")]
+
+
+def test_one_row_groups_share_the_placeholder_that_names_any_of_them():
+    """Sums of v by g: c 90, b 70, a 50 (one row each: the payload hides their labels), d 10 × 3 = 30. The shared
+    label names every one-row group: a number of any of them is supported next to it, d's or nobody's is not."""
+    frame = pd.DataFrame({"g": list("abcddd"), "v": [50, 70, 90, 10, 10, 10]})
+    facts = group_facts(frame, SCOPE, dimensions=("g",), measure="v", aggregation="sum")
+    payload = facts.payload()
+    assert [g["группа"] for g in payload["наибольшие"] + payload["наименьшие"]] == [
+        SINGLE_ROW_LABEL, SINGLE_ROW_LABEL, "d", SINGLE_ROW_LABEL]
+    assert not {"a", "b", "c"} & {g["группа"] for g in payload["наибольшие"] + payload["наименьшие"]}
+    verdict = verify_numbers(template_narrative(facts), payload)
+    assert verdict.ok, [c.explanation() for c in verdict.unsupported]
+    label = f"«{SINGLE_ROW_LABEL}»"
+    assert checks(f"{label} — 90 и {label} — 50.", payload) == [("90", ""), ("50", "")]
+    assert checks(f"{label} — 30.", payload) == [("30", "other_entity")]
+    assert checks(f"{label} — 80.", payload) == [("80", "not_in_facts")]
+    assert checks("«d» — 70.", payload) == [("70", "other_entity")]

@@ -580,7 +580,8 @@ def _named(claim_index: int, doc: _Text, sheet: _Sheet) -> tuple[set[str], bool,
         named = _partly_named(sheet, in_clause, span)
     if _REST_PART in _parts(in_clause):
         named.add(REST)
-    before = [m for m in doc.mentions if sentence_start <= m.start < claim.start and not m.weak and m.part >= 0]
+    before = [m for m in doc.mentions if sentence_start <= m.start < claim.start and m.part >= 0
+              and (not m.weak or clause_start <= m.start)]
     last_at: dict[str, int] = {}
     for name, parts in sheet.index.entities.items():
         own = _own(before, name)

@@ -20,6 +20,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 from pandas.api import types as ptypes
+from threadpoolctl import threadpool_limits
 
 from lib.facts.base import FactSheet, Scope, display_round
 from lib.filters import filters_payload
@@ -201,57 +202,65 @@ def strength_word(value: float | None) -> str:
 
 @dataclass(frozen=True)
 class _Column:
+    """A numeric column as order-preserving integer codes (−1 for missing) and the value of each code: the
+    one form every matrix, check and the chosen pair read, so no float copy of the column is kept."""
+
     name: str
-    codes: np.ndarray  # order-preserving integer code of each value, −1 for missing
+    codes: np.ndarray
     size: int  # number of codes
     sample_codes: np.ndarray  # codes of evenly spaced rows, for the cheap first "determines" check
     sample_order: np.ndarray  # the order that sorts them
     complete: bool  # no missing value
+    low: float  # whole numbers: the value of code c is low + c
+    table: np.ndarray | None = None  # other values: the value of each code (the sorted distinct values)
 
     @property
     def present(self) -> np.ndarray:
         return self.codes >= 0
 
+    def values_into(self, codes: np.ndarray, out: np.ndarray) -> None:
+        """The values of `codes` (none of them −1) into `out`."""
+        if self.table is None:
+            np.add(codes, self.low, out=out)
+        else:
+            np.take(self.table, codes, out=out)
 
-def _codes(values: np.ndarray, low: float, high: float) -> tuple[np.ndarray, int]:
-    """Order-preserving integer codes of the values (−1 for NaN); `low`, `high`: their smallest and largest.
-    Whole numbers in a range no wider than twice the row count are offset by their minimum (a few linear
-    passes, no sort); other values are sorted once."""
-    dtype = "int32" if len(values) < 2**30 else "int64"
-    missing = np.isnan(values)
-    if high - low <= 2 * len(values) + 1:
-        shifted = values - low
-        shifted[missing] = 0.0
-        if bool(np.all(shifted == np.floor(shifted))):  # whole numbers (as is every shifted whole number)
-            shifted[missing] = -1.0
-            return shifted.astype(dtype), int(high - low) + 1
-    codes = np.full(len(values), -1, dtype=dtype)
-    uniques, inverse = np.unique(values[~missing], return_inverse=True)
-    codes[~missing] = inverse
-    return codes, len(uniques)
+    def values(self) -> np.ndarray:
+        """The column as float64, NaN where missing."""
+        out = np.empty(len(self.codes))
+        self.values_into(np.maximum(self.codes, 0), out)
+        out[self.codes < 0] = np.nan
+        return out
 
 
 def _column(name: str, values: np.ndarray, low: float, high: float, complete: bool) -> _Column:
-    codes, size = _codes(values, low, high)
+    """Codes of float values (NaN for missing); `low`, `high`: their smallest and largest. Whole numbers in
+    a range no wider than twice the row count are offset by their minimum (a few linear passes, no sort);
+    other values are sorted once."""
+    dtype = "int32" if len(values) < 2**30 else "int64"
+    missing = np.isnan(values)
+    codes: np.ndarray | None = None
+    table = None
+    if high - low <= 2 * len(values) + 1 and low == math.floor(low) and max(abs(low), abs(high)) < 2**53:
+        shifted = values - low
+        shifted[missing] = 0.0
+        if bool(np.all(shifted == np.floor(shifted))):  # whole numbers: low + code is each value exactly
+            shifted[missing] = -1.0
+            codes, size = shifted.astype(dtype), int(high - low) + 1
+    if codes is None:
+        codes = np.full(len(values), -1, dtype=dtype)
+        table, inverse = np.unique(values[~missing], return_inverse=True)
+        codes[~missing] = inverse
+        size = len(table)
     step = max(1, len(values) // FUNCTION_CHECK_SAMPLE)
     sample = codes[::step]
-    return _Column(name, codes, size, sample, np.argsort(sample, kind="stable"), complete)
+    return _Column(name, codes, size, sample, np.argsort(sample, kind="stable"), complete, low, table)
 
 
-@dataclass(frozen=True)
-class _Numbers:
-    """The numeric columns a relations sheet uses, as float64 with NaN for missing, text and ±inf."""
-
-    names: list[str]
-    arrays: list[np.ndarray]
-    low: list[float]
-    high: list[float]
-    complete: list[bool]  # no missing value
-
-
-def _relation_columns(frame: pd.DataFrame) -> tuple[_Numbers, list[str]]:
-    """(the used columns, the skipped names: constant, fewer than MIN_ROWS values, or over the cap)."""
-    used = _Numbers([], [], [], [], [])
+def _relation_columns(frame: pd.DataFrame) -> tuple[list[_Column], list[str]]:
+    """(the used columns, the skipped names: constant, fewer than MIN_ROWS values, or over the cap). Text,
+    missing and ±inf values are missing. One column's float copy exists at a time."""
+    used: list[_Column] = []
     skipped: list[str] = []
     for name in frame.columns:
         series = frame[name]
@@ -263,28 +272,23 @@ def _relation_columns(frame: pd.DataFrame) -> tuple[_Numbers, list[str]]:
             values[np.isinf(values)] = np.nan
         missing = int(np.count_nonzero(np.isnan(values)))
         low, high = float(np.fmin.reduce(values)), float(np.fmax.reduce(values))  # fmin/fmax skip NaN
-        if len(values) - missing < MIN_ROWS or low == high or len(used.names) >= MAX_COLUMNS:
+        if len(values) - missing < MIN_ROWS or low == high or len(used) >= MAX_COLUMNS:
             skipped.append(str(name))
             continue
-        used.names.append(str(name))
-        used.arrays.append(values)
-        used.low.append(low)
-        used.high.append(high)
-        used.complete.append(missing == 0)
+        used.append(_column(str(name), values, low, high, missing == 0))
     return used, skipped
 
 
-def _pearson_matrix(numbers: _Numbers) -> tuple[np.ndarray, np.ndarray]:
-    """Pearson's r and the complete-row count of every pair of columns (NaN for missing), exact on pairwise
-    complete rows. Matrix products accumulated over blocks of rows, so memory stays flat and time linear:
-    with x zero where missing and m the presence indicator, the sums over the rows where both are present
-    are x·yᵀ, x·mᵀ, x²·mᵀ and m·mᵀ; m is all ones for a complete column, so only the columns with missing
-    values take part in the last three. Each column is first shifted by the mean of its first block, so the
-    moments lose no precision to a large level."""
-    arrays = numbers.arrays
-    k, n = len(arrays), len(arrays[0])
-    gaps = [p for p in range(k) if not numbers.complete[p]]  # columns with missing values
-    shift = np.array([_level(a[:CHUNK_ROWS]) for a in arrays])
+def _pearson_matrix(columns: list[_Column]) -> tuple[np.ndarray, np.ndarray]:
+    """Pearson's r and the complete-row count of every pair of columns, exact on pairwise complete rows.
+    Matrix products accumulated over blocks of rows, so memory stays flat and time linear: with x zero
+    where missing and m the presence indicator, the sums over the rows where both are present are x·yᵀ,
+    x·mᵀ, x²·mᵀ and m·mᵀ; m is all ones for a complete column, so only the columns with missing values take
+    part in the last three. Each column is first shifted by the mean of its first block, so the moments
+    lose no precision to a large level."""
+    k, n = len(columns), len(columns[0].codes)
+    gaps = [p for p in range(k) if not columns[p].complete]  # columns with missing values
+    shift = np.array([_level(c) for c in columns])
     cross = np.zeros((k, k))
     gap_sums, gap_squares = np.zeros((k, len(gaps))), np.zeros((k, len(gaps)))
     gap_counts = np.zeros((len(gaps), len(gaps)))
@@ -294,10 +298,12 @@ def _pearson_matrix(numbers: _Numbers) -> tuple[np.ndarray, np.ndarray]:
     for start in range(0, n, CHUNK_ROWS):
         stop = min(start + CHUNK_ROWS, n)
         data, present = block[:, : stop - start], weights[:, : stop - start]
-        for p, values in enumerate(arrays):
-            np.subtract(values[start:stop], shift[p], out=data[p])
+        for p, column in enumerate(columns):
+            codes = column.codes[start:stop]
+            column.values_into(codes if column.complete else np.maximum(codes, 0), data[p])
+            data[p] -= shift[p]
         for g, p in enumerate(gaps):
-            missing = np.isnan(data[p])
+            missing = columns[p].codes[start:stop] < 0
             np.logical_not(missing, out=present[g], casting="unsafe")
             data[p][missing] = 0.0
         cross += data @ data.T
@@ -327,9 +333,15 @@ def _pearson_matrix(numbers: _Numbers) -> tuple[np.ndarray, np.ndarray]:
     return r, np.rint(counts).astype("int64")
 
 
-def _level(values: np.ndarray) -> float:
-    present = values[~np.isnan(values)]
-    return float(present.mean()) if len(present) else 0.0
+def _level(column: _Column) -> float:
+    """The mean of the column's values in its first block of rows."""
+    codes = column.codes[:CHUNK_ROWS]
+    codes = codes[codes >= 0]
+    if not len(codes):
+        return 0.0
+    values = np.empty(len(codes))
+    column.values_into(codes, values)
+    return float(values.mean())
 
 
 def _rank_table(counts: np.ndarray) -> tuple[np.ndarray, float]:
@@ -409,15 +421,15 @@ def _spearman_matrix(columns: list[_Column]) -> np.ndarray:
     return rho
 
 
-def _pairwise(numbers: _Numbers) -> tuple[list[_Column], np.ndarray, np.ndarray, np.ndarray]:
-    """Columns (codes), Pearson, Spearman and complete-row counts."""
-    pearson_m, counts = _pearson_matrix(numbers)
-    columns = [_column(*column) for column in zip(numbers.names, numbers.arrays, numbers.low, numbers.high,
-                                                  numbers.complete, strict=True)]
-    spearman_m = _spearman_matrix(columns)
+def _pairwise(columns: list[_Column]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Pearson, Spearman and complete-row counts. The products are at most 15 × 15 over blocks of rows: BLAS
+    threads would only wait for each other (and for the server on the other core)."""
+    with threadpool_limits(limits=1, user_api="blas"):
+        pearson_m, counts = _pearson_matrix(columns)
+        spearman_m = _spearman_matrix(columns)
     for m in (pearson_m, spearman_m):
         np.fill_diagonal(m, 1.0)
-    return columns, pearson_m, spearman_m, counts
+    return pearson_m, spearman_m, counts
 
 
 def _single_valued(cx: np.ndarray, cy: np.ndarray, x_size: int) -> bool:
@@ -493,13 +505,13 @@ def relation_facts(
     """Correlations of the numeric columns of `frame` on all rows; the pair (`x`, `y`) — by default the
     strongest real (not derived) one — with its regression line and a random sample of at most 3000
     points for the scatter."""
-    numbers, skipped = _relation_columns(frame)
-    used = numbers.names
+    columns, skipped = _relation_columns(frame)
+    used = [c.name for c in columns]
     options = {"x": x, "y": y}
     base = {**scope.sheet_fields(), "options": options, "rows": len(frame), "skipped": tuple(skipped)}
     if len(used) < 2:
         return RelationFacts(**base, columns=tuple(used))
-    columns, pearson_m, spearman_m, counts = _pairwise(numbers)
+    pearson_m, spearman_m, counts = _pairwise(columns)
     pairs = [_pair(columns, i, j, pearson_m, spearman_m, counts)
              for i in range(len(used)) for j in range(i + 1, len(used))]
     measured = [p for p in pairs if p.pearson is not None or p.spearman is not None]
@@ -511,9 +523,9 @@ def relation_facts(
         picked = _pair(columns, min(i, j), max(i, j), pearson_m, spearman_m, counts)
         if i > j:
             picked = _swapped(picked)
-        chosen = _chosen(numbers, picked)
+        chosen = _chosen(columns, picked)
     elif real:
-        chosen = _chosen(numbers, real[0])
+        chosen = _chosen(columns, real[0])
     return RelationFacts(
         **base,
         columns=tuple(used),
@@ -533,8 +545,9 @@ def _swapped(pair: Pair) -> Pair:
                 pair.pearson_high, pair.spearman_p, reason)
 
 
-def _chosen(numbers: _Numbers, pair: Pair) -> ChosenPair:
-    xs, ys = (numbers.arrays[numbers.names.index(name)] for name in (pair.x, pair.y))
+def _chosen(columns: list[_Column], pair: Pair) -> ChosenPair:
+    by_name = {c.name: c for c in columns}
+    xs, ys = by_name[pair.x].values(), by_name[pair.y].values()
     both = ~(np.isnan(xs) | np.isnan(ys))
     xs, ys = xs[both], ys[both]
     slope = intercept = None

@@ -13,6 +13,7 @@ import pandas as pd
 from lib.facts.base import Scope
 from lib.facts.columns import column_facts
 from lib.facts.groups import SINGLE_ROW_LABEL, group_facts
+from lib.facts.overview import overview_facts
 from lib.narration.templates import template_narrative
 from lib.verify import verify_numbers
 
@@ -170,3 +171,14 @@ def test_one_row_groups_share_the_placeholder_that_names_any_of_them():
     assert checks(f"{label} — 30.", payload) == [("30", "other_entity")]
     assert checks(f"{label} — 80.", payload) == [("80", "not_in_facts")]
     assert checks("«d» — 70.", payload) == [("70", "other_entity")]
+
+
+def test_a_blank_value_under_a_column_is_that_columns():
+    """Overview: column «x» has «» twice (2 of 7 rows, 28,6 %): the count is about «x»'s blank value."""
+    frame = pd.DataFrame({"x": pd.Series(["", "", "a", "b", "c", "a", None], dtype="category"),
+                          "v": [1, 2, 3, 4, 5, 6, 7]})
+    facts = overview_facts(frame, SCOPE)
+    text = template_narrative(facts)
+    assert "В столбце «x» чаще всего встречается значение «»: 2\u00a0строки (28,6\u00a0%)." in text
+    verdict = verify_numbers(text, facts.payload())
+    assert verdict.ok, [c.explanation() for c in verdict.unsupported]

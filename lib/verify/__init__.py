@@ -61,9 +61,11 @@ is the reason, `ClaimCheck.reason`, each with a Russian `explanation()`)
   claims need a percent fact or a share |v| ≤ 1; a value of a percent column («Скидка, %»: среднее 12,68) is
   a percent as written. «п.п.» only for a difference of two percents (a gap between shares, the change of a
   percent measure; «pp_not_difference» for a relative change); «в N раз», «вдвое» only for a ratio fact
-  («во сколько раз»; «no_ratio» otherwise); ordinals need a place in a list or a whole number; an interval's
-  ends support only a text about an interval. Unsigned claims compare with |v|, signed ones with v. Numbers
-  inside keys and explanatory strings are not facts; a number quoted as a label («12») is that label.
+  («во сколько раз»; «no_ratio» otherwise), within ±10 % (a power of ten, «в 2·10²⁹² раза», as written);
+  ordinals need a place in a list or a whole number; an interval's ends support only a text about an interval.
+  Unsigned claims compare with |v|, signed ones with v. Numbers inside keys and explanatory strings are not
+  facts; the digits of a label quoted exactly as the sheet writes it («1», «0.0 · a», «2013») are part of the
+  name, not claims.
 - Unit («unit»): a unit word after the number (or a currency sign before it) must equal the fact's unit
   (lib/units.py: from the column name, flights' documented units; counts are rows, period counts the
   period); unknown units pass.
@@ -77,7 +79,12 @@ is the reason, `ClaimCheck.reason`, each with a Russian `explanation()`)
   when no named part contradicts the rest: «Москва» names every «Москва · …»), periods by calendar parts
   («в июле» names every July, «с 8 июля» the week starting then, «во II квартале», «в IV»), «первый/последний
   период», the rest («остальные», «прочие»), coordinated numbers after coordinated names in order (ranges in
-  any order). Filter values never name anything. With names: facts bound to them (an entity named together
+  any order). A label quoted exactly («1», «-1e+308», «(пусто) · ё») names that item only; labels without a
+  letter or of one character («1», «0 · 1», «a») are named only so, a blank group or value only as «» (a
+  blank column is none: «вся таблица»); a quoted label that is also the sheet's column name
+  («Столбец «0»») names the item in its own clause only. The one-row placeholder «(группа из одной строки)» is
+  one name for every one-row group: a number of any of them is supported next to it, a ranked group's is not.
+  Filter values never name anything. With names: facts bound to them (an entity named together
   with its column stands for itself, not the column's other values) or unbound totals («other_entity»);
   gap and ratio facts only about the leader and the outsider; a total next to a named item that has its own
   number of that kind («пара посчитана по 336 776 строкам» while the pair has 327 346) is «other_label».
@@ -104,7 +111,7 @@ is the reason, `ClaimCheck.reason`, each with a Russian `explanation()`)
 from lib.verify.matching import ClaimCheck, FactNumber, Verdict, escape_markdown, fact_numbers, verify_numbers
 from lib.verify.numbers import NumberClaim, extract_numbers
 
-VERIFIER_VERSION = "2026-12-01.7"  # bump whenever matching rules change: cached narratives passed the old ones
+VERIFIER_VERSION = "2026-12-02.1"  # bump whenever matching rules change: cached narratives passed the old ones
 
 __all__ = [
     "VERIFIER_VERSION",

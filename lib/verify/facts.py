@@ -121,13 +121,15 @@ def named_in_words(name: str) -> bool:
 
 
 def item_entity(item: Any) -> str | None:
-    """The name of a list item that a text could mention: a name-like key, or its first string. A blank one
-    names nothing: «вся таблица» is an alert's blank column (a quoted «» is matched by lib.verify.matching)."""
+    """The name of a list item that a text could mention: a name-like key, or its first string. A blank label
+    («» — a group or value of empty text) is a name a text can only quote; a blank column is none («вся
+    таблица» in an alert)."""
     if not isinstance(item, dict):
         return None
-    names = [item[key] for key in NAME_KEYS if isinstance(item.get(key), str)]
-    names = names or [value for value in item.values() if isinstance(value, str)][:1]
-    return next((name for name in names if re.search(r"\w", name)), None)
+    keyed = [(key, item[key]) for key in NAME_KEYS if isinstance(item.get(key), str)]
+    names = [name for _, name in keyed] or [value for value in item.values() if isinstance(value, str)][:1]
+    blank = next((name for key, name in keyed if key != "столбец"), None)
+    return next((name for name in names if re.search(r"\w", name)), blank)
 
 
 def _dict_entity(key: str, node: dict[str, Any]) -> tuple[str, str] | None:

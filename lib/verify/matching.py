@@ -148,7 +148,7 @@ def _build_index(names: Iterable[str], scope: set[str], places: dict[str, str] |
     part_ids: dict[str, int] = {}
     lemma_parts: dict[str, set[int]] = {}
     head_lemmas: set[str] = set()  # words that can name an entity alone: its first word, a capitalised word
-    for name in sorted({*names, ""}):  # "": a blank label, bound to nothing, that a text may quote as «»
+    for name in sorted(names):
         if name == REST:
             continue
         if not named_in_words(name):  # «1», «0 · 1», «a»: named only quoted (see _mentions), one part

@@ -110,3 +110,15 @@ def test_duplicate_rows_of_a_table_repeated_three_times():
     distinct = {c: 40 for c in tripled.columns}
     assert duplicate_rows(tripled, distinct) == int(tripled.duplicated().sum()) == 80
     assert duplicate_rows(tripled) == 80
+
+
+def test_duplicate_rows_with_a_hash_collision_among_many_repeats():
+    """Rows repeated many times (every row a candidate) beside an int 1 and a text «1» that hash alike: the
+    colliding rows are compared exactly, the rest counted as repeats of their first row."""
+    base = pd.DataFrame({"a": pd.Series([1, "1", 2.5, None], dtype="object"), "b": [0, 0, None, 3]})
+    frame = pd.concat([base] * 5 + [base.iloc[[1]]], ignore_index=True)
+    # by hand: 5 × 4 + 1 = 21 rows, 4 distinct (1 and «1» differ): every row after the first four repeats one
+    assert duplicate_rows(frame) == 17 == int(frame.duplicated().sum())
+    distinct = {"a": 3, "b": 2, "c": 1, "d": 1}
+    wide = frame.assign(c=0, d=0)
+    assert duplicate_rows(wide, distinct) == 17 == int(wide.duplicated().sum())

@@ -270,13 +270,14 @@ MOSTLY_CANDIDATES = 0.5
 
 
 def duplicate_rows(frame: pd.DataFrame, distinct: dict[str, int] | None = None) -> int:
-    """Rows equal to an earlier row (pandas `duplicated()`), exact. Two rows can only be equal if they agree
-    on the few most varied columns (`distinct`: distinct values per column, when known) and hash alike, so
-    rows are first narrowed by hashing those columns, then by hashing whole rows, and only the rows left
-    are compared value by value — several times faster on a table without duplicates."""
+    """Rows equal to an earlier row (pandas `duplicated()`), exact, in memory linear in the rows, not in
+    the cells. Two rows can only be equal if they agree on the few most varied columns (`distinct`:
+    distinct values per column, when known) and hash alike, so rows are first narrowed by hashing those
+    columns, then by hashing whole rows; each later row of a hash is then compared with the first row of that
+    hash column by column."""
     if frame.empty or not len(frame.columns):
         return 0
-    rest = frame
+    rows = None  # positions of the candidate rows; None for all
     try:
         if distinct and len(frame.columns) > PREFILTER_COLUMNS:
             varied = sorted(range(len(frame.columns)), key=lambda i: -distinct.get(str(frame.columns[i]), 0))
@@ -284,15 +285,40 @@ def duplicate_rows(frame: pd.DataFrame, distinct: dict[str, int] | None = None) 
             candidates = pd.util.hash_pandas_object(subset, index=False).duplicated(keep=False).to_numpy()
             if not candidates.any():
                 return 0
-            if candidates.mean() > MOSTLY_CANDIDATES:  # many repeats: narrowing would only copy the table
-                return int(frame.duplicated().sum())
-            rest = frame.loc[candidates]
-        hashes = pd.util.hash_pandas_object(rest, index=False).duplicated(keep=False).to_numpy()
+            if candidates.mean() <= MOSTLY_CANDIDATES:  # else narrowing would only copy most of the table
+                rows = np.flatnonzero(candidates)
+        hashes = pd.util.hash_pandas_object(frame if rows is None else frame.iloc[rows], index=False).to_numpy()
     except (TypeError, ValueError):  # unhashable cells: compare all rows
         return int(frame.duplicated().sum())
-    if not hashes.any():
+    codes, uniques = pd.factorize(hashes)
+    if len(uniques) == len(hashes):
         return 0
-    return int(rest.loc[hashes].duplicated().sum())
+    positions = np.arange(len(hashes))
+    first = np.empty(len(uniques), dtype="int64")
+    first[codes[::-1]] = positions[::-1]  # the last write wins: each hash keeps its first row
+    later = np.flatnonzero(first[codes] != positions)  # rows whose hash an earlier row has
+    earlier = first[codes[later]]
+    equal = _equal_rows(frame, later if rows is None else rows[later], earlier if rows is None else rows[earlier])
+    if equal.all():
+        return len(later)
+    # different rows under one hash (a collision): exact among the rows of those hashes only
+    colliding = np.isin(codes, codes[later[~equal]])
+    members = np.flatnonzero(colliding)
+    exact = int(frame.iloc[members if rows is None else rows[members]].duplicated().sum())
+    return int(np.count_nonzero(~colliding[later])) + exact
+
+
+def _equal_rows(frame: pd.DataFrame, a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    """Whether row a[i] equals row b[i] in every column, missing equal to missing (as `duplicated()`)."""
+    equal = np.ones(len(a), dtype=bool)
+    for i in range(len(frame.columns)):
+        column = frame.iloc[:, i]
+        left, right = column.iloc[a[equal]].reset_index(drop=True), column.iloc[b[equal]].reset_index(drop=True)
+        same = left.eq(right).fillna(False).to_numpy(dtype=bool) | (left.isna() & right.isna()).to_numpy()
+        equal[np.flatnonzero(equal)[~same]] = False
+        if not equal.any():
+            break
+    return equal
 
 
 def _compute(frame: pd.DataFrame) -> SharedWork:
@@ -304,7 +330,9 @@ def _compute(frame: pd.DataFrame) -> SharedWork:
         rows=int(rows),
         columns=int(columns),
         memory_bytes=int(frame.memory_usage(deep=True).sum()),
-        missing_cells=int(frame.isna().to_numpy().sum()) if columns else 0,
+        # the profiled columns' own counts, the rest counted one column at a time (no table of flags)
+        missing_cells=sum(c.missing for c in profiled) + sum(int(frame.iloc[:, i].isna().sum())
+                                                             for i in range(len(profiled), columns)),
         duplicate_rows=duplicate_rows(frame, {c.name: c.unique for c in profiled}),
         profiled=profiled,
     )

@@ -17,6 +17,15 @@ def _rss_mb() -> float:
     return pages * resource.getpagesize() / 2**20
 
 
+def _peak_mb() -> float:
+    """This process's peak resident memory (VmHWM), in MB. Not `ru_maxrss`: that one survives fork and exec,
+    so a child of a large process (the bench itself) would report its parent's peak."""
+    for line in Path("/proc/self/status").read_text().splitlines():
+        if line.startswith("VmHWM:"):
+            return int(line.split()[1]) / 1024
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
 def main(path: str) -> None:
     from bench.pages import pages
     from lib.facts.base import Scope
@@ -28,7 +37,7 @@ def main(path: str) -> None:
     scope = Scope.of("bench:memory", "flights")
     for compute in computes.values():
         compute(frame, scope)
-    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    peak = _peak_mb()
     frame_mb = frame.memory_usage(deep=True).sum() / 2**20
     print(json.dumps({"frame_mb": frame_mb, "baseline_mb": baseline, "peak_mb": peak}))
 

@@ -182,3 +182,15 @@ def test_a_blank_value_under_a_column_is_that_columns():
     assert "В столбце «x» чаще всего встречается значение «»: 2\u00a0строки (28,6\u00a0%)." in text
     verdict = verify_numbers(text, facts.payload())
     assert verdict.ok, [c.explanation() for c in verdict.unsupported]
+
+
+def test_empty_quotes_name_every_blank_label():
+    """A column named « » (11 missing of 11) and a blank value of «id» (2 of 11 rows, 18,2 %) are both «»."""
+    frame = pd.DataFrame({"x": [0] * 11, " ": pd.array([None] * 11, dtype="Int64"), "id": [None] * 9 + ["", ""],
+                          "user_id": [0.0] * 11})
+    facts = overview_facts(frame, SCOPE)
+    text = template_narrative(facts)
+    assert "больше всего их в столбце «» — 11 (100\u00a0%)" in text
+    assert "В столбце «id» чаще всего встречается значение «»: 2\u00a0строки (18,2\u00a0%)." in text
+    verdict = verify_numbers(text, facts.payload())
+    assert verdict.ok, [c.explanation() for c in verdict.unsupported]

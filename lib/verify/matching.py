@@ -129,7 +129,7 @@ class _Index:
     distinctive: dict[str, int] = field(default_factory=dict)  # lemma → the one part it names alone
     periods: list[int] = field(default_factory=list)
     places: dict[str, int] = field(default_factory=dict)  # «первый период» → the part of its period
-    labels: dict[str, str] = field(default_factory=dict)  # a label as quoted («1», spaces collapsed) → entity
+    labels: dict[str, list[str]] = field(default_factory=dict)  # a label as quoted («1», spaces collapsed) → entities
     clause_only: set[str] = field(default_factory=set)  # quoted labels that are also the sheet's column names
 
 
@@ -154,7 +154,8 @@ def _build_index(names: Iterable[str], scope: set[str], places: dict[str, str] |
         if not named_in_words(name):  # «1», «0 · 1», «a»: named only quoted (see _mentions), one part
             label = " ".join(name.split())
             if label.casefold() not in scope:
-                index.entities[name], index.labels[label] = (len(index.parts),), name
+                index.entities[name] = (len(index.parts),)
+                index.labels.setdefault(label, []).append(name)
                 index.parts.append(_Part(label))
                 if label in columns:  # «Столбец «0»: 11 строк» names the column, «за ним «0» — 28,6 %» the value
                     index.clause_only.add(name)
@@ -191,7 +192,7 @@ def _build_index(names: Iterable[str], scope: set[str], places: dict[str, str] |
             ids.append(part_ids[piece])
         if ids:
             index.entities[name] = tuple(ids)
-            index.labels[" ".join(name.split())] = name
+            index.labels.setdefault(" ".join(name.split()), []).append(name)
     for place, name in (places or {}).items():
         if name in part_ids:
             index.places[place] = part_ids[name]
@@ -247,14 +248,15 @@ _PLACE_PERIOD = re.compile(
 _PHANTOM = -1
 
 
-def quoted_labels(text: str, index: _Index) -> list[tuple[int, int, str]]:
-    """(start, end, entity) of every label the text quotes exactly as the sheet writes it («1», «0.0 · a»,
-    «(группа из одной строки)»): a name however it looks, its digits are not numbers to check."""
+def quoted_labels(text: str, index: _Index) -> list[tuple[int, int, list[str]]]:
+    """(start, end, entities) of every label the text quotes exactly as the sheet writes it («1», «0.0 · a»,
+    «(группа из одной строки)»; «» is both a column « » and a blank value): a name however it looks, its digits
+    are not numbers to check."""
     found = []
     for m in _QUOTED.finditer(text):
-        name = index.labels.get(" ".join(m.group()[1:-1].split()))
-        if name is not None:
-            found.append((m.start(), m.end(), name))
+        names = index.labels.get(" ".join(m.group()[1:-1].split()))
+        if names:
+            found.append((m.start(), m.end(), names))
     return found
 
 
@@ -262,8 +264,8 @@ def _mentions(text: str, index: _Index, claims: list[NumberClaim]) -> list[Menti
     """Where the text names each part: a label quoted exactly names its own parts and nothing else («-1e+308»
     is not «1e+308»); elsewhere names by their words, periods, the rest, «первый период»."""
     quoted = quoted_labels(text, index)
-    exact = [Mention(start, end, part, weak=name in index.clause_only, entity=name) for start, end, name in quoted
-             for part in index.entities[name]]
+    exact = [Mention(start, end, part, weak=name in index.clause_only, entity=name) for start, end, names in quoted
+             for name in names for part in index.entities[name]]
     return sorted(set(exact) | {m for m in _word_mentions(text, index, claims)
                                 if not any(start <= m.start < end for start, end, _ in quoted)})
 

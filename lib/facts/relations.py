@@ -267,6 +267,12 @@ def _relation_columns(frame: pd.DataFrame) -> tuple[list[_Column], list[str]]:
         # only numeric dtypes can be of kind «numeric»; the dtype test first spares a scan of every text column
         if not ptypes.is_numeric_dtype(series.dtype) or column_kind(series) != "numeric":
             continue
+        if (column := _integer_column(series)) is not None:
+            if column is _TOO_FEW or len(used) >= MAX_COLUMNS:
+                skipped.append(str(name))
+            else:
+                used.append(column)
+            continue
         values = series.to_numpy(dtype="float64", na_value=np.nan, copy=True)
         with np.errstate(invalid="ignore"):
             values[np.isinf(values)] = np.nan
@@ -277,6 +283,34 @@ def _relation_columns(frame: pd.DataFrame) -> tuple[list[_Column], list[str]]:
             continue
         used.append(_column(str(name), values, low, high, missing == 0))
     return used, skipped
+
+
+_TOO_FEW = _Column("", np.empty(0, dtype="int32"), 0, np.empty(0, dtype="int32"), np.empty(0, dtype="intp"), True, 0.0)
+
+
+def _integer_column(series: pd.Series) -> _Column | None:
+    """An integer column over a range no wider than twice its rows straight to offset codes, without a float
+    copy; `_TOO_FEW` when it is constant or has fewer than MIN_ROWS values; None for other columns."""
+    if not ptypes.is_integer_dtype(series.dtype) or ptypes.is_bool_dtype(series.dtype):
+        return None
+    mask = series.isna().to_numpy()
+    missing = int(np.count_nonzero(mask))
+    if len(series) - missing < MIN_ROWS:
+        return _TOO_FEW
+    low, high = int(series.min()), int(series.max())  # missing values skipped
+    if low == high:
+        return _TOO_FEW
+    if high - low > 2 * len(series) + 1 or max(abs(low), abs(high)) >= 2**53:
+        return None
+    data = series.to_numpy(dtype="int64", na_value=low)
+    codes = np.empty(len(data), dtype="int32" if len(data) < 2**30 else "int64")
+    np.subtract(data, low, out=codes, casting="unsafe")  # in [0, 2n + 1]: fits
+    if missing:
+        codes[mask] = -1
+    step = max(1, len(codes) // FUNCTION_CHECK_SAMPLE)
+    sample = codes[::step]
+    return _Column(str(series.name), codes, high - low + 1, sample, np.argsort(sample, kind="stable"), missing == 0,
+                   float(low))
 
 
 def _pearson_matrix(columns: list[_Column]) -> tuple[np.ndarray, np.ndarray]:

@@ -280,7 +280,12 @@ def duplicate_rows(frame: pd.DataFrame, distinct: dict[str, int] | None = None) 
     rows = None  # positions of the candidate rows; None for all
     try:
         if distinct and len(frame.columns) > PREFILTER_COLUMNS:
-            varied = sorted(range(len(frame.columns)), key=lambda i: -distinct.get(str(frame.columns[i]), 0))
+            # the most varied columns that vary at all, those cheap to hash (numbers, dates, categories) first
+            def rank(i: int) -> tuple[bool, bool, int]:
+                count = distinct.get(str(frame.columns[i]), 0)
+                return count <= 1, _text_like(frame.iloc[:, i]), -count
+
+            varied = sorted(range(len(frame.columns)), key=rank)
             subset = frame.iloc[:, varied[:PREFILTER_COLUMNS]]
             candidates = pd.util.hash_pandas_object(subset, index=False).duplicated(keep=False).to_numpy()
             if not candidates.any():
@@ -306,6 +311,10 @@ def duplicate_rows(frame: pd.DataFrame, distinct: dict[str, int] | None = None) 
     members = np.flatnonzero(colliding)
     exact = int(frame.iloc[members if rows is None else rows[members]].duplicated().sum())
     return int(np.count_nonzero(~colliding[later])) + exact
+
+
+def _text_like(series: pd.Series) -> bool:
+    return ptypes.is_object_dtype(series.dtype) or ptypes.is_string_dtype(series.dtype)
 
 
 def _equal_rows(frame: pd.DataFrame, a: np.ndarray, b: np.ndarray) -> np.ndarray:

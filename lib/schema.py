@@ -49,27 +49,38 @@ def _typed_kind(series: pd.Series) -> Kind | None:
     return "numeric"
 
 
-def column_kind(series: pd.Series) -> Kind:
-    """Kind of one column; robust to all-missing columns and object columns with mixed Python types."""
+def column_kind(series: pd.Series, distinct: int | None = None) -> Kind:
+    """Kind of one column; robust to all-missing columns and object columns with mixed Python types.
+    `distinct`: the column's distinct valid values when the caller has counted them (text columns)."""
     typed = _typed_kind(series)
     if typed is not None:
         return typed
-    nonnull = series.dropna()
-    n = len(nonnull)
-    if n == 0:
-        return "empty"
-    # text columns are already strings; object columns may mix types that only agree as text
-    values = nonnull if ptypes.is_string_dtype(series.dtype) and not ptypes.is_object_dtype(series.dtype) \
-        else nonnull.astype(str)
-    distinct = values.nunique()
-    if distinct <= 2 and (values is nonnull or nonnull.nunique() <= 2) and _bool_like(values):
-        return "bool"
+    if ptypes.is_string_dtype(series.dtype) and not ptypes.is_object_dtype(series.dtype):
+        # a text column is already strings: count and sample it without copying the valid values out
+        present = series.notna().to_numpy()
+        n = int(np.count_nonzero(present))
+        if n == 0:
+            return "empty"
+        values = series.iloc[np.flatnonzero(present)[:_SAMPLE]]
+        distinct = series.nunique() if distinct is None else distinct
+        if distinct <= 2 and _bool_like(series.dropna()):
+            return "bool"
+    else:  # object columns may mix types that only agree as text
+        nonnull = series.dropna()
+        n = len(nonnull)
+        if n == 0:
+            return "empty"
+        values = nonnull.astype(str)
+        distinct = values.nunique()
+        if distinct <= 2 and nonnull.nunique() <= 2 and _bool_like(values):
+            return "bool"
+        values = values.head(_SAMPLE)
     unique_ratio = distinct / n
-    mean_length = values.head(_SAMPLE).str.len().mean()
+    mean_length = values.str.len().mean()
     if mean_length > _TEXT_MEAN_LENGTH:
         return "text"
     if n >= _ID_MIN_ROWS and unique_ratio > _ID_UNIQUE_RATIO:
-        with_spaces = values.head(_SAMPLE).str.contains(r"\s", regex=True).mean()
+        with_spaces = values.str.contains(r"\s", regex=True).mean()
         return "text" if with_spaces > 0.5 else "id"
     return "category"
 

@@ -248,6 +248,10 @@ def _integer_work(series: pd.Series, base: dict[str, Any], keep_values: bool) ->
 
 def column_work(series: pd.Series, kind: Kind | None = None, keep_values: bool = True) -> ColumnWork:
     """One column's shared facts; `keep_values=False` leaves out the per-row array of finite values."""
+    counts = None
+    if kind is None and ptypes.is_string_dtype(series.dtype) and not ptypes.is_object_dtype(series.dtype):
+        counts = value_counts(series)  # a text column's counts give its kind's distinct values too
+        kind = column_kind(series, distinct=len(counts))
     kind = kind or column_kind(series)
     rows = len(series)
     base: dict[str, Any] = {"name": str(series.name), "kind": kind, "dtype": str(series.dtype), "rows": rows,
@@ -259,7 +263,7 @@ def column_work(series: pd.Series, kind: Kind | None = None, keep_values: bool =
         return ColumnWork(**base, unique=int(values.nunique()), first=values.min(), last=values.max())
     if kind == "empty":
         return ColumnWork(**base, unique=0)
-    counts = value_counts(series)
+    counts = value_counts(series) if counts is None else counts
     mode = str(counts.index[0]) if len(counts) else None
     return ColumnWork(**base, unique=len(counts), counts=counts, mode=mode,
                       mode_count=int(counts.iloc[0]) if len(counts) else 0)

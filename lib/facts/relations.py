@@ -218,17 +218,19 @@ class _Column:
     def present(self) -> np.ndarray:
         return self.codes >= 0
 
-    def values_into(self, codes: np.ndarray, out: np.ndarray) -> None:
-        """The values of `codes` (none of them −1) into `out`."""
+    def values_into(self, codes: np.ndarray, out: np.ndarray, shift: float = 0.0) -> None:
+        """The values of `codes` less `shift` into `out` (a code −1 gives the first value's)."""
         if self.table is None:
-            np.add(codes, self.low, out=out)
+            np.add(codes, self.low - shift, out=out)
         else:
-            np.take(self.table, codes, out=out)
+            np.take(self.table, codes, out=out, mode="clip")
+            if shift:
+                out -= shift
 
     def values(self) -> np.ndarray:
         """The column as float64, NaN where missing."""
         out = np.empty(len(self.codes))
-        self.values_into(np.maximum(self.codes, 0), out)
+        self.values_into(self.codes, out)
         out[self.codes < 0] = np.nan
         return out
 
@@ -333,9 +335,7 @@ def _pearson_matrix(columns: list[_Column]) -> tuple[np.ndarray, np.ndarray]:
         stop = min(start + CHUNK_ROWS, n)
         data, present = block[:, : stop - start], weights[:, : stop - start]
         for p, column in enumerate(columns):
-            codes = column.codes[start:stop]
-            column.values_into(codes if column.complete else np.maximum(codes, 0), data[p])
-            data[p] -= shift[p]
+            column.values_into(column.codes[start:stop], data[p], shift[p])
         for g, p in enumerate(gaps):
             missing = columns[p].codes[start:stop] < 0
             np.logical_not(missing, out=present[g], casting="unsafe")
@@ -424,8 +424,11 @@ def _spearman_matrix(columns: list[_Column]) -> np.ndarray:
             continue
         whole = rows == n
         outside = np.flatnonzero(~mask)
-        involved = sorted({i for pair in pairs for i in pair})
-        left = [p for p, i in enumerate(involved) if whole or not columns[i].complete]
+        members = sorted({i for pair in pairs for i in pair})
+        # the members of `left` first, so the block's first rows are theirs (a view, not a copy)
+        involved = [i for i in members if whole or not columns[i].complete]
+        left = list(range(len(involved)))
+        involved += [i for i in members if i not in involved]
         tables = []
         for i in involved:
             codes = columns[i].codes[outside]
@@ -436,10 +439,10 @@ def _spearman_matrix(columns: list[_Column]) -> np.ndarray:
             stop = min(start + CHUNK_ROWS, n)
             ranks = block[: len(involved), : stop - start]
             for p, i in enumerate(involved):
-                np.take(tables[p][0], columns[i].codes[start:stop], out=ranks[p])
-            selected = ranks[left]
+                np.take(tables[p][0], columns[i].codes[start:stop], out=ranks[p], mode="clip")
+            selected = ranks[: len(left)]
             if not whole:
-                gone = outside[(outside >= start) & (outside < stop)] - start
+                gone = outside[np.searchsorted(outside, start):np.searchsorted(outside, stop)] - start
                 selected[:, gone] = 0.0
             gram += selected @ ranks.T
         squares = np.array([squared for _, squared in tables])

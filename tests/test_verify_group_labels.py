@@ -194,3 +194,17 @@ def test_empty_quotes_name_every_blank_label():
     assert "В столбце «id» чаще всего встречается значение «»: 2\u00a0строки (18,2\u00a0%)." in text
     verdict = verify_numbers(text, facts.payload())
     assert verdict.ok, [c.explanation() for c in verdict.unsupported]
+
+
+def test_labels_written_alike_stand_for_each_other():
+    """Column « » holds «» ×3, « » ×2 and 6 missing: both values are written «», like the column itself."""
+    values = ["", None, None, None, "", " ", " ", None, None, "", None]
+    frame = pd.DataFrame({"Сумма, ₽": values, " ": values})
+    column = column_facts(frame, SCOPE, column=" ")
+    assert "Чаще всего встречается «»: 3\u00a0строки, 60\u00a0% заполненных значений; за ним «» — 40\u00a0%." in (
+        template_narrative(column))
+    groups = group_facts(frame, SCOPE, dimensions=("Сумма, ₽",))
+    assert "Разница между «(пусто)» и «» — 4, то есть в 3 раза" in template_narrative(groups)
+    for facts in (column, groups):
+        verdict = verify_numbers(template_narrative(facts), facts.payload())
+        assert verdict.ok, [c.explanation() for c in verdict.unsupported]

@@ -215,12 +215,12 @@ class Mention:
     end: int
     part: int
     weak: bool = False
-    entity: str = ""
+    entity: str | None = None
 
 
 def _own(mentions: Iterable[Mention], name: str) -> list[Mention]:
     """The mentions that may name `name`: word mentions, and its own exact quotes."""
-    return [m for m in mentions if not m.entity or m.entity == name]
+    return [m for m in mentions if m.entity is None or m.entity == name]
 
 
 def _parts(mentions: Iterable[Mention]) -> set[int]:
@@ -583,7 +583,7 @@ def _named(claim_index: int, doc: _Text, sheet: _Sheet) -> tuple[set[str], bool,
     if _REST_PART in _parts(in_clause):
         named.add(REST)
     before = [m for m in doc.mentions if sentence_start <= m.start < claim.start and m.part >= 0
-              and (not m.weak or clause_start <= m.start)]
+              and (not m.weak or m.entity is not None)]  # a label also the column's name: see _same_key
     last_at: dict[str, int] = {}
     for name, parts in sheet.index.entities.items():
         own = _own(before, name)
@@ -650,7 +650,7 @@ def _coordinated(doc: _Text, sheet: _Sheet) -> dict[int, set[str]]:
             simple.setdefault(parts[0], set()).add(name)
     slots: dict[tuple[int, int], set[str]] = {}
     for m in doc.mentions:
-        names = simple.get(m.part, set()) & {m.entity} if m.entity else simple.get(m.part, set())
+        names = simple.get(m.part, set()) if m.entity is None else simple.get(m.part, set()) & {m.entity}
         if not m.weak and names:
             slots.setdefault((m.start, m.end), set()).update(names)
     spans = sorted(slots)
@@ -901,11 +901,13 @@ def _bind(claim: NumberClaim, claim_index: int, doc: _Text, sheet: _Sheet, bindi
 
 
 def _pair_agrees(fact: FactNumber, named: set[str], sheet: _Sheet) -> bool:
-    """A gap or ratio between the leader and the outsider is not about two other groups."""
+    """A gap or ratio between the leader and the outsider is not about two other groups; a label written the
+    same as one of them («» for «» and « ») may stand for it."""
     if not fact.pair or not named:
         return True
-    return named <= _expanded(sheet, set(fact.pair)) | {name for name in named if name not in sheet.index.entities
-                                                         or name not in sheet.related}  # a blank label: no facts
+    alike = {name for names in sheet.index.labels.values() if set(names) & set(fact.pair) for name in names}
+    return named <= _expanded(sheet, set(fact.pair)) | alike | {name for name in named
+                                                                if name not in sheet.index.entities}
 
 
 def _same_key(claim: NumberClaim, claim_index: int, doc: _Text, sheet: _Sheet, named: set[str],
@@ -919,7 +921,9 @@ def _same_key(claim: NumberClaim, claim_index: int, doc: _Text, sheet: _Sheet, n
     stems = {_stem(word) for word in re.findall(r"[а-яё]{3,}", _QUOTED.sub(" ", segment).lower())}
     claim = doc.claims[claim_index]
     sentence_start = _around(doc.sentences, claim.start)[0]
-    before = [m for m in doc.mentions if sentence_start <= m.start < claim.start]
+    clause_start = _around(doc.clauses, claim.start)[0]  # «Столбец «0»: 11 строк» is the column's count
+    before = [m for m in doc.mentions if sentence_start <= m.start < claim.start
+              and (not m.weak or clause_start <= m.start)]
     last_at = {name: max(at) for name in named
                if (at := [m.start for m in _own(before, name) if m.part in sheet.index.entities.get(name, ())])}
     named = {name for name, at in last_at.items() if at == max(last_at.values())}  # the item nearest before it

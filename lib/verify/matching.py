@@ -141,24 +141,32 @@ _GENERIC = frozenset({
 })
 
 
+def _add_quoted_only(index: _Index, name: str, scope: set[str], columns: set[str]) -> None:
+    """«1», «0 · 1», «a», «»: a label the text can name only by quoting it (see _mentions), as one part. One that
+    is also the sheet's column name names the item only near it: «Столбец «0»: 11 строк» is the column's count,
+    «за ним «0» — 28,6 %» the value's."""
+    label = " ".join(name.split())
+    if label.casefold() in scope:
+        return
+    index.entities[name] = (len(index.parts),)
+    index.labels.setdefault(label, []).append(name)
+    index.parts.append(_Part(label))
+    if label in columns:
+        index.clause_only.add(name)
+
+
 def _build_index(names: Iterable[str], scope: set[str], places: dict[str, str] | None = None,
                  columns: Iterable[str] = ()) -> _Index:
     index = _Index()
-    columns = {" ".join(column.split()) for column in columns}
+    column_labels = {" ".join(column.split()) for column in columns}
     part_ids: dict[str, int] = {}
     lemma_parts: dict[str, set[int]] = {}
     head_lemmas: set[str] = set()  # words that can name an entity alone: its first word, a capitalised word
     for name in sorted(names):
         if name == REST:
             continue
-        if not named_in_words(name):  # «1», «0 · 1», «a»: named only quoted (see _mentions), one part
-            label = " ".join(name.split())
-            if label.casefold() not in scope:
-                index.entities[name] = (len(index.parts),)
-                index.labels.setdefault(label, []).append(name)
-                index.parts.append(_Part(label))
-                if label in columns:  # «Столбец «0»: 11 строк» names the column, «за ним «0» — 28,6 %» the value
-                    index.clause_only.add(name)
+        if not named_in_words(name):
+            _add_quoted_only(index, name, scope, column_labels)
             continue
         pieces = [name] if period_key(name) else PART_SEPARATORS.split(name)
         ids: list[int] = []

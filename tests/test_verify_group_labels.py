@@ -14,6 +14,7 @@ from lib.facts.base import Scope
 from lib.facts.columns import column_facts
 from lib.facts.groups import SINGLE_ROW_LABEL, group_facts
 from lib.facts.overview import overview_facts
+from lib.facts.relations import relation_facts
 from lib.narration.templates import template_narrative
 from lib.verify import verify_numbers
 
@@ -208,3 +209,18 @@ def test_labels_written_alike_stand_for_each_other():
     for facts in (column, groups):
         verdict = verify_numbers(template_narrative(facts), facts.payload())
         assert verdict.ok, [c.explanation() for c in verdict.unsupported]
+
+
+def test_a_pair_with_a_blank_column_is_named_by_its_quoted_label():
+    """«a@month —» (with the column « ») carries Spearman's «умеренная»; it is not «a@month — x», whose two
+    columns the same sentence also names."""
+    frame = pd.DataFrame({
+        "a@month": [5463, 2165656, 112226, -557636620350965, 17008, 193, 4631, 8, 515263, 224, 229815615, 53453],
+        "x": [3, 1, 3, 3, 0, 2, 0, 2, 0, 3, 0, 1],
+        " ": [1878, 26018, 5112981040, -6022250, -(2**63), -173, -33014, -1307674368000, 13420, 2165, 726168648040,
+              -1858615]})
+    facts = relation_facts(frame, SCOPE)
+    text = template_narrative(facts)
+    assert "«a@month —» (" in text and "по Спирмену — умеренная прямая" in text
+    verdict = verify_numbers(text, facts.payload())
+    assert verdict.ok, [c.explanation() for c in verdict.unsupported] + [c.explanation for c in verdict.failed_claims]

@@ -122,3 +122,25 @@ def test_duplicate_rows_with_a_hash_collision_among_many_repeats():
     distinct = {"a": 3, "b": 2, "c": 1, "d": 1}
     wide = frame.assign(c=0, d=0)
     assert duplicate_rows(wide, distinct) == 17 == int(wide.duplicated().sum())
+
+
+def test_duplicate_rows_of_typed_columns_repeated_match_pandas():
+    """Every column kind the comparison reads in its numpy form: categories with a missing code, datetimes
+    with NaT and a time zone, numpy ints, floats with NaN and −0.0, nullable ints, floats and booleans."""
+    base = pd.DataFrame({
+        "cat": pd.Categorical(["a", None, "b", "a"]),
+        "when": pd.to_datetime(["2024-01-01", None, "2024-01-02", "2024-01-01"]).tz_localize("Europe/Moscow"),
+        "int": [1, 2, 3, 1],
+        "float": [0.0, np.nan, 1.5, -0.0],
+        "nullable": pd.array([1, None, 2, 1], dtype="Int64"),
+        "nfloat": pd.array([0.5, None, 0.5, 0.5], dtype="Float64"),
+        "flag": pd.array([True, None, False, True], dtype="boolean"),
+        "text": pd.Series(["x", None, "y", "x"], dtype="string"),
+    })
+    frame = pd.concat([base] * 4, ignore_index=True)
+    # rows 0 and 3 are equal (−0.0 equals 0.0), so base has 3 distinct rows and the 16 rows 13 repeats
+    assert int(base.duplicated().sum()) == 1
+    assert duplicate_rows(frame) == 13 == int(frame.duplicated().sum())
+    changed = frame.copy()
+    changed.loc[15, "nfloat"] = pd.NA  # the last row differs from every earlier one now
+    assert duplicate_rows(changed) == 12 == int(changed.duplicated().sum())

@@ -324,14 +324,45 @@ def _text_like(series: pd.Series) -> bool:
 def _equal_rows(frame: pd.DataFrame, a: np.ndarray, b: np.ndarray) -> np.ndarray:
     """Whether row a[i] equals row b[i] in every column, missing equal to missing (as `duplicated()`)."""
     equal = np.ones(len(a), dtype=bool)
+    still = np.arange(len(a))  # the pairs equal so far, and their rows: narrowed only when one differs
     for i in range(len(frame.columns)):
-        column = frame.iloc[:, i]
-        left, right = column.iloc[a[equal]].reset_index(drop=True), column.iloc[b[equal]].reset_index(drop=True)
-        same = left.eq(right).fillna(False).to_numpy(dtype=bool) | (left.isna() & right.isna()).to_numpy()
-        equal[np.flatnonzero(equal)[~same]] = False
-        if not equal.any():
-            break
+        same = _equal_values(frame.iloc[:, i], a, b)
+        if not same.all():
+            equal[still[~same]] = False
+            still, a, b = still[same], a[same], b[same]
+            if not len(still):
+                break
     return equal
+
+
+def _equal_values(column: pd.Series, a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    """Whether the values at positions `a` and `b` are equal, missing equal to missing. Typed columns compare
+    their numpy form (category codes, datetime ticks, masked data); text and objects compare as pandas does."""
+    dtype = column.dtype
+    if isinstance(dtype, pd.CategoricalDtype):
+        codes = column.cat.codes.to_numpy()
+        return codes[a] == codes[b]  # −1 for missing on both sides
+    if ptypes.is_datetime64_any_dtype(dtype):
+        ticks = column.array.asi8 if hasattr(column.array, "asi8") else None
+        if ticks is not None:
+            return ticks[a] == ticks[b]  # NaT is one tick value
+    if isinstance(dtype, np.dtype) and dtype.kind in "iub":
+        values = column.to_numpy()
+        return values[a] == values[b]
+    if isinstance(dtype, np.dtype) and dtype.kind == "f":
+        values = column.to_numpy()
+        left, right = values[a], values[b]
+        return (left == right) | (np.isnan(left) & np.isnan(right))
+    if isinstance(column.array, pd.arrays.IntegerArray | pd.arrays.FloatingArray | pd.arrays.BooleanArray):
+        missing = column.isna().to_numpy()
+        values = column.to_numpy(dtype=column.array.dtype.numpy_dtype, na_value=0)
+        both_missing = missing[a] & missing[b]
+        same = (values[a] == values[b]) & ~missing[a] & ~missing[b]
+        if dtype.kind == "f":  # a NaN inside a Float64 column's data is missing as well
+            same |= np.isnan(values[a]) & np.isnan(values[b])
+        return both_missing | same
+    left, right = column.iloc[a].reset_index(drop=True), column.iloc[b].reset_index(drop=True)
+    return left.eq(right).fillna(False).to_numpy(dtype=bool) | (left.isna() & right.isna()).to_numpy()
 
 
 def _compute(frame: pd.DataFrame) -> SharedWork:

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import hashlib
 import math
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from typing import Any
 
@@ -459,11 +460,13 @@ def _spearman_matrix(columns: list[_Column]) -> np.ndarray:
 
 
 def _pairwise(columns: list[_Column]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Pearson, Spearman and complete-row counts. The products are at most 15 × 15 over blocks of rows: BLAS
-    threads would only wait for each other (and for the server on the other core)."""
-    with threadpool_limits(limits=1, user_api="blas"):
+    """Pearson, Spearman and complete-row counts, the two side by side. The products are at most 15 × 15 over
+    blocks of rows: BLAS threads would only wait for each other (and for the other matrix)."""
+    with threadpool_limits(limits=1, user_api="blas"), ThreadPoolExecutor(max_workers=1) as other:
+        # numpy gives up the GIL inside its loops: Spearman on a second thread while Pearson runs here
+        ranked = other.submit(_spearman_matrix, columns)
         pearson_m, counts = _pearson_matrix(columns)
-        spearman_m = _spearman_matrix(columns)
+        spearman_m = ranked.result()
     for m in (pearson_m, spearman_m):
         np.fill_diagonal(m, 1.0)
     return pearson_m, spearman_m, counts

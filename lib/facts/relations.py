@@ -300,14 +300,17 @@ def _integer_column(series: pd.Series) -> _Column | None:
     missing = int(np.count_nonzero(mask))
     if len(series) - missing < MIN_ROWS:
         return _TOO_FEW
-    low, high = int(series.min()), int(series.max())  # missing values skipped
+    # missing as the largest integer, so the minimum skips it; the maximum skips it by `where`
+    data = series.to_numpy(dtype="int64", na_value=np.iinfo("int64").max)
+    low = int(data.min())
+    high = int(np.max(data, where=~mask, initial=low)) if missing else int(data.max())
     if low == high:
         return _TOO_FEW
     if high - low > 2 * len(series) + 1 or max(abs(low), abs(high)) >= 2**53:
         return None
-    data = series.to_numpy(dtype="int64", na_value=low)
     codes = np.empty(len(data), dtype="int32" if len(data) < 2**30 else "int64")
-    np.subtract(data, low, out=codes, casting="unsafe")  # in [0, 2n + 1]: fits
+    with np.errstate(over="ignore"):  # present values fall in [0, 2n + 1]; missing ones are overwritten
+        np.subtract(data, low, out=codes, casting="unsafe")
     if missing:
         codes[mask] = -1
     step = max(1, len(codes) // FUNCTION_CHECK_SAMPLE)

@@ -224,3 +224,11 @@ def test_a_pair_with_a_blank_column_is_named_by_its_quoted_label():
     assert "«a@month —» (" in text and "по Спирмену — умеренная прямая" in text
     verdict = verify_numbers(text, facts.payload())
     assert verdict.ok, [c.explanation() for c in verdict.unsupported] + [c.explanation for c in verdict.failed_claims]
+
+
+def test_a_ranking_word_about_labels_written_alike():
+    """Groups « » and «» (2 rows each, like «(пусто)») are both written «»: «Наибольшие … «»» is the leader « »."""
+    facts = group_facts(pd.DataFrame({"x": [" ", None, None, "", "", " "]}), SCOPE, dimensions=("x",))
+    assert (facts.payload()["лидер"], facts.payload()["аутсайдер"]) == (" ", "")
+    verdict = verify_numbers(template_narrative(facts), facts.payload())
+    assert verdict.ok, [c.explanation for c in verdict.failed_claims]

@@ -418,7 +418,7 @@ def _group_claims(sentence: _Span, payload: Mapping[str, Any]) -> list[ClaimWord
             named = _nearest_label(text, match.start(), match.end(), labels)
             if named is None:
                 continue
-            ok = named == stated
+            ok = named.split() == str(stated).split()  # «» is both «» and « »: the text cannot tell them apart
             checks.append(_check(match.group(), sentence.start + match.start(), ok, "rank_contradicted",
                                  f"«{match.group()}»: в сводке {role} — «{stated}», а не «{named}»" if not ok
                                  else f"«{match.group()}»: {role} — «{stated}»"))

@@ -144,3 +144,33 @@ def test_duplicate_rows_of_typed_columns_repeated_match_pandas():
     changed = frame.copy()
     changed.loc[15, "nfloat"] = pd.NA  # the last row differs from every earlier one now
     assert duplicate_rows(changed) == 12 == int(changed.duplicated().sum())
+
+
+def test_duplicate_rows_equal_pandas_on_random_small_alphabets():
+    """Frames drawn from a few values per column (many repeats, missing values, −0.0 and 0.0, 1 and «1» in an
+    object column, categories, nullable types, text, dates with NaT): the count is pandas' own on each."""
+    rng = np.random.default_rng(7)
+    for size in (1, 2, 5, 40, 400, 3000):
+        def pick(values: list, size: int = size) -> list:
+            return [values[i] for i in rng.integers(0, len(values), size)]
+
+        frame = pd.DataFrame({
+            "i": rng.integers(-2, 3, size),
+            "f": pick([0.0, -0.0, 1.5, np.nan]),
+            "o": pd.Series(pick([1, "1", 1.0, None, "x"]), dtype="object"),
+            "c": pd.Categorical(pick(["a", "b", None])),
+            "n": pd.array(pick([1, 2, None]), dtype="Int64"),
+            "b": pd.array(pick([True, False, None]), dtype="boolean"),
+            "s": pd.Series(pick(["u", "v", None]), dtype="string"),
+            "d": pd.to_datetime(pick(["2024-01-01", None, "2024-03-01"])),
+            "w": rng.integers(0, 10**12, size) % 7 * 10**11,  # a wide integer range
+        })
+        expected = int(frame.duplicated().sum())
+        assert duplicate_rows(frame) == expected
+        distinct = {c.name: c.unique for c in shared_work(frame).profiled}
+        assert duplicate_rows(frame, distinct) == expected
+
+
+def test_duplicate_rows_of_unsigned_integers_beyond_int64():
+    frame = pd.DataFrame({"u": np.array([2**64 - 1, 2**64 - 2, 2**64 - 1], dtype="uint64"), "k": [1, 1, 1]})
+    assert duplicate_rows(frame) == 1 == int(frame.duplicated().sum())

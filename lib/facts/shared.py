@@ -269,100 +269,77 @@ def column_work(series: pd.Series, kind: Kind | None = None, keep_values: bool =
                       mode_count=int(counts.iloc[0]) if len(counts) else 0)
 
 
-PREFILTER_COLUMNS = 3
+PREFILTER_COLUMNS = 3  # columns combined before the first look for rows that are already unique
 MOSTLY_CANDIDATES = 0.5
+KEY_LIMIT = 2**62
 
 
 def duplicate_rows(frame: pd.DataFrame, distinct: dict[str, int] | None = None) -> int:
-    """Rows equal to an earlier row (pandas `duplicated()`), exact, in memory linear in the rows, not in
-    the cells. Two rows can only be equal if they agree on the few most varied columns (`distinct`:
-    distinct values per column, when known) and hash alike, so rows are first narrowed by hashing those
-    columns, then by hashing whole rows; each later row of a hash is then compared with the first row of that
-    hash column by column."""
-    if frame.empty or not len(frame.columns):
-        return 0
-    rows = None  # positions of the candidate rows; None for all
-    try:
-        if distinct and len(frame.columns) > PREFILTER_COLUMNS:
-            # the most varied columns that vary at all, those cheap to hash (numbers, dates, categories) first
-            def rank(i: int) -> tuple[bool, bool, int]:
-                count = distinct.get(str(frame.columns[i]), 0)
-                return count <= 1, _text_like(frame.iloc[:, i]), -count
+    """Rows equal to an earlier row (pandas `duplicated()`), exact by construction and linear in the rows.
 
-            varied = sorted(range(len(frame.columns)), key=rank)
-            subset = frame.iloc[:, varied[:PREFILTER_COLUMNS]]
-            candidates = pd.util.hash_pandas_object(subset, index=False).duplicated(keep=False).to_numpy()
-            if not candidates.any():
-                return 0
-            if candidates.mean() <= MOSTLY_CANDIDATES:  # else narrowing would only copy most of the table
-                rows = np.flatnonzero(candidates)
-        hashes = pd.util.hash_pandas_object(frame if rows is None else frame.iloc[rows], index=False).to_numpy()
-    except (TypeError, ValueError):  # unhashable cells: compare all rows
-        return int(frame.duplicated().sum())
-    codes, uniques = pd.factorize(hashes)
-    if len(uniques) == len(hashes):
+    Each column is factorized as `duplicated()` does (missing equal to missing), and the codes are combined
+    column by column into one key per row, renumbered whenever the next column would overflow it. After the
+    first few columns — the most varied ones (`distinct`: distinct values per column, when known), cheap to
+    factorize (numbers, dates, categories) before text — rows whose key is already unique cannot be
+    duplicates, so only the others go on (usually a handful); every row unique ends the count at 0. Memory
+    holds one key and one column's codes at a time, never a table of every cell."""
+    rows_total, width = frame.shape
+    if not rows_total or not width:
         return 0
-    positions = np.arange(len(hashes))
-    first = np.empty(len(uniques), dtype="int64")
-    first[codes[::-1]] = positions[::-1]  # the last write wins: each hash keeps its first row
-    later = np.flatnonzero(first[codes] != positions)  # rows whose hash an earlier row has
-    earlier = first[codes[later]]
-    equal = _equal_rows(frame, later if rows is None else rows[later], earlier if rows is None else rows[earlier])
-    if equal.all():
-        return len(later)
-    # different rows under one hash (a collision): exact among the rows of those hashes only
-    colliding = np.isin(codes, codes[later[~equal]])
-    members = np.flatnonzero(colliding)
-    exact = int(frame.iloc[members if rows is None else rows[members]].duplicated().sum())
-    return int(np.count_nonzero(~colliding[later])) + exact
+    counts = distinct or {}
+
+    def rank(i: int) -> tuple[bool, bool, int]:
+        count = counts.get(str(frame.columns[i]), 0)
+        return bool(counts) and count <= 1, _text_like(frame.iloc[:, i]), -count
+
+    rows: np.ndarray | None = None  # positions still in question; None for all
+    key = np.zeros(rows_total, dtype="int64")
+    size = 1  # key values lie in [0, size)
+    try:
+        for step, i in enumerate(sorted(range(width), key=rank), start=1):
+            codes, span = _codes(frame.iloc[:, i] if rows is None else frame.iloc[rows, i])
+            if size * span >= KEY_LIMIT:
+                key, size = _renumber(key)
+            key = key * span + codes
+            size *= span
+            if step == PREFILTER_COLUMNS or (step > PREFILTER_COLUMNS and size * 2 >= KEY_LIMIT):
+                if size > 4 * len(key):
+                    key, size = _renumber(key)
+                    if size == len(key):  # every row already unique
+                        return 0
+                repeated = np.bincount(key, minlength=size)[key] > 1
+                if repeated.mean() <= MOSTLY_CANDIDATES:  # go on with the rows that may still repeat
+                    kept = np.flatnonzero(repeated)
+                    rows = kept if rows is None else rows[kept]
+                    key, size = _renumber(key[kept])
+    except TypeError:  # unhashable cells (lists): pandas compares them, if it can
+        return int(frame.duplicated().sum())
+    return len(key) - len(pd.unique(key))
+
+
+def _codes(column: pd.Series) -> tuple[np.ndarray, int]:
+    """Codes 0 … span − 1 of a column's values, 0 for missing, equal codes for values `duplicated()` takes
+    as equal: category codes and small integer ranges as they are, other values factorized."""
+    dtype = column.dtype
+    if isinstance(dtype, pd.CategoricalDtype):
+        return column.cat.codes.to_numpy().astype("int64") + 1, len(dtype.categories) + 1
+    if ptypes.is_integer_dtype(dtype) and not ptypes.is_bool_dtype(dtype) and column.notna().any():
+        low, high = int(column.min()), int(column.max())
+        if high - low <= 4 * len(column) and max(abs(low), abs(high)) < KEY_LIMIT:  # uint64 may not fit int64
+            values = column.to_numpy(dtype="int64", na_value=low - 1)
+            return values - (low - 1), high - low + 2
+    codes, uniques = pd.factorize(column, use_na_sentinel=True)
+    return codes.astype("int64", copy=False) + 1, len(uniques) + 1
+
+
+def _renumber(key: np.ndarray) -> tuple[np.ndarray, int]:
+    """The keys as 0 … k − 1 (k distinct), so the next column fits."""
+    codes, uniques = pd.factorize(key)
+    return codes.astype("int64", copy=False), len(uniques)
 
 
 def _text_like(series: pd.Series) -> bool:
     return ptypes.is_object_dtype(series.dtype) or ptypes.is_string_dtype(series.dtype)
-
-
-def _equal_rows(frame: pd.DataFrame, a: np.ndarray, b: np.ndarray) -> np.ndarray:
-    """Whether row a[i] equals row b[i] in every column, missing equal to missing (as `duplicated()`)."""
-    equal = np.ones(len(a), dtype=bool)
-    still = np.arange(len(a))  # the pairs equal so far, and their rows: narrowed only when one differs
-    for i in range(len(frame.columns)):
-        same = _equal_values(frame.iloc[:, i], a, b)
-        if not same.all():
-            equal[still[~same]] = False
-            still, a, b = still[same], a[same], b[same]
-            if not len(still):
-                break
-    return equal
-
-
-def _equal_values(column: pd.Series, a: np.ndarray, b: np.ndarray) -> np.ndarray:
-    """Whether the values at positions `a` and `b` are equal, missing equal to missing. Typed columns compare
-    their numpy form (category codes, datetime ticks, masked data); text and objects compare as pandas does."""
-    dtype = column.dtype
-    if isinstance(dtype, pd.CategoricalDtype):
-        codes = column.cat.codes.to_numpy()
-        return codes[a] == codes[b]  # −1 for missing on both sides
-    if ptypes.is_datetime64_any_dtype(dtype):
-        ticks = column.array.asi8 if hasattr(column.array, "asi8") else None
-        if ticks is not None:
-            return ticks[a] == ticks[b]  # NaT is one tick value
-    if isinstance(dtype, np.dtype) and dtype.kind in "iub":
-        values = column.to_numpy()
-        return values[a] == values[b]
-    if isinstance(dtype, np.dtype) and dtype.kind == "f":
-        values = column.to_numpy()
-        left, right = values[a], values[b]
-        return (left == right) | (np.isnan(left) & np.isnan(right))
-    if isinstance(column.array, pd.arrays.IntegerArray | pd.arrays.FloatingArray | pd.arrays.BooleanArray):
-        missing = column.isna().to_numpy()
-        values = column.to_numpy(dtype=column.array.dtype.numpy_dtype, na_value=0)
-        both_missing = missing[a] & missing[b]
-        same = (values[a] == values[b]) & ~missing[a] & ~missing[b]
-        if dtype.kind == "f":  # a NaN inside a Float64 column's data is missing as well
-            same |= np.isnan(values[a]) & np.isnan(values[b])
-        return both_missing | same
-    left, right = column.iloc[a].reset_index(drop=True), column.iloc[b].reset_index(drop=True)
-    return left.eq(right).fillna(False).to_numpy(dtype=bool) | (left.isna() & right.isna()).to_numpy()
 
 
 def _compute(frame: pd.DataFrame) -> SharedWork:

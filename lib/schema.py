@@ -61,7 +61,8 @@ def column_kind(series: pd.Series, distinct: int | None = None) -> Kind:
         n = int(np.count_nonzero(present))
         if n == 0:
             return "empty"
-        values = series.iloc[np.flatnonzero(present)[:_SAMPLE]]
+        valid = np.flatnonzero(present)[:_SAMPLE]
+        values = series.iloc[: int(valid[-1]) + 1].dropna()  # a slice, not a take across chunks
         distinct = series.nunique() if distinct is None else distinct
         if distinct <= 2 and _bool_like(series.dropna()):
             return "bool"

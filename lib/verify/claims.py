@@ -271,11 +271,11 @@ def _mentions(text: str, name: str) -> list[int]:
 
 def _pair_for(text: str, position: int, pairs: list[Mapping[str, Any]]) -> Mapping[str, Any] | None:
     """The pair both of whose columns the sentence names, nearest to `position`; a pair label quoted exactly
-    first («a@month —»: a blank column is named only so)."""
-    quoted = [(abs(spot - position), index) for index, pair in enumerate(pairs)
+    first, the last one before the word, else the first after it («a@month —»: a blank column is named only so)."""
+    quoted = [(spot > position, abs(spot - position), index) for index, pair in enumerate(pairs)
               for spot in _quoted(text, str(pair.get("пара", "")))]
     if quoted:
-        return pairs[min(quoted)[1]]
+        return pairs[min(quoted)[2]]
     best: tuple[int, Mapping[str, Any]] | None = None
     for pair in pairs:
         names = str(pair.get("пара", "")).split(" — ")

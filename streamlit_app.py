@@ -2,14 +2,12 @@
 
 import streamlit as st
 
-from lib.runtime import tune_allocator
 from lib.ui.export import export_panel, report_button
 from lib.ui.filters import sidebar_filters
 from lib.ui.narrative import model_status
 from lib.ui.russian import russian_widgets
 from lib.ui.sidebar import dataset_summary, dataset_switcher
 
-tune_allocator()
 st.set_page_config(page_title="Сводка", page_icon=":material/analytics:", layout="wide")
 russian_widgets()
 

@@ -29,10 +29,8 @@ def _peak_mb() -> float:
 def main(path: str) -> None:
     from bench.pages import pages
     from lib.facts.base import Scope
-    from lib.runtime import tune_allocator
     from lib.sources.embedded import read_flights_csv
 
-    tune_allocator()  # as the app does at start (streamlit_app.py, python -m lib)
     computes = pages()  # imports the six fact modules (and scipy, pyarrow): the baseline is after the imports
     baseline = _rss_mb()
     frame = read_flights_csv(Path(path))

@@ -19,7 +19,6 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, NoReturn
 
 from lib import __version__
-from lib.runtime import tune_allocator
 
 if TYPE_CHECKING:  # the heavy modules load only when a command runs: `--help` stays instant
     import pandas as pd
@@ -326,7 +325,6 @@ def mail(args: argparse.Namespace, report: Report, document: bytes, filename: st
 def main(argv: Sequence[str] | None = None) -> int:
     args = parse_args(argv)
     logging.basicConfig(level=logging.ERROR, format="%(levelname)s %(name)s: %(message)s")
-    tune_allocator()
     try:
         return run_report(args)
     except InputError as error:

@@ -232,3 +232,22 @@ def test_a_ranking_word_about_labels_written_alike():
     assert (facts.payload()["лидер"], facts.payload()["аутсайдер"]) == (" ", "")
     verdict = verify_numbers(template_narrative(facts), facts.payload())
     assert verdict.ok, [c.explanation for c in verdict.failed_claims]
+
+
+def test_a_count_of_groups_is_not_the_code_of_a_group():
+    """«Остальные 5 групп … (7 строк)» beside a group «-5 · январь»: the 5 counts groups, it does not name the
+    code −5, so the rows of the rest are not bound to that group (found by test_templates_property)."""
+    counts = [7, 5, 5, 4, 4, 3, 3, 2, 2, 2, 2, 2, 1, 1, 1]  # by hand: top 10 = 7 … 2, the rest 2+2+1+1+1 = 7 rows
+    codes = [12, 12, -5, 3, 0, -1, 12, -5, 3, 0, -1, 7, 8, 9, 10]
+    days = ["2023-01-05", "2023-03-05", "2023-01-07", "2023-02-01", "2023-01-09", "2023-02-03", "2023-02-08",
+            "2023-03-09", "2023-03-02", "2023-03-03", "2023-01-04", "2023-01-02", "2023-02-02", "2023-03-01",
+            "2023-01-03"]
+    rows = [(code, day) for code, day, n in zip(codes, days, counts, strict=True) for _ in range(n)]
+    frame = pd.DataFrame({"Код": [r[0] for r in rows], "Дата": pd.to_datetime([r[1] for r in rows])})
+    sheet = group_facts(frame, SCOPE, dimensions=("Код", "Дата@month"), aggregation="count")
+    payload = sheet.payload()
+    assert payload["прочее"] == {"групп": 5, "значение": 7, "строк": 7}
+    text = template_narrative(sheet)
+    assert "«-5 · январь» — 5" in text and "Остальные 5\xa0групп" in text and "(7\xa0строк)" in text
+    assert verify_numbers(text, payload).ok, text
+    assert not verify_numbers(text.replace("(7\xa0строк)", "(8\xa0строк)"), payload).ok

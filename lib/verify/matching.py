@@ -278,12 +278,20 @@ def _mentions(text: str, index: _Index, claims: list[NumberClaim]) -> list[Menti
                                 if not any(start <= m.start < end for start, end, _ in quoted)})
 
 
+_COUNT_NOUNS = frozenset({"группа", "строка", "значение", "столбец", "период", "пара", "ячейка", "пропуск"})
+
+
 def _word_mentions(text: str, index: _Index, claims: list[NumberClaim]) -> list[Mention]:
     found: list[Mention] = []
     numbers = [(c.start + (1 if c.signed else 0), c.end) for c in claims]  # «-5 · январь»: the code is a name part
+    # a number that counts groups, rows… («остальные 5 групп») is a count, not the code «-5» of a group
+    counted = {span for span, claim in zip(numbers, claims, strict=True)
+               if (word := _NEXT_WORD.match(text, claim.end)) and lemmas(word.group(1)) & _COUNT_NOUNS}
     # a digit inside a longer number («1,43», «10 592») is not a name part («EWR · 5»)
     tokens = [(start, end, lemmas(word)) for start, end, word in words(text)
-              if not word.isdigit() or not any(a <= start and end <= b and (a, b) != (start, end) for a, b in numbers)]
+              if not word.isdigit() or ((start, end) not in counted
+                                        and not any(a <= start and end <= b and (a, b) != (start, end)
+                                                    for a, b in numbers))]
     covered: set[int] = set()
     for position, (start, _, forms) in enumerate(tokens):
         for lemma in forms:

@@ -240,7 +240,7 @@ def _column(name: str, values: np.ndarray, low: float, high: float, complete: bo
     """Codes of float values (NaN for missing); `low`, `high`: their smallest and largest. Whole numbers in
     a range no wider than twice the row count are offset by their minimum (a few linear passes, no sort);
     other values are sorted once."""
-    dtype = "int32" if len(values) < 2**30 else "int64"
+    dtype = _code_dtype(len(values))
     missing = np.isnan(values)
     codes: np.ndarray | None = None
     table = None
@@ -255,8 +255,17 @@ def _column(name: str, values: np.ndarray, low: float, high: float, complete: bo
         table, inverse = np.unique(values[~missing], return_inverse=True)
         codes[~missing] = inverse
         size = len(table)
-    step = max(1, len(values) // FUNCTION_CHECK_SAMPLE)
-    sample = codes[::step]
+    return _from_codes(name, codes, size, complete, low, table)
+
+
+def _code_dtype(rows: int) -> str:
+    return "int32" if rows < 2**30 else "int64"
+
+
+def _from_codes(name: str, codes: np.ndarray, size: int, complete: bool, low: float,
+                table: np.ndarray | None = None) -> _Column:
+    """The column, with the evenly spaced sample of its codes the first «determines» check reads."""
+    sample = codes[:: max(1, len(codes) // FUNCTION_CHECK_SAMPLE)]
     return _Column(name, codes, size, sample, np.argsort(sample, kind="stable"), complete, low, table)
 
 
@@ -308,15 +317,12 @@ def _integer_column(series: pd.Series) -> _Column | None:
         return _TOO_FEW
     if high - low > 2 * len(series) + 1 or max(abs(low), abs(high)) >= 2**53:
         return None
-    codes = np.empty(len(data), dtype="int32" if len(data) < 2**30 else "int64")
+    codes = np.empty(len(data), dtype=_code_dtype(len(data)))
     with np.errstate(over="ignore"):  # present values fall in [0, 2n + 1]; missing ones are overwritten
         np.subtract(data, low, out=codes, casting="unsafe")
     if missing:
         codes[mask] = -1
-    step = max(1, len(codes) // FUNCTION_CHECK_SAMPLE)
-    sample = codes[::step]
-    return _Column(str(series.name), codes, high - low + 1, sample, np.argsort(sample, kind="stable"), missing == 0,
-                   float(low))
+    return _from_codes(str(series.name), codes, high - low + 1, missing == 0, float(low))
 
 
 def _pearson_matrix(columns: list[_Column]) -> tuple[np.ndarray, np.ndarray]:

@@ -251,3 +251,23 @@ def test_a_count_of_groups_is_not_the_code_of_a_group():
     assert "«-5 · январь» — 5" in text and "Остальные 5\xa0групп" in text and "(7\xa0строк)" in text
     assert verify_numbers(text, payload).ok, text
     assert not verify_numbers(text.replace("(7\xa0строк)", "(8\xa0строк)"), payload).ok
+
+
+def test_digits_in_a_quoted_grouping_name_are_part_of_the_name():
+    """A column named «0» grouped by weekday: the sheet's grouping is «0 (день недели) × Сумма, ₽ (год)», and
+    the 0 inside that quote is the column's name, not a number (found by test_templates_property at 400 random
+    examples). The same quote does not shield a period label: «ноябрь 2013» keeps its year as a claim."""
+    frame = pd.DataFrame({"0": pd.to_datetime(["2024-01-01", None, None, "2024-01-02"]),
+                          "Сумма, ₽": pd.to_datetime([None, None, "2023-05-01", "2024-01-01"]),
+                          "id": [0, 0, 0, 0]})
+    sheet = group_facts(frame, SCOPE, dimensions=("0@weekday", "Сумма, ₽@year"), measure="id", aggregation="sum")
+    payload = sheet.payload()
+    assert payload["группировка"] == "0 (день недели) × Сумма, ₽ (год)"
+    text = template_narrative(sheet)
+    assert "«0 (день недели) × Сумма, ₽ (год)»" in text
+    assert verify_numbers(text, payload).ok, text
+    # the grouping's name is no number; a factor of it quoted alone is a name too
+    assert checks("Группировка «0 (день недели) × Сумма, ₽ (год)»: 4 группы.", payload) == [("4", "")]
+    assert checks("По «0 (день недели)» всего 4 группы.", payload) == [("4", "")]
+    # a name the sheet does not hold is no shield: its digit is checked (7 is nowhere in the sheet)
+    assert [raw for raw, _ in checks("Группировка «7 (день недели)»: 4 группы.", payload)] == ["7", "4"]

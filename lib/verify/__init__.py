@@ -111,7 +111,7 @@ is the reason, `ClaimCheck.reason`, each with a Russian `explanation()`)
 from lib.verify.matching import ClaimCheck, FactNumber, Verdict, escape_markdown, fact_numbers, verify_numbers
 from lib.verify.numbers import NumberClaim, extract_numbers
 
-VERIFIER_VERSION = "2026-12-02.2"  # bump whenever matching rules change: cached narratives passed the old ones
+VERIFIER_VERSION = "2026-12-02.3"  # bump whenever matching rules change: cached narratives passed the old ones
 
 __all__ = [
     "VERIFIER_VERSION",

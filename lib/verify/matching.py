@@ -1071,11 +1071,23 @@ def escape_markdown(text: str) -> str:
     return _MARKDOWN_SPECIAL.sub(r"\\\1", text)
 
 
+_NAME_KEYS = ("набор", "столбец", "группировка", "показатель", "дата", "столбец сегментов")
+
+
+def _quoted_names(text: str, payload: dict[str, Any]) -> list[tuple[int, int]]:
+    """Spans of the sheet's own names quoted whole: the data set, column, grouping, measure, date column, or one
+    factor of a grouping («0 (день недели) × Сумма, ₽ (год)»). Their digits are part of a name. Only these
+    top-level names: a quoted period label such as «ноябрь 2013» still carries a year to check."""
+    names = {" ".join(part.split()) for key in _NAME_KEYS if isinstance(payload.get(key), str)
+             for part in [payload[key], *payload[key].split(" × ")]}
+    return [(m.start(), m.end()) for m in _QUOTED.finditer(text) if " ".join(m.group()[1:-1].split()) in names]
+
+
 def verify_numbers(text: str, payload: dict[str, Any]) -> Verdict:
     """Check every number (and claim word) in `text` against `payload` (the exact dict the model was given)."""
     sheet = _prepare(payload)
-    labels = quoted_labels(text, sheet.index)
-    claims = [c for c in extract_numbers(text) if not any(start < c.start and c.end < end for start, end, _ in labels)]
+    names = [(start, end) for start, end, _ in quoted_labels(text, sheet.index)] + _quoted_names(text, payload)
+    claims = [c for c in extract_numbers(text) if not any(start < c.start and c.end < end for start, end in names)]
     doc = _Text(text, claims, _spans(_SENTENCE_END, text), _spans(_CLAUSE_END, text),
                 _mentions(text, sheet.index, claims), _claim_units(text, claims))
     coordinated = _coordinated(doc, sheet)

@@ -220,3 +220,20 @@ def test_monthly_figures_dated_the_first_cover_their_months_whole():
     assert facts.skipped_partial is None
     assert (facts.a.label, facts.b.label, facts.change) == ("февраль 2024", "март 2024", 3.0)
     assert not facts.a.partial and not facts.b.partial
+
+
+@pytest.mark.parametrize("period", ["day", "week", "month", "quarter", "year"])
+def test_dates_outside_the_nanosecond_range_get_a_notice_not_a_crash(period):
+    """Year 0001 (found by test_fuzz_compare at random): the period before it starts in year 0, which no
+    Python date holds. Such dates are left out, as on Динамика, and the notice says why."""
+    frame = pd.DataFrame({"x": np.array(["0001-01-01", "9999-12-31"], dtype="datetime64[s]"), "v": [1, 2]})
+    for mode in ("previous", "year_ago"):
+        facts = compare_facts(frame, SCOPE, mode=mode, date_column="x", period=period)
+        assert not facts.comparable
+        assert "вне 1677–2262 годов" in facts.notice
+        assert template_narrative(facts) == facts.notice
+    # in-range dates beside them are compared; the out-of-range ones are in no period
+    mixed = pd.DataFrame({"x": np.array(["0001-01-01", "2024-01-10", "2024-02-01", "2024-02-29"],
+                                        dtype="datetime64[s]")})
+    facts = compare_facts(mixed, SCOPE, mode="previous", date_column="x", period="month")
+    assert facts.comparable and (facts.a.rows, facts.b.rows) == (1, 2)

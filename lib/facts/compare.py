@@ -39,7 +39,7 @@ from lib.facts.groups import (
     split_dimension,
 )
 from lib.facts.overview import finite_numbers
-from lib.facts.trends import covered_days, wall_dates
+from lib.facts.trends import NS_YEARS, covered_days, out_of_range_count, usable_dates
 from lib.filters import apply_filters, filters_payload, labels, normalize_filters
 from lib.fmt import fmt_date, fmt_month
 from lib.schema import column_kind
@@ -423,8 +423,11 @@ def _sides(
         if a_from > a_to or b_from > b_to:
             return "Начало диапазона позже его конца: поменяйте даты местами."
         return _range_spec(date_column, a_from, a_to), _range_spec(date_column, b_from, b_to), None
-    dates = wall_dates(frame[date_column]).dropna()
+    dates = usable_dates(frame[date_column]).dropna()
     if dates.empty:
+        if out_of_range_count(frame[date_column]):
+            return (f"Все даты столбца «{date_column}» вне {NS_YEARS[0]}–{NS_YEARS[1]} годов: такие даты "
+                    "не делятся на периоды. Сравните две категории или выберите другой столбец дат.")
         return f"В столбце «{date_column}» нет ни одной даты."
     freq = _FREQ[period]
     periods = dates.dt.to_period(freq)

@@ -15,7 +15,7 @@ from streamlit.testing.v1 import AppTest
 
 from lib.charts.trends import trend_chart
 from lib.facts.base import Scope
-from lib.facts.trends import anomalies_of, trend_facts
+from lib.facts.trends import anomalies_of, to_periods, trend_facts
 from lib.filters import apply_filters
 from lib.fmt import fmt_month
 from lib.narration.templates import template_narrative
@@ -427,3 +427,21 @@ def test_the_period_table_marks_anomalies():
     facts = trend_facts(daily(values), SCOPE, date_column="d", measure="v", aggregation="mean", period="day")
     table = trend_table(facts)
     assert list(table.loc[table["Аномалия"] == "да", "Период"]) == [a.label for a in facts.anomalies] == ["11.01.2024"]
+
+
+@pytest.mark.parametrize("period, freq", [("day", "D"), ("week", "W-SUN"), ("month", "M"), ("quarter", "Q"),
+                                          ("year", "Y")])
+@pytest.mark.parametrize("span_ns", [10**15, 9 * 10**18])  # about 12 days (a table of days), the whole ns range
+def test_periods_from_ordinals_equal_pandas_to_period(period, freq, span_ns):
+    rng = np.random.default_rng(7)
+    stamps = rng.integers(-span_ns, span_ns, 5000)
+    # the instants either side of midnight, of a Monday and of 1 January, before and after 1970
+    edges = pd.to_datetime(["1969-12-28 23:59:59.999999999", "1969-12-29", "1970-01-01", "1970-01-04 23:59:59",
+                            "1970-01-05", "2023-12-31 23:59:59.999999999", "2024-01-01", "1900-03-31 12:00"],
+                           format="ISO8601")
+    dates = pd.Series(np.concatenate([stamps.astype("datetime64[ns]"), edges.to_numpy()]), index=range(5, 5013))
+    expected = dates.dt.to_period(freq)
+    got = to_periods(dates, period)
+    assert got.index.equals(dates.index)
+    assert got.dtype == expected.dtype
+    assert (got == expected).all()

@@ -317,7 +317,7 @@ def trend_facts(
     period = fitting_period(present.min(), present.max(), period)
     window = WINDOWS[period]
     base.update(period=period, window=window)
-    periods = present.dt.to_period(_FREQ[period])
+    periods = to_periods(present, period)
     # rows count as 1; a measure's ±inf is not a measurement and counts as missing
     values = pd.Series(1.0, index=periods.index) if measure is None else finite_numbers(frame.loc[valid, measure])
     grouped = values.groupby(periods, sort=True)
@@ -390,6 +390,35 @@ def trend_facts(
 
 
 PERIOD_START_SAMPLE = 1000
+
+
+_UNIT = {"day": "datetime64[D]", "week": "datetime64[D]", "month": "datetime64[M]", "quarter": "datetime64[M]",
+         "year": "datetime64[Y]"}
+
+
+def to_periods(dates: pd.Series, period: str) -> pd.Series:
+    """`dates.dt.to_period` of naive datetime64[ns] dates without NaT, from integer period ordinals: each
+    distinct day's ordinal is computed once (a table over the days the dates span, when it is no longer
+    than the dates), then every date looks its day up. pandas converts every date field by field."""
+    values = dates.to_numpy(dtype="datetime64[ns]").view("int64")
+    days = np.floor_divide(values, 86_400 * 10**9)
+    first, last = int(days.min()), int(days.max())
+    if last - first < len(days):
+        span = np.arange(first, last + 1)
+        table = _ordinals(span, period)
+        ordinals = table[days - first]
+    else:
+        ordinals = _ordinals(days, period)
+    return pd.Series(pd.arrays.PeriodArray(ordinals, dtype=pd.PeriodDtype(_FREQ[period])), index=dates.index)
+
+
+def _ordinals(days: np.ndarray, period: str) -> np.ndarray:
+    """pandas' period ordinals of days counted from 1970-01-01: weeks end on Sunday (1970-01-01, a
+    Thursday, is in week 1), quarters are three months from January."""
+    if period == "week":
+        return (days + 3) // 7 + 1
+    ordinals = days.astype("datetime64[D]").astype(_UNIT[period]).astype("int64")
+    return ordinals // 3 if period == "quarter" else ordinals
 
 
 def covered_days(

@@ -333,6 +333,11 @@ def _gap_test(values: pd.Series, codes: np.ndarray, leader: tuple[GroupRow, int]
     return welch(float(a.mean()), float(a.std(ddof=1)), len(a), float(b.mean()), float(b.std(ddof=1)), len(b))
 
 
+def _binary(values: np.ndarray) -> bool:
+    """Whether every present value is 0 or 1 (a flag whose mean is a share)."""
+    return bool(np.all((values == 0.0) | (values == 1.0) | np.isnan(values)))
+
+
 def group_facts(
     frame: pd.DataFrame,
     scope: Scope,
@@ -409,7 +414,7 @@ def group_facts(
     tested: GapTest | None = None
     comparisons = len(ranked) * (len(ranked) - 1) // 2
     if outsiders:
-        binary = not rows_measure and bool(values.dropna().isin([0.0, 1.0]).all())
+        binary = not rows_measure and _binary(values.to_numpy(dtype="float64"))
         tested = _gap_test(values, codes, (leaders[0], code_of[leaders[0].keys]),
                            (outsiders[0], code_of[outsiders[0].keys]), aggregation, rows_measure, binary)
         lead, last = leaders[0].value, outsiders[0].value

@@ -39,7 +39,7 @@ from lib.facts.groups import (
     split_dimension,
 )
 from lib.facts.overview import finite_numbers
-from lib.facts.trends import NS_YEARS, covered_days, out_of_range_count, usable_dates
+from lib.facts.trends import NS_YEARS, covered_days, out_of_range_count, usable_dates, wall_dates
 from lib.filters import apply_filters, filters_payload, labels, normalize_filters
 from lib.fmt import fmt_date, fmt_month
 from lib.schema import column_kind

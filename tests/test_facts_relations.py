@@ -226,3 +226,22 @@ def test_a_150_column_table_keeps_the_prompt_within_budget():
     assert build_prompt(facts, TASKS["relations"]).tokens <= 1000
     text = template_narrative(facts)
     assert "Не вошли в расчёт (всего 135)" in text and verify_numbers(text, payload).ok, text
+
+
+@pytest.mark.parametrize("gaps", [False, True])
+def test_a_function_is_checked_on_every_row_not_only_the_sample(gaps):
+    """y = (7x) mod 11 is a function of x (|r| far below 0.999); one row off the function, outside the evenly
+    spaced sample the first check reads (every 4th row of 20 000), makes the pair a real one again."""
+    rng = np.random.default_rng(3)
+    x = rng.integers(0, 50, 20_000).astype("float64")
+    y = (7 * x) % 11
+    if gaps:  # rows missing either column are ignored by the check
+        x[rng.choice(20_000, 500, replace=False)] = np.nan
+        y[rng.choice(20_000, 500, replace=False)] = np.nan
+    frame = pd.DataFrame({"x": x, "y": y})
+    assert [p.derived for p in relation_facts(frame, SCOPE).derived] == ["y — функция от x"]
+    broken = frame.copy()
+    row = 1 if not np.isnan(x[1]) and not np.isnan(y[1]) else 5
+    broken.loc[row, "y"] = (y[row] + 1) % 11
+    facts = relation_facts(broken, SCOPE)
+    assert facts.derived == () and [(p.x, p.y) for p in facts.strongest] == [("x", "y")]

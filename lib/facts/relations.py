@@ -24,6 +24,7 @@ from pandas.api import types as ptypes
 from threadpoolctl import threadpool_limits
 
 from lib.facts.base import FactSheet, Scope, display_round
+from lib.facts.codes import Codes, column_codes
 from lib.filters import filters_payload
 from lib.schema import column_kind
 from lib.stats import ALPHA, Correlation, pearson, shown_p_value, spearman
@@ -213,7 +214,8 @@ class _Column:
     sample_order: np.ndarray  # the order that sorts them
     complete: bool  # no missing value
     low: float  # whole numbers: the value of code c is low + c
-    table: np.ndarray | None = None  # other values: the value of each code (the sorted distinct values)
+    table: np.ndarray | None  # other values: the value of each code (the sorted distinct values)
+    counts: np.ndarray  # rows of each code
 
     @property
     def present(self) -> np.ndarray:
@@ -236,104 +238,40 @@ class _Column:
         return out
 
 
-def _column(name: str, values: np.ndarray, low: float, high: float, complete: bool) -> _Column:
-    """Codes of float values (NaN for missing); `low`, `high`: their smallest and largest. Whole numbers in
-    a range no wider than twice the row count are offset by their minimum (a few linear passes, no sort);
-    other values are sorted once."""
-    dtype = _code_dtype(len(values))
-    missing = np.isnan(values)
-    codes: np.ndarray | None = None
-    table = None
-    if high - low <= 2 * len(values) + 1 and low == math.floor(low) and max(abs(low), abs(high)) < 2**53:
-        shifted = values - low
-        shifted[missing] = 0.0
-        if bool(np.all(shifted == np.floor(shifted))):  # whole numbers: low + code is each value exactly
-            shifted[missing] = -1.0
-            codes, size = shifted.astype(dtype), int(high - low) + 1
-    if codes is None:
-        codes = np.full(len(values), -1, dtype=dtype)
-        table, inverse = np.unique(values[~missing], return_inverse=True)
-        codes[~missing] = inverse
-        size = len(table)
-    return _from_codes(name, codes, size, complete, low, table)
-
-
-def _code_dtype(rows: int) -> str:
-    return "int32" if rows < 2**30 else "int64"
-
-
-def _from_codes(name: str, codes: np.ndarray, size: int, complete: bool, low: float,
-                table: np.ndarray | None = None) -> _Column:
+def _from_codes(name: str, codes: Codes) -> _Column:
     """The column, with the evenly spaced sample of its codes the first «determines» check reads."""
-    sample = codes[:: max(1, len(codes) // FUNCTION_CHECK_SAMPLE)]
-    return _Column(name, codes, size, sample, np.argsort(sample, kind="stable"), complete, low, table)
+    sample = codes.codes[:: max(1, len(codes.codes) // FUNCTION_CHECK_SAMPLE)]
+    return _Column(name, codes.codes, codes.size, sample, np.argsort(sample, kind="stable"), codes.missing == 0,
+                   codes.low, codes.table, codes.counts)
 
 
 def _relation_columns(frame: pd.DataFrame) -> tuple[list[_Column], list[str]]:
     """(the used columns, the skipped names: constant, fewer than MIN_ROWS values, or over the cap). Text,
-    missing and ±inf values are missing. One column's float copy exists at a time."""
+    missing and ±inf values are missing. The codes are the frame's shared ones (lib.facts.codes)."""
     used: list[_Column] = []
     skipped: list[str] = []
-    for name in frame.columns:
-        series = frame[name]
+    for position, name in enumerate(frame.columns):
+        series = frame.iloc[:, position]
         # only numeric dtypes can be of kind «numeric»; the dtype test first spares a scan of every text column
         if not ptypes.is_numeric_dtype(series.dtype) or column_kind(series) != "numeric":
             continue
-        if (column := _integer_column(series)) is not None:
-            if column is _TOO_FEW or len(used) >= MAX_COLUMNS:
-                skipped.append(str(name))
-            else:
-                used.append(column)
-            continue
-        values = series.to_numpy(dtype="float64", na_value=np.nan, copy=True)
-        with np.errstate(invalid="ignore"):
-            values[np.isinf(values)] = np.nan
-        missing = int(np.count_nonzero(np.isnan(values)))
-        low, high = float(np.fmin.reduce(values)), float(np.fmax.reduce(values))  # fmin/fmax skip NaN
-        if len(values) - missing < MIN_ROWS or low == high or len(used) >= MAX_COLUMNS:
+        codes = column_codes(frame, position) if len(used) < MAX_COLUMNS else None
+        if codes is None or codes.present < MIN_ROWS or codes.size < 2:
             skipped.append(str(name))
-            continue
-        used.append(_column(str(name), values, low, high, missing == 0))
+        else:
+            used.append(_from_codes(str(name), codes))
     return used, skipped
 
 
-_TOO_FEW = _Column("", np.empty(0, dtype="int32"), 0, np.empty(0, dtype="int32"), np.empty(0, dtype="intp"), True, 0.0)
-
-
-def _integer_column(series: pd.Series) -> _Column | None:
-    """An integer column over a range no wider than twice its rows straight to offset codes, without a float
-    copy; `_TOO_FEW` when it is constant or has fewer than MIN_ROWS values; None for other columns."""
-    if not ptypes.is_integer_dtype(series.dtype) or ptypes.is_bool_dtype(series.dtype):
-        return None
-    mask = series.isna().to_numpy()
-    missing = int(np.count_nonzero(mask))
-    if len(series) - missing < MIN_ROWS:
-        return _TOO_FEW
-    # missing as the largest integer, so the minimum skips it; the maximum skips it by `where`
-    data = series.to_numpy(dtype="int64", na_value=np.iinfo("int64").max)
-    low = int(data.min())
-    high = int(np.max(data, where=~mask, initial=low)) if missing else int(data.max())
-    if low == high:
-        return _TOO_FEW
-    if high - low > 2 * len(series) + 1 or max(abs(low), abs(high)) >= 2**53:
-        return None
-    codes = np.empty(len(data), dtype=_code_dtype(len(data)))
-    with np.errstate(over="ignore"):  # present values fall in [0, 2n + 1]; missing ones are overwritten
-        np.subtract(data, low, out=codes, casting="unsafe")
-    if missing:
-        codes[mask] = -1
-    return _from_codes(str(series.name), codes, high - low + 1, missing == 0, float(low))
-
-
-def _pearson_matrix(columns: list[_Column]) -> tuple[np.ndarray, np.ndarray]:
+def _pearson_matrix(columns: list[_Column], masks: _Masks) -> tuple[np.ndarray, np.ndarray]:
     """Pearson's r and the complete-row count of every pair of columns, exact on pairwise complete rows.
     Matrix products accumulated over blocks of rows, so memory stays flat and time linear: with x zero
-    where missing and m the presence indicator, the sums over the rows where both are present are x·yᵀ,
-    x·mᵀ, x²·mᵀ and m·mᵀ; m is all ones for a complete column, so only the columns with missing values take
-    part in the last three. Each column is first shifted by the mean of its first block, so the moments
-    lose no precision to a large level."""
+    where missing and m a presence indicator, the sums over the rows where both are present are x·yᵀ,
+    x·mᵀ, x²·mᵀ and m·mᵀ; m is all ones for a complete column, so only the distinct sets of present rows
+    of the columns with missing values take part in the last three. Each column is first shifted by the
+    mean of its first block, so the moments lose no precision to a large level."""
     k, n = len(columns), len(columns[0].codes)
-    gaps = [p for p in range(k) if not columns[p].complete]  # columns with missing values
+    gaps = masks.present[1:]  # the distinct sets of present rows of the columns with missing values
     shift = np.array([_level(c) for c in columns])
     cross = np.zeros((k, k))
     gap_sums, gap_squares = np.zeros((k, len(gaps))), np.zeros((k, len(gaps)))
@@ -344,30 +282,33 @@ def _pearson_matrix(columns: list[_Column]) -> tuple[np.ndarray, np.ndarray]:
     for start in range(0, n, CHUNK_ROWS):
         stop = min(start + CHUNK_ROWS, n)
         data, present = block[:, : stop - start], weights[:, : stop - start]
+        for g, mask in enumerate(gaps):
+            np.copyto(present[g], mask[start:stop], casting="unsafe")
         for p, column in enumerate(columns):
             column.values_into(column.codes[start:stop], data[p], shift[p])
-        for g, p in enumerate(gaps):
-            missing = columns[p].codes[start:stop] < 0
-            np.logical_not(missing, out=present[g], casting="unsafe")
-            data[p][missing] = 0.0
+            if masks.of[p]:
+                data[p] *= present[masks.of[p] - 1]
         cross += data @ data.T
         totals += data.sum(axis=1)
         if gaps:
-            gap_sums += data @ present.T  # gap_sums[i, g]: Σ x_i over rows where x_i and x_gaps[g] are present
+            gap_sums += data @ present.T  # gap_sums[i, g]: Σ x_i over rows where x_i and gaps[g] are present
             gap_counts += present @ present.T
         np.square(data, out=data)
         total_squares += data.sum(axis=1)
         if gaps:
             gap_squares += data @ present.T
-    present_counts = np.full(k, float(n))
-    for g, p in enumerate(gaps):
-        present_counts[p] = gap_counts[g, g]
     sums = np.repeat(totals[:, None], k, axis=1)  # sums[i, j]: Σ x_i over rows where x_i and x_j are present
     squares = np.repeat(total_squares[:, None], k, axis=1)
-    counts = np.minimum.outer(present_counts, present_counts)  # a complete column: the other's count
-    for g, p in enumerate(gaps):
-        sums[:, p], squares[:, p] = gap_sums[:, g], gap_squares[:, g]
-        counts[gaps, p] = gap_counts[:, g]
+    counts = np.full((k, k), float(n))
+    for p in range(k):
+        if masks.of[p]:
+            g = masks.of[p] - 1
+            sums[:, p], squares[:, p] = gap_sums[:, g], gap_squares[:, g]
+            counts[:, p] = counts[p, :] = gap_counts[g, g]
+    for p in range(k):
+        for q in range(k):
+            if masks.of[p] and masks.of[q]:
+                counts[p, q] = gap_counts[masks.of[p] - 1, masks.of[q] - 1]
     with np.errstate(all="ignore"):
         comoment = cross - sums * sums.T / counts
         spread = squares - sums**2 / counts  # spread[i, j]: Σ (x_i − mean)² over the pair's rows
@@ -396,103 +337,143 @@ def _rank_table(counts: np.ndarray) -> tuple[np.ndarray, float]:
     return ranks, float(counts @ np.square(ranks))
 
 
-def _mask_groups(columns: list[_Column]) -> dict[bytes, tuple[np.ndarray, list[tuple[int, int]]]]:
-    """Pairs grouped by their set of complete rows, so each group is one matrix product."""
-    present = [c.present for c in columns]
-    complete = [c.complete for c in columns]
+@dataclass(frozen=True)
+class _Masks:
+    """The distinct sets of present rows: `present[0]` is every row; `of[p]` is column p's set."""
+
+    present: list[np.ndarray]
+    keys: list[bytes]
+    of: list[int]
+
+
+def _masks(columns: list[_Column]) -> _Masks:
+    n = len(columns[0].codes)
+    ids: dict[bytes, int] = {b"all": 0}
+    present, keys, of = [np.ones(n, dtype=bool)], [b"all"], []
+    for column in columns:
+        if column.complete:
+            of.append(0)
+            continue
+        mask = column.present
+        key = _mask_key(mask)
+        if key not in ids:
+            ids[key] = len(present)
+            present.append(mask)
+            keys.append(key)
+        of.append(ids[key])
+    return _Masks(present, keys, of)
+
+
+def _mask_groups(columns: list[_Column], masks: _Masks) -> dict[bytes, tuple[np.ndarray, list[tuple[int, int]]]]:
+    """Pairs grouped by their set of complete rows, so each group is one matrix product; each pair of
+    distinct sets of present rows is intersected once."""
+    joined: dict[tuple[int, int], tuple[bytes, np.ndarray]] = {}
     by_mask: dict[bytes, tuple[np.ndarray, list[tuple[int, int]]]] = {}
     for i in range(len(columns)):
         for j in range(i + 1, len(columns)):
-            if complete[i] and complete[j]:
-                key = b"all"
-                by_mask.setdefault(key, (present[i], []))
-            else:
-                mask = present[i] & present[j]
-                key = hashlib.sha1(np.packbits(mask).tobytes()).digest()
-                by_mask.setdefault(key, (mask, []))
-            by_mask[key][1].append((i, j))
+            a, b = sorted((masks.of[i], masks.of[j]))
+            if (a, b) not in joined:
+                if a == 0 or a == b:
+                    joined[a, b] = (masks.keys[b], masks.present[b])
+                else:
+                    mask = masks.present[a] & masks.present[b]
+                    joined[a, b] = (_mask_key(mask), mask)
+            key, mask = joined[a, b]
+            by_mask.setdefault(key, (mask, []))[1].append((i, j))
     return by_mask
 
 
-def _spearman_matrix(columns: list[_Column]) -> np.ndarray:
-    """Spearman's ρ of every pair on its complete rows: Pearson's r of the average ranks within those rows,
-    one product per set of complete rows, accumulated over blocks of rows.
+def _mask_key(mask: np.ndarray) -> bytes:
+    return hashlib.sha1(np.packbits(mask).tobytes()).digest()
 
-    Each column's code counts over its present rows are taken once; within a group's rows they are those
-    counts less the few rows the group leaves out, so a column's ranks there cost one lookup per row. Every
-    pair of a group has a member in `left` (all columns for the rows where every column is present, else
-    the columns with missing values); those members' ranks are zero outside the group's rows, so the
-    product runs over whole blocks without compacting them."""
-    k, n = len(columns), len(columns[0].codes)
-    present_counts = [np.bincount(c.codes if c.complete else c.codes[c.present], minlength=c.size)
-                      for c in columns]
-    rho = np.full((k, k), np.nan)
-    block = np.empty((k, min(CHUNK_ROWS, n)))
-    for mask, pairs in _mask_groups(columns).values():
-        rows = int(mask.sum())
-        if rows < MIN_ROWS:
-            continue
-        whole = rows == n
-        outside = np.flatnonzero(~mask)
-        members = sorted({i for pair in pairs for i in pair})
-        # the members of `left` first, so the block's first rows are theirs (a view, not a copy)
-        involved = [i for i in members if whole or not columns[i].complete]
-        left = list(range(len(involved)))
-        involved += [i for i in members if i not in involved]
-        tables = []
-        for i in involved:
-            codes = columns[i].codes[outside]
-            counts = present_counts[i] - np.bincount(codes[codes >= 0], minlength=columns[i].size)
-            tables.append(_rank_table(counts))
-        gram = np.zeros((len(left), len(involved)))
-        for start in range(0, n, CHUNK_ROWS):
-            stop = min(start + CHUNK_ROWS, n)
-            ranks = block[: len(involved), : stop - start]
-            for p, i in enumerate(involved):
-                np.take(tables[p][0], columns[i].codes[start:stop], out=ranks[p], mode="clip")
-            selected = ranks[: len(left)]
-            if not whole:
-                gone = outside[np.searchsorted(outside, start):np.searchsorted(outside, stop)] - start
-                selected[:, gone] = 0.0
-            gram += selected @ ranks.T
-        squares = np.array([squared for _, squared in tables])
-        flat = squares <= 0
-        scale = np.sqrt(np.where(flat, 1.0, squares))
-        result = np.clip(gram / np.outer(scale[left], scale), -1.0, 1.0)
-        result[flat[left], :] = np.nan
-        result[:, flat] = np.nan
-        row_of = {involved[p]: r for r, p in enumerate(left)}
-        position = {c: p for p, c in enumerate(involved)}
-        for i, j in pairs:
-            rho[i, j] = rho[j, i] = result[row_of[i], position[j]] if i in row_of else result[row_of[j], position[i]]
-    return rho
+
+def _spearman_group(columns: list[_Column], mask: np.ndarray,
+                    pairs: list[tuple[int, int]]) -> list[tuple[int, int, float]]:
+    """Spearman's ρ of the pairs that share the set of complete rows `mask`: Pearson's r of the average ranks
+    within those rows, one product accumulated over blocks of rows.
+
+    Each column's code counts over its present rows are its codes' counts; within the group's rows they are
+    those counts less the few rows the group leaves out, so a column's ranks there cost one lookup per row.
+    Every pair has a member in `left` (all columns for the rows where every column is present, else the
+    columns with missing values); those members' ranks are zero outside the group's rows, so the product runs
+    over whole blocks without compacting them."""
+    n = len(columns[0].codes)
+    rows = int(mask.sum())
+    if rows < MIN_ROWS:
+        return []
+    whole = rows == n
+    outside = np.flatnonzero(~mask)
+    members = sorted({i for pair in pairs for i in pair})
+    # the members of `left` first, so the block's first rows are theirs (a view, not a copy)
+    involved = [i for i in members if whole or not columns[i].complete]
+    left = list(range(len(involved)))
+    involved += [i for i in members if i not in involved]
+    tables = []
+    for i in involved:
+        codes = columns[i].codes[outside]
+        counts = columns[i].counts - np.bincount(codes[codes >= 0], minlength=columns[i].size)
+        tables.append(_rank_table(counts))
+    gram = np.zeros((len(left), len(involved)))
+    block = np.empty((len(involved), min(CHUNK_ROWS, n)))
+    for start in range(0, n, CHUNK_ROWS):
+        stop = min(start + CHUNK_ROWS, n)
+        ranks = block[:, : stop - start]
+        for p, i in enumerate(involved):
+            np.take(tables[p][0], columns[i].codes[start:stop], out=ranks[p], mode="clip")
+        selected = ranks[: len(left)]
+        if not whole:
+            gone = outside[np.searchsorted(outside, start):np.searchsorted(outside, stop)] - start
+            selected[:, gone] = 0.0
+        gram += selected @ ranks.T
+    squares = np.array([squared for _, squared in tables])
+    flat = squares <= 0
+    scale = np.sqrt(np.where(flat, 1.0, squares))
+    result = np.clip(gram / np.outer(scale[left], scale), -1.0, 1.0)
+    result[flat[left], :] = np.nan
+    result[:, flat] = np.nan
+    row_of = {involved[p]: r for r, p in enumerate(left)}
+    position = {c: p for p, c in enumerate(involved)}
+    return [(i, j, float(result[row_of[i], position[j]] if i in row_of else result[row_of[j], position[i]]))
+            for i, j in pairs]
 
 
 def _pairwise(columns: list[_Column]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Pearson, Spearman and complete-row counts, the two side by side. The products are at most 15 × 15 over
-    blocks of rows: BLAS threads would only wait for each other (and for the other matrix)."""
+    """Pearson, Spearman and complete-row counts. Pearson's products and the Spearman product of each set of
+    complete rows are separate tasks shared by this thread and one more (numpy gives up the GIL inside its
+    loops); the other thread takes the Spearman groups in order, this one Pearson and then the groups the
+    other has not started. The products are at most 15 × 15 over blocks of rows: BLAS threads would only
+    wait for each other, so BLAS gets one."""
+    k = len(columns)
+    masks = _masks(columns)
+    groups = list(_mask_groups(columns, masks).values())
+    rho = np.full((k, k), np.nan)
     with threadpool_limits(limits=1, user_api="blas"), ThreadPoolExecutor(max_workers=1) as other:
-        # numpy gives up the GIL inside its loops: Spearman on a second thread while Pearson runs here
-        ranked = other.submit(_spearman_matrix, columns)
-        pearson_m, counts = _pearson_matrix(columns)
-        spearman_m = ranked.result()
-    for m in (pearson_m, spearman_m):
+        ranked = [other.submit(_spearman_group, columns, mask, pairs) for mask, pairs in groups]
+        pearson_m, counts = _pearson_matrix(columns, masks)
+        for task, (mask, pairs) in zip(reversed(ranked), reversed(groups), strict=True):
+            found = _spearman_group(columns, mask, pairs) if task.cancel() else task.result()
+            for i, j, value in found:
+                rho[i, j] = rho[j, i] = value
+    for m in (pearson_m, rho):
         np.fill_diagonal(m, 1.0)
-    return pearson_m, spearman_m, counts
+    return pearson_m, rho, counts
 
 
-def _single_valued(cx: np.ndarray, cy: np.ndarray, x_size: int) -> bool:
-    """Every code of `cx` comes with one code of `cy` (rows missing either are ignored), and `cx` repeats
-    (at most half as many distinct values as rows, at least 2) — otherwise any all-distinct column would
-    "determine" the rest of its row. Linear: each x code's first y code, then one comparison per row."""
-    both = (cx >= 0) & (cy >= 0)
-    cx, cy = cx[both], cy[both]
-    if len(cx) < MIN_ROWS_FOR_WORDS:
+def _single_valued(x: _Column, y: _Column) -> bool:
+    """Every code of `x` comes with one code of `y` (rows missing either are ignored), and `x` repeats (at
+    most half as many distinct values as rows, at least 2) — otherwise any all-distinct column would
+    "determine" the rest of its row. Linear: each x code's first y code, then one comparison per row; two
+    complete columns are read as they are, with x's distinct values from its counts."""
+    cx, cy = x.codes, y.codes
+    if x.complete and y.complete:
+        distinct_x = int(np.count_nonzero(x.counts))
+    else:
+        both = (cx >= 0) & (cy >= 0)
+        cx, cy = cx[both], cy[both]
+        distinct_x = int(np.count_nonzero(np.bincount(cx, minlength=x.size)))
+    if len(cx) < MIN_ROWS_FOR_WORDS or distinct_x < 2 or distinct_x * 2 > len(cx):
         return False
-    distinct_x = int(np.count_nonzero(np.bincount(cx, minlength=x_size)))
-    if distinct_x < 2 or distinct_x * 2 > len(cx):
-        return False
-    first = np.empty(x_size, dtype="int64")
+    first = np.empty(x.size, dtype=cy.dtype)
     first[cx[::-1]] = cy[::-1]  # the last write wins: each x code keeps its first row's y code
     return bool(np.array_equal(first[cx], cy))
 
@@ -516,7 +497,7 @@ def _determines(x: _Column, y: _Column) -> bool:
     order = x.sample_order
     if not _single_valued_sorted(x.sample_codes[order], y.sample_codes[order]):
         return False
-    return len(x.codes) == len(x.sample_codes) or _single_valued(x.codes, y.codes, x.size)
+    return len(x.codes) == len(x.sample_codes) or _single_valued(x, y)
 
 
 def _derived_reason(x: _Column, y: _Column, r: float | None, rho: float | None) -> str | None:

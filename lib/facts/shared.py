@@ -14,13 +14,16 @@ from __future__ import annotations
 import threading
 import weakref
 from collections import OrderedDict
+from collections.abc import Callable
 from dataclasses import dataclass
+from functools import partial
 from typing import Any
 
 import numpy as np
 import pandas as pd
 from pandas.api import types as ptypes
 
+from lib.facts.codes import Codes, cached_codes, clear_codes, column_codes
 from lib.schema import Kind, column_kind
 
 MAX_COLUMNS = 500  # columns profiled per table: the first ones, in table order
@@ -173,9 +176,12 @@ def value_counts(series: pd.Series) -> pd.Series:
     return counts[counts > 0]
 
 
-def _numeric_work(series: pd.Series, base: dict[str, Any], keep_values: bool) -> ColumnWork:
-    if ptypes.is_integer_dtype(series.dtype) and (counted := _integer_work(series, base, keep_values)) is not None:
-        return counted
+def _numeric_work(series: pd.Series, base: dict[str, Any], keep_values: bool,
+                  codes: Callable[[], Codes | None] | None = None) -> ColumnWork:
+    if ptypes.is_integer_dtype(series.dtype):
+        counted = _integer_work(series, base, keep_values, codes)
+        if counted is not None:
+            return counted
     raw = float_values(series)
     present = raw[~np.isnan(raw)]
     infinite = np.isinf(present)
@@ -203,18 +209,29 @@ def _lerp(a: float, b: float, t: float) -> float:
     return b - diff * (1 - t) if t >= 0.5 else a + diff * t
 
 
-def _integer_work(series: pd.Series, base: dict[str, Any], keep_values: bool) -> ColumnWork | None:
+def _integer_work(series: pd.Series, base: dict[str, Any], keep_values: bool,
+                  codes: Callable[[], Codes | None] | None = None) -> ColumnWork | None:
     """Integer columns over a small range (codes, clock times, delays, distances): one np.bincount gives the
     distinct values, the exact mode, quantiles, outlier counts and whiskers without sorting or hashing.
     None when the range is too wide or sums could leave the exactly representable integers."""
-    values = series.dropna().to_numpy(dtype="int64")
-    n = values.size
-    if n == 0:
-        return None
-    low, high = int(values.min()), int(values.max())
-    if high - low > COUNTED_RANGE or max(abs(low), abs(high)) * n >= 2**53:
-        return None
-    counts = np.bincount(values - low)
+    shared = codes() if codes is not None else None
+    if shared is not None and shared.offset:  # the frame's shared codes: their counts are the table
+        n, low = shared.present, int(shared.low)
+        high = low + shared.size - 1
+        if max(abs(low), abs(high)) * n >= 2**53:
+            return None
+        counts = shared.counts
+        finite = shared.codes[shared.codes >= 0] + float(low) if keep_values else None
+    else:
+        values = series.dropna().to_numpy(dtype="int64")
+        n = values.size
+        if n == 0:
+            return None
+        low, high = int(values.min()), int(values.max())
+        if high - low > COUNTED_RANGE or max(abs(low), abs(high)) * n >= 2**53:
+            return None
+        counts = np.bincount(values - low)
+        finite = values.astype("float64") if keep_values else None
     occupied = np.flatnonzero(counts)
     cumulative = np.cumsum(counts)
 
@@ -243,11 +260,13 @@ def _integer_work(series: pd.Series, base: dict[str, Any], keep_values: bool) ->
     top = int(np.argmax(counts))
     return ColumnWork(**base, unique=int(occupied.size), mode=str(low + top), mode_count=int(counts[top]),
                       numeric=summary, outliers=outliers, integers=True,
-                      finite=values.astype("float64") if keep_values else None)
+                      finite=finite)
 
 
-def column_work(series: pd.Series, kind: Kind | None = None, keep_values: bool = True) -> ColumnWork:
-    """One column's shared facts; `keep_values=False` leaves out the per-row array of finite values."""
+def column_work(series: pd.Series, kind: Kind | None = None, keep_values: bool = True,
+                codes: Callable[[], Codes | None] | None = None) -> ColumnWork:
+    """One column's shared facts; `keep_values=False` leaves out the per-row array of finite values; `codes`
+    gives the frame's shared codes of a numeric column (lib.facts.codes), made only when they are needed."""
     counts = None
     if kind is None and ptypes.is_string_dtype(series.dtype) and not ptypes.is_object_dtype(series.dtype):
         counts = value_counts(series)  # a text column's counts give its kind's distinct values too
@@ -257,7 +276,7 @@ def column_work(series: pd.Series, kind: Kind | None = None, keep_values: bool =
     base: dict[str, Any] = {"name": str(series.name), "kind": kind, "dtype": str(series.dtype), "rows": rows,
             "missing": int(series.isna().sum())}
     if kind == "numeric":
-        return _numeric_work(series, base, keep_values)
+        return _numeric_work(series, base, keep_values, codes)
     if kind == "datetime":
         values = series.dropna()
         return ColumnWork(**base, unique=int(values.nunique()), first=values.min(), last=values.max())
@@ -297,21 +316,25 @@ def duplicate_rows(frame: pd.DataFrame, distinct: dict[str, int] | None = None) 
     size = 1  # key values lie in [0, size)
     try:
         for step, i in enumerate(sorted(range(width), key=rank), start=1):
-            codes, span = _codes(frame.iloc[:, i] if rows is None else frame.iloc[rows, i])
+            shared = cached_codes(frame, i) if ptypes.is_integer_dtype(frame.dtypes.iloc[i]) else None
+            if shared is not None and shared.offset:  # the profile's codes: missing −1 becomes 0
+                codes = (shared.codes if rows is None else shared.codes[rows]).astype("int64") + 1
+                span = shared.size + 1
+            else:
+                codes, span = _codes(frame.iloc[:, i] if rows is None else frame.iloc[rows, i])
             if size * span >= KEY_LIMIT:
-                key, size = _renumber(key)
+                key, size = _renumber(key, size)
             key = key * span + codes
             size *= span
             if step == PREFILTER_COLUMNS or (step > PREFILTER_COLUMNS and size * 2 >= KEY_LIMIT):
-                if size > 4 * len(key):
-                    key, size = _renumber(key)
-                    if size == len(key):  # every row already unique
-                        return 0
+                key, size = _renumber(key, size)
+                if size == len(key):  # every row already unique
+                    return 0
                 repeated = np.bincount(key, minlength=size)[key] > 1
                 if repeated.mean() <= MOSTLY_CANDIDATES:  # go on with the rows that may still repeat
                     kept = np.flatnonzero(repeated)
                     rows = kept if rows is None else rows[kept]
-                    key, size = _renumber(key[kept])
+                    key, size = _renumber(key[kept], size)
     except TypeError:  # unhashable cells (lists): pandas compares them, if it can
         return int(frame.duplicated().sum())
     return len(key) - len(pd.unique(key))
@@ -332,10 +355,15 @@ def _codes(column: pd.Series) -> tuple[np.ndarray, int]:
     return codes.astype("int64", copy=False) + 1, len(uniques) + 1
 
 
-def _renumber(key: np.ndarray) -> tuple[np.ndarray, int]:
-    """The keys as 0 … k − 1 (k distinct), so the next column fits."""
-    codes, uniques = pd.factorize(key)
-    return codes.astype("int64", copy=False), len(uniques)
+def _renumber(key: np.ndarray, size: int) -> tuple[np.ndarray, int]:
+    """The keys (values in [0, size)) as 0 … k − 1 in their order (k distinct), so the next column fits: a
+    table of the occupied values when `size` is within a few times the rows, else one sort. (A hash table
+    of mostly distinct keys misses the cache at every row: on flights it is 2–3 times slower than the sort.)"""
+    if size <= 4 * len(key):
+        occupied = np.cumsum(np.bincount(key, minlength=size) > 0)
+        return occupied[key] - 1, int(occupied[-1]) if size else 0
+    uniques, inverse = np.unique(key, return_inverse=True)
+    return inverse.astype("int64", copy=False), len(uniques)
 
 
 def _text_like(series: pd.Series) -> bool:
@@ -345,7 +373,8 @@ def _text_like(series: pd.Series) -> bool:
 def _compute(frame: pd.DataFrame) -> SharedWork:
     rows, columns = frame.shape
     # The cached profile keeps no per-row arrays: a page that needs a column's values reads the frame.
-    profiled = tuple(column_work(frame.iloc[:, i].rename(str(name)), keep_values=False)
+    profiled = tuple(column_work(frame.iloc[:, i].rename(str(name)), keep_values=False,
+                                 codes=partial(column_codes, frame, i, offset_only=True))
                      for i, name in enumerate(frame.columns[:MAX_COLUMNS]))
     return SharedWork(
         rows=int(rows),
@@ -382,5 +411,7 @@ def shared_work(frame: pd.DataFrame) -> SharedWork:
 
 
 def clear_shared_work() -> None:
+    """Forget every frame's shared work and codes (the bench's cold runs)."""
     with _lock:
         _cache.clear()
+    clear_codes()

@@ -7,7 +7,7 @@ import pandas as pd
 import pytest
 
 from lib.facts.base import Scope
-from lib.facts.quality import quality_facts
+from lib.facts.quality import mixed_type_detail, quality_facts
 
 SCOPE = Scope.of("test:small", "Малый набор")
 
@@ -173,3 +173,14 @@ def test_flights_outliers_leave_flight_numbers_and_clock_parts_out(flights):
     columns = {o.column for o in facts.outliers}
     assert not columns & {"flight", "year", "month", "day", "hour", "minute"}
     assert "arr_delay" in columns
+
+
+@pytest.mark.parametrize("value", [" +1,5", ".5", "-inf", "Infinity", "1e5", "  7 ", "-.5", "INF", "nan", "N123",
+                                   "abc", "+", "-", "e5", "0x10", "1_000", "½", "١٢", "−5"])
+@pytest.mark.parametrize("dtype", ["str", object])
+def test_numbers_among_text_are_found_as_to_numeric_finds_them(value, dtype):
+    """Only text starting like a number is parsed: the verdict is still pandas' own to_numeric's."""
+    expected = bool(pd.to_numeric(pd.Series([value.strip().replace(",", ".")], dtype=object),
+                                  errors="coerce").notna().iloc[0])
+    series = pd.Series([value, "слово", "слово"], dtype=dtype)
+    assert (mixed_type_detail(series) == "число, текст") is expected

@@ -8,6 +8,7 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
+import numpy as np
 import pandas as pd
 from pandas.api import types as ptypes
 
@@ -39,6 +40,7 @@ PAYLOAD_MISSING = 3  # columns with gaps named in the payload, the most missing 
 MEASURE_MIN_INTEGERS = 31  # integer columns with at most this many values are codes or calendar parts
 YEARS = (1800, 2100)
 # Identifier and code names; «flight»/«рейс» are flight numbers (codes, not quantities).
+_NUMBER_START = re.compile(r"[+-]?(\d|\.\d|inf)", re.IGNORECASE)  # after strip: what to_numeric may parse
 _CODE_NAME = re.compile(r"(^|[_\s.-])(id|uuid|guid|key|code|no|num|number|flight|код|ид|номер|рейс)$"
                         r"|^(id|код|номер)[_\s.-]", re.IGNORECASE)
 PAYLOAD_ALERTS = 4  # other alerts named in the payload, by severity then problem (the page lists all)
@@ -170,8 +172,17 @@ def mixed_type_detail(series: pd.Series, counts: pd.Series | None = None) -> str
             return None
     if not (series.dtype == object or ptypes.is_string_dtype(series.dtype)):
         return None
-    texts = pd.Index([str(v) for v in counts.index]).str.strip().str.replace(",", ".", regex=False)
-    numeric = pd.to_numeric(pd.Series(texts), errors="coerce").notna().to_numpy()
+    index = counts.index
+    if not (ptypes.is_string_dtype(index.dtype) and not ptypes.is_object_dtype(index.dtype)):
+        index = pd.Index([str(v) for v in index])
+    texts = index.str.strip().str.replace(",", ".", regex=False)
+    # only text that starts like a number («-1.5», «.5», «1e3», «inf») can parse as one: the rest is not
+    # handed to to_numeric one value at a time (tail numbers, names, codes with letters first)
+    numeric = np.zeros(len(texts), dtype=bool)
+    starts = np.asarray(texts.str.match(_NUMBER_START), dtype=bool)
+    if starts.any():
+        candidates = pd.Series(np.asarray(texts[starts], dtype=object))
+        numeric[starts] = pd.to_numeric(candidates, errors="coerce").notna().to_numpy()
     numeric_rows = int(counts.to_numpy()[numeric].sum())
     if 0 < numeric_rows < int(counts.sum()):
         return "число, текст"

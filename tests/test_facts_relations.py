@@ -245,3 +245,43 @@ def test_a_function_is_checked_on_every_row_not_only_the_sample(gaps):
     broken.loc[row, "y"] = (y[row] + 1) % 11
     facts = relation_facts(broken, SCOPE)
     assert facts.derived == () and [(p.x, p.y) for p in facts.strongest] == [("x", "y")]
+
+
+def _function_of(frame: pd.DataFrame, x: str, y: str) -> bool:
+    """By hand with pandas: on the rows where both are present (at least 10), x repeats (2 ≤ distinct x ≤
+    half the rows) and y has one value per value of x."""
+    both = frame[[x, y]].dropna()
+    distinct = both[x].nunique()
+    return len(both) >= 10 and 2 <= distinct <= len(both) / 2 and bool((both.groupby(x)[y].nunique() <= 1).all())
+
+
+@pytest.mark.parametrize("seed", range(12))
+def test_derived_pairs_match_a_groupby_by_hand(seed):
+    rng = np.random.default_rng(seed)
+    rows = int(rng.integers(12, 400))
+    a = rng.integers(0, int(rng.integers(2, 30)), rows).astype("float64")
+    frame = pd.DataFrame({
+        "a": a,
+        "f": (a * 3) % 7 + rng.choice([0.0, 0.0, 0.0, 1.0], rows) * (seed % 2),  # a function of a, or almost
+        "b": rng.integers(0, 4, rows).astype("float64"),
+        "c": rng.normal(0, 1, rows).round(int(rng.integers(0, 3))),
+        "noise": rng.normal(0, 1, rows),  # all distinct: it "determines" nothing, for it does not repeat
+    })
+    for name in frame.columns:  # gaps in every column
+        frame.loc[rng.random(rows) < rng.uniform(0, 0.3), name] = np.nan
+    frame["g"] = np.where(a % 5 == 0, np.nan, a % 4)  # a function of a, missing wherever a is 0, 5, 10 …
+    frame["k"] = np.where(a % 5 == 0, 1.0, 0.0)  # constant where g is present: it determines nothing there
+    facts = relation_facts(frame, SCOPE)
+    got = {(p.x, p.y): p.derived for p in facts.derived if "функция" in (p.derived or "")}
+    expected = {}
+    names = list(facts.columns)
+    for i, x in enumerate(names):
+        for y in names[i + 1:]:
+            both = frame[[x, y]].dropna()
+            if len(both) < 10 or both.nunique().min() < 2:  # no coefficient on a constant: not a pair at all
+                continue
+            if _function_of(frame, x, y):
+                expected[x, y] = f"{y} — функция от {x}"
+            elif _function_of(frame, y, x):
+                expected[x, y] = f"{x} — функция от {y}"
+    assert got == expected

@@ -145,14 +145,15 @@ def _histogram(values: pd.Series, unique: int) -> tuple[HistogramBin, ...]:
     low, high = float(values.min()), float(values.max())
     if low == high:
         return (HistogramBin(low, high, int(values.size)),)
-    integers = bool((values % 1 == 0).all())
+    finite = values.to_numpy(dtype="float64")
+    integers = bool(np.array_equal(finite, np.trunc(finite)))
     if integers and high - low + 1 <= HISTOGRAM_BINS:
         edges = np.arange(low - 0.5, high + 1.0, 1.0)  # one bar per integer value
     else:
         edges = _even_edges(low, high, min(HISTOGRAM_BINS, max(unique, 2)))
     if len(edges) < 2:  # a range too narrow for two distinct floats (0.3 and 0.30000000000000004)
         return (HistogramBin(low, high, int(values.size)),)
-    counts, edges = np.histogram(values.to_numpy(), bins=edges)
+    counts, edges = np.histogram(finite, bins=edges)
     bounds = zip(edges[:-1], edges[1:], counts, strict=True)
     return tuple(HistogramBin(float(a), float(b), int(c)) for a, b, c in bounds)
 

@@ -14,14 +14,13 @@ from __future__ import annotations
 
 import hashlib
 import math
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
 import pandas as pd
 from pandas.api import types as ptypes
-from threadpoolctl import threadpool_limits
+from threadpoolctl import ThreadpoolController
 
 from lib.facts.base import FactSheet, Scope, display_round
 from lib.facts.codes import Codes, column_codes
@@ -222,11 +221,12 @@ class _Column:
         return self.codes >= 0
 
     def values_into(self, codes: np.ndarray, out: np.ndarray, shift: float = 0.0) -> None:
-        """The values of `codes` less `shift` into `out` (a code −1 gives the first value's)."""
+        """The values of `codes` less `shift` into `out` (a code −1 gives some finite value: the caller masks
+        it). Lookups wrap: unlike the default mode, that neither converts nor checks every int32 index."""
         if self.table is None:
             np.add(codes, self.low - shift, out=out)
         else:
-            np.take(self.table, codes, out=out, mode="clip")
+            np.take(self.table, codes, out=out, mode="wrap")
             if shift:
                 out -= shift
 
@@ -267,53 +267,44 @@ def _pearson_matrix(columns: list[_Column], masks: _Masks) -> tuple[np.ndarray, 
     """Pearson's r and the complete-row count of every pair of columns, exact on pairwise complete rows.
     Matrix products accumulated over blocks of rows, so memory stays flat and time linear: with x zero
     where missing and m a presence indicator, the sums over the rows where both are present are x·yᵀ,
-    x·mᵀ, x²·mᵀ and m·mᵀ; m is all ones for a complete column, so only the distinct sets of present rows
-    of the columns with missing values take part in the last three. Each column is first shifted by the
-    mean of its first block, so the moments lose no precision to a large level."""
+    x·mᵀ and x²·mᵀ. m is all ones for a complete column, so the indicators are a row of ones and one row
+    per distinct set of present rows of the columns with missing values, and [x; x²]·mᵀ is one product.
+    Each column is first shifted by the mean of its first block, so the moments lose no precision to a
+    large level."""
     k, n = len(columns), len(columns[0].codes)
     gaps = masks.present[1:]  # the distinct sets of present rows of the columns with missing values
     shift = np.array([_level(c) for c in columns])
     cross = np.zeros((k, k))
-    gap_sums, gap_squares = np.zeros((k, len(gaps))), np.zeros((k, len(gaps)))
-    gap_counts = np.zeros((len(gaps), len(gaps)))
-    totals, total_squares = np.zeros(k), np.zeros(k)
-    block = np.empty((k, min(CHUNK_ROWS, n)))
-    weights = np.empty((len(gaps), min(CHUNK_ROWS, n)))
+    moments = np.zeros((2 * k, 1 + len(gaps)))  # [Σ x; Σ x²] over all rows, then over each set's rows
+    block = np.empty((2 * k, min(CHUNK_ROWS, n)))
+    weights = np.ones((1 + len(gaps), min(CHUNK_ROWS, n)))
     for start in range(0, n, CHUNK_ROWS):
         stop = min(start + CHUNK_ROWS, n)
-        data, present = block[:, : stop - start], weights[:, : stop - start]
-        for g, mask in enumerate(gaps):
+        data, squares, present = block[:k, : stop - start], block[k:, : stop - start], weights[:, : stop - start]
+        for g, mask in enumerate(gaps, start=1):
             np.copyto(present[g], mask[start:stop], casting="unsafe")
         for p, column in enumerate(columns):
             column.values_into(column.codes[start:stop], data[p], shift[p])
             if masks.of[p]:
-                data[p] *= present[masks.of[p] - 1]
+                data[p] *= present[masks.of[p]]
+        np.square(data, out=squares)
         cross += data @ data.T
-        totals += data.sum(axis=1)
-        if gaps:
-            gap_sums += data @ present.T  # gap_sums[i, g]: Σ x_i over rows where x_i and gaps[g] are present
-            gap_counts += present @ present.T
-        np.square(data, out=data)
-        total_squares += data.sum(axis=1)
-        if gaps:
-            gap_squares += data @ present.T
-    sums = np.repeat(totals[:, None], k, axis=1)  # sums[i, j]: Σ x_i over rows where x_i and x_j are present
-    squares = np.repeat(total_squares[:, None], k, axis=1)
-    counts = np.full((k, k), float(n))
+        moments += block[:, : stop - start] @ present.T
+    # sums[i, j]: Σ x_i over the rows where x_i and x_j are present; squares and counts alike
+    of = np.array(masks.of)
+    sums, squares_sum = moments[:k, of], moments[k:, of]
+    present_rows = np.array([float(n)] + [float(np.count_nonzero(m)) for m in gaps])
+    counts = np.empty((k, k))
     for p in range(k):
-        if masks.of[p]:
-            g = masks.of[p] - 1
-            sums[:, p], squares[:, p] = gap_sums[:, g], gap_squares[:, g]
-            counts[:, p] = counts[p, :] = gap_counts[g, g]
-    for p in range(k):
-        for q in range(k):
-            if masks.of[p] and masks.of[q]:
-                counts[p, q] = gap_counts[masks.of[p] - 1, masks.of[q] - 1]
+        for q in range(p, k):
+            a, b = sorted((masks.of[p], masks.of[q]))
+            both = present_rows[b] if a in (0, b) else float(np.count_nonzero(gaps[a - 1] & gaps[b - 1]))
+            counts[p, q] = counts[q, p] = both
     with np.errstate(all="ignore"):
         comoment = cross - sums * sums.T / counts
-        spread = squares - sums**2 / counts  # spread[i, j]: Σ (x_i − mean)² over the pair's rows
+        spread = squares_sum - sums**2 / counts  # spread[i, j]: Σ (x_i − mean)² over the pair's rows
         r = np.clip(comoment / np.sqrt(spread * spread.T), -1.0, 1.0)
-        flat = (spread <= 1e-12 * squares) | (spread.T <= 1e-12 * squares.T)
+        flat = (spread <= 1e-12 * squares_sum) | (spread.T <= 1e-12 * squares_sum.T)
     r[flat | (counts < MIN_ROWS)] = np.nan
     return r, np.rint(counts).astype("int64")
 
@@ -419,7 +410,7 @@ def _spearman_group(columns: list[_Column], mask: np.ndarray,
         stop = min(start + CHUNK_ROWS, n)
         ranks = block[:, : stop - start]
         for p, i in enumerate(involved):
-            np.take(tables[p][0], columns[i].codes[start:stop], out=ranks[p], mode="clip")
+            np.take(tables[p][0], columns[i].codes[start:stop], out=ranks[p], mode="wrap")  # −1: zeroed below
         selected = ranks[: len(left)]
         if not whole:
             gone = outside[np.searchsorted(outside, start):np.searchsorted(outside, stop)] - start
@@ -437,22 +428,20 @@ def _spearman_group(columns: list[_Column], mask: np.ndarray,
             for i, j in pairs]
 
 
+_BLAS = ThreadpoolController()  # found once: each `threadpool_limits()` call would scan the loaded libraries
+
+
 def _pairwise(columns: list[_Column]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Pearson, Spearman and complete-row counts. Pearson's products and the Spearman product of each set of
-    complete rows are separate tasks shared by this thread and one more (numpy gives up the GIL inside its
-    loops); the other thread takes the Spearman groups in order, this one Pearson and then the groups the
-    other has not started. The products are at most 15 × 15 over blocks of rows: BLAS threads would only
-    wait for each other, so BLAS gets one."""
+    """Pearson, Spearman and complete-row counts. The products are at most 15 × 15 over blocks of rows: more
+    BLAS threads would only wait for each other, so BLAS gets one. (No second thread of our own either:
+    numpy's `take` and these small products keep the GIL, measured — two threads took as long as one.)"""
     k = len(columns)
     masks = _masks(columns)
-    groups = list(_mask_groups(columns, masks).values())
     rho = np.full((k, k), np.nan)
-    with threadpool_limits(limits=1, user_api="blas"), ThreadPoolExecutor(max_workers=1) as other:
-        ranked = [other.submit(_spearman_group, columns, mask, pairs) for mask, pairs in groups]
+    with _BLAS.limit(limits=1, user_api="blas"):
         pearson_m, counts = _pearson_matrix(columns, masks)
-        for task, (mask, pairs) in zip(reversed(ranked), reversed(groups), strict=True):
-            found = _spearman_group(columns, mask, pairs) if task.cancel() else task.result()
-            for i, j, value in found:
+        for mask, pairs in _mask_groups(columns, masks).values():
+            for i, j, value in _spearman_group(columns, mask, pairs):
                 rho[i, j] = rho[j, i] = value
     for m in (pearson_m, rho):
         np.fill_diagonal(m, 1.0)
@@ -474,36 +463,50 @@ def _single_valued(x: _Column, y: _Column) -> bool:
     if len(cx) < MIN_ROWS_FOR_WORDS or distinct_x < 2 or distinct_x * 2 > len(cx):
         return False
     first = np.empty(x.size, dtype=cy.dtype)
-    first[cx[::-1]] = cy[::-1]  # the last write wins: each x code keeps its first row's y code
+    first[cx] = cy  # each x code keeps one of its rows' y codes: whichever, a second y code disagrees with it
     return bool(np.array_equal(first[cx], cy))
 
 
-def _single_valued_sorted(cx: np.ndarray, cy: np.ndarray) -> bool:
-    """`_single_valued` for codes already sorted by `cx` (the small sample: no table of all codes)."""
-    both = (cx >= 0) & (cy >= 0)
-    cx, cy = cx[both], cy[both]
-    if len(cx) < MIN_ROWS_FOR_WORDS:
-        return False
-    same = cx[1:] == cx[:-1]
-    distinct_x = len(cx) - int(np.count_nonzero(same))
-    if distinct_x < 2 or distinct_x * 2 > len(cx):
-        return False
-    return not bool(np.any(same & (cy[1:] != cy[:-1])))
+def _sample_functions(columns: list[_Column]) -> np.ndarray:
+    """passes[i, j]: on the evenly spaced sample of rows where both are present, column j takes one value per
+    value of column i, and column i repeats (at most half as many distinct values as those rows, at least 2):
+    the cheap first check of `_determines`, for every pair at once. The samples are sorted by column i
+    together; within each run of one i value, the smallest and largest present j codes must agree."""
+    k = len(columns)
+    samples = np.stack([c.sample_codes for c in columns], axis=1)  # one sampled row per row, a column each
+    present = samples >= 0
+    weights = present.astype("float64")
+    both_rows = weights.T @ weights  # rows where both of a pair are present
+    passes = np.zeros((k, k), dtype=bool)
+    for i, x in enumerate(columns):
+        ordered = samples[x.sample_order]
+        ordered = ordered[int(np.searchsorted(ordered[:, i], 0)):]  # x's missing codes (−1) sort first
+        sx = ordered[:, i]
+        if len(sx) < MIN_ROWS_FOR_WORDS:
+            continue
+        starts = np.flatnonzero(np.concatenate(([True], sx[1:] != sx[:-1])))
+        high = np.maximum.reduceat(ordered, starts, axis=0)  # −1: no present code in the run
+        low = np.minimum.reduceat(np.where(ordered >= 0, ordered, np.iinfo(ordered.dtype).max), starts, axis=0)
+        runs = np.count_nonzero(high >= 0, axis=0)  # distinct x values among the rows where both are present
+        rows = both_rows[i]
+        agree = np.all((high < 0) | (low == high), axis=0)
+        passes[i] = agree & (rows >= MIN_ROWS_FOR_WORDS) & (runs >= 2) & (runs * 2 <= rows)
+    np.fill_diagonal(passes, False)
+    return passes
 
 
-def _determines(x: _Column, y: _Column) -> bool:
+def _determines(x: _Column, y: _Column, sampled: bool) -> bool:
     """Whether `y` is computed from `x` (one value of `y` for each repeated value of `x`) on the rows where
-    both are present: checked on evenly spaced rows first, on all rows only when that passes."""
-    order = x.sample_order
-    if not _single_valued_sorted(x.sample_codes[order], y.sample_codes[order]):
-        return False
-    return len(x.codes) == len(x.sample_codes) or _single_valued(x, y)
+    both are present: `sampled` is the check on evenly spaced rows, the full check runs only when it passes."""
+    return sampled and (len(x.codes) == len(x.sample_codes) or _single_valued(x, y))
 
 
-def _derived_reason(x: _Column, y: _Column, r: float | None, rho: float | None) -> str | None:
-    if _determines(x, y):
+def _derived_reason(columns: list[_Column], i: int, j: int, functions: np.ndarray, r: float | None,
+                    rho: float | None) -> str | None:
+    x, y = columns[i], columns[j]
+    if _determines(x, y, bool(functions[i, j])):
         return f"{y.name} — функция от {x.name}"
-    if _determines(y, x):
+    if _determines(y, x, bool(functions[j, i])):
         return f"{x.name} — функция от {y.name}"
     if max(abs(r or 0.0), abs(rho or 0.0)) >= DERIVED_CORRELATION:
         return "|коэффициент| ≥ 0.999"
@@ -515,7 +518,7 @@ def _opt(value: float) -> float | None:
 
 
 def _pair(columns: list[_Column], i: int, j: int, pearson_m: np.ndarray, spearman_m: np.ndarray,
-          counts: np.ndarray) -> Pair:
+          counts: np.ndarray, functions: np.ndarray) -> Pair:
     r, rho, n = _opt(pearson_m[i, j]), _opt(spearman_m[i, j]), int(counts[i, j])
     tested: Correlation | None = None if r is None else pearson(r, n)
     ranked: Correlation | None = None if rho is None else spearman(rho, n)
@@ -525,7 +528,7 @@ def _pair(columns: list[_Column], i: int, j: int, pearson_m: np.ndarray, spearma
         pearson_low=None if tested is None else tested.low,
         pearson_high=None if tested is None else tested.high,
         spearman_p=None if ranked is None else ranked.p_value,
-        derived=_derived_reason(columns[i], columns[j], r, rho) if n >= MIN_ROWS_FOR_WORDS else None,
+        derived=_derived_reason(columns, i, j, functions, r, rho) if n >= MIN_ROWS_FOR_WORDS else None,
     )
 
 
@@ -542,7 +545,8 @@ def relation_facts(
     if len(used) < 2:
         return RelationFacts(**base, columns=tuple(used))
     pearson_m, spearman_m, counts = _pairwise(columns)
-    pairs = [_pair(columns, i, j, pearson_m, spearman_m, counts)
+    functions = _sample_functions(columns)
+    pairs = [_pair(columns, i, j, pearson_m, spearman_m, counts, functions)
              for i in range(len(used)) for j in range(i + 1, len(used))]
     measured = [p for p in pairs if p.pearson is not None or p.spearman is not None]
     real = sorted((p for p in measured if p.derived is None), key=lambda p: p.rank_key)
@@ -550,7 +554,7 @@ def relation_facts(
     chosen = None
     if x in used and y in used and x != y:
         i, j = used.index(x), used.index(y)
-        picked = _pair(columns, min(i, j), max(i, j), pearson_m, spearman_m, counts)
+        picked = _pair(columns, min(i, j), max(i, j), pearson_m, spearman_m, counts, functions)
         if i > j:
             picked = _swapped(picked)
         chosen = _chosen(columns, picked)

@@ -8,7 +8,7 @@ import pandas as pd
 from lib.facts.base import Scope
 from lib.facts.overview import overview_facts
 from lib.facts.quality import quality_facts
-from lib.facts.shared import MAX_COLUMNS, duplicate_rows, shared_work, summary_of
+from lib.facts.shared import MAX_COLUMNS, clear_shared_work, duplicate_rows, shared_work, summary_of
 
 SCOPE = Scope.of("test:shared", "общий")
 
@@ -174,3 +174,23 @@ def test_duplicate_rows_equal_pandas_on_random_small_alphabets():
 def test_duplicate_rows_of_unsigned_integers_beyond_int64():
     frame = pd.DataFrame({"u": np.array([2**64 - 1, 2**64 - 2, 2**64 - 1], dtype="uint64"), "k": [1, 1, 1]})
     assert duplicate_rows(frame) == 1 == int(frame.duplicated().sum())
+
+
+def test_duplicate_rows_of_copies_whose_first_columns_agree_but_later_ones_differ():
+    """A table repeated four times, whose three most varied columns leave rows that differ later (a low-variety
+    column, a text column, a gap): the classes of rows that agree so far are split only where a later column
+    differs, and the count is pandas' own — with the profile's integer codes shared and without them."""
+    rng = np.random.default_rng(11)
+    n = 600
+    base = pd.DataFrame({
+        "hour": rng.integers(0, 40, n), "flight": rng.integers(0, 30, n), "gate": rng.integers(0, 20, n),
+        "day": rng.integers(0, 3, n),
+        "tail": pd.Series(rng.choice(["N1", "N2", None], n), dtype="string"),
+        "delay": pd.array(np.where(rng.random(n) < 0.2, None, rng.integers(-5, 5, n)), dtype="Int64"),
+    })
+    frame = pd.concat([base] * 4, ignore_index=True)
+    expected = int(frame.duplicated().sum())
+    assert expected > 3 * n - 50 and int(frame[["hour", "flight", "gate"]].duplicated().sum()) > expected
+    clear_shared_work()
+    assert duplicate_rows(frame) == expected
+    assert shared_work(frame).duplicate_rows == expected  # the profile made the codes first

@@ -78,7 +78,12 @@ def integer_codes(series: pd.Series) -> Codes | None:
     if missing:
         codes[mask] = -1
     size = high - low + 1
-    counts = np.bincount(codes[~mask] if missing else codes, minlength=size)
+    if size == 1:  # one value: counting would add one to the same cell row after row
+        counts = np.array([len(codes) - missing])
+    elif missing:  # −1 counted in front, then dropped: no copy of the present codes
+        counts = np.bincount(codes + 1, minlength=size + 1)[1:]
+    else:
+        counts = np.bincount(codes, minlength=size)
     return Codes(codes, size, counts, float(low))
 
 

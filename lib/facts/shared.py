@@ -300,8 +300,12 @@ def duplicate_rows(frame: pd.DataFrame, distinct: dict[str, int] | None = None) 
     column by column into one key per row, renumbered whenever the next column would overflow it. After the
     first few columns — the most varied ones (`distinct`: distinct values per column, when known), cheap to
     factorize (numbers, dates, categories) before text — rows whose key is already unique cannot be
-    duplicates, so only the others go on (usually a handful); every row unique ends the count at 0. Memory
-    holds one key and one column's codes at a time, never a table of every cell."""
+    duplicates, so only the others go on (usually a handful); every row unique ends the count at 0.
+
+    From then on the rows that agree so far form classes, each with one representative row. A column that
+    holds one value in every class splits none of them and is not combined at all (a table of copies:
+    after a few columns, every further column is such a one); only the others grow the key. Memory holds
+    one key and one column's codes at a time, never a table of every cell."""
     rows_total, width = frame.shape
     if not rows_total or not width:
         return 0
@@ -314,30 +318,46 @@ def duplicate_rows(frame: pd.DataFrame, distinct: dict[str, int] | None = None) 
     rows: np.ndarray | None = None  # positions still in question; None for all
     key = np.zeros(rows_total, dtype="int64")
     size = 1  # key values lie in [0, size)
+    representative: np.ndarray | None = None  # after the first columns: a row of each row's class
     try:
         for step, i in enumerate(sorted(range(width), key=rank), start=1):
-            shared = cached_codes(frame, i) if ptypes.is_integer_dtype(frame.dtypes.iloc[i]) else None
-            if shared is not None and shared.offset:  # the profile's codes: missing −1 becomes 0
-                codes = (shared.codes if rows is None else shared.codes[rows]).astype("int64") + 1
-                span = shared.size + 1
-            else:
-                codes, span = _codes(frame.iloc[:, i] if rows is None else frame.iloc[rows, i])
+            codes, span = _column_codes(frame, i, rows)
+            if representative is not None:
+                if not np.array_equal(codes[representative], codes):
+                    key, size = _split(key, size, codes, span, representative)
+                    representative = _representatives(key, size)
+                continue
             if size * span >= KEY_LIMIT:
                 key, size = _renumber(key, size)
             key = key * span + codes
             size *= span
-            if step == PREFILTER_COLUMNS or (step > PREFILTER_COLUMNS and size * 2 >= KEY_LIMIT):
-                key, size = _renumber(key, size)
-                if size == len(key):  # every row already unique
-                    return 0
-                repeated = np.bincount(key, minlength=size)[key] > 1
-                if repeated.mean() <= MOSTLY_CANDIDATES:  # go on with the rows that may still repeat
+            if step == PREFILTER_COLUMNS:
+                repeated = _maybe_repeated(key, size)
+                while repeated.mean() <= MOSTLY_CANDIDATES:  # go on with the rows that may still repeat
                     kept = np.flatnonzero(repeated)
+                    if not len(kept):  # every row already unique
+                        return 0
                     rows = kept if rows is None else rows[kept]
                     key, size = _renumber(key[kept], size)
+                    repeated = np.bincount(key, minlength=size)[key] > 1  # exact: the kept keys are dense
+                    if repeated.all():
+                        break
+                key, size = _renumber(key, size)
+                representative = _representatives(key, size)
     except TypeError:  # unhashable cells (lists): pandas compares them, if it can
         return int(frame.duplicated().sum())
-    return len(key) - len(pd.unique(key))
+    if representative is None:  # fewer columns than the first few
+        return len(key) - _renumber(key, size)[1]
+    return len(key) - int(np.count_nonzero(np.bincount(key, minlength=size)))
+
+
+def _column_codes(frame: pd.DataFrame, i: int, rows: np.ndarray | None) -> tuple[np.ndarray, int]:
+    """Column i's codes for `duplicate_rows` (of `rows` only, when given): the profile's offset codes when a
+    page has made them (missing −1 becomes 0), else `_codes`."""
+    shared = cached_codes(frame, i) if ptypes.is_integer_dtype(frame.dtypes.iloc[i]) else None
+    if shared is not None and shared.offset:
+        return (shared.codes if rows is None else shared.codes[rows]).astype("int64") + 1, shared.size + 1
+    return _codes(frame.iloc[:, i] if rows is None else frame.iloc[rows, i])
 
 
 def _codes(column: pd.Series) -> tuple[np.ndarray, int]:
@@ -353,6 +373,40 @@ def _codes(column: pd.Series) -> tuple[np.ndarray, int]:
             return values - (low - 1), high - low + 2
     codes, uniques = pd.factorize(column, use_na_sentinel=True)
     return codes.astype("int64", copy=False) + 1, len(uniques) + 1
+
+
+def _split(key: np.ndarray, size: int, codes: np.ndarray, span: int,
+           representative: np.ndarray) -> tuple[np.ndarray, int]:
+    """Dense class keys refined by a column that holds more than one value in some classes: only the rows of
+    those classes get new keys (after the old ones, so the keys stay within about twice the rows)."""
+    split = np.zeros(size, dtype=bool)
+    split[key[codes != codes[representative]]] = True
+    rows = np.flatnonzero(split[key])
+    uniques, inverse = np.unique(key[rows] * span + codes[rows], return_inverse=True)
+    key = key.copy()
+    key[rows] = size + inverse
+    size += len(uniques)
+    if size > 2 * len(key):  # many splits: the holes the old keys left are closed
+        key, size = _renumber(key, size)
+    return key, size
+
+
+def _representatives(key: np.ndarray, size: int) -> np.ndarray:
+    """For each row, a row with the same key (dense keys in [0, size)): whichever one the assignment keeps."""
+    first = np.empty(size, dtype="int64")
+    first[key] = np.arange(len(key))
+    return first[key]
+
+
+def _maybe_repeated(key: np.ndarray, size: int) -> np.ndarray:
+    """Rows whose key may occur again: exactly those when the keys are dense enough to be counted (`size`
+    within a few times the rows); else the rows whose bucket key mod (2n + 1) is shared — equal keys share
+    a bucket, so no repeated row is missed, and the few strangers that collide are settled by the next
+    columns and the exact count at the end."""
+    if size <= 4 * len(key):
+        return np.bincount(key, minlength=size)[key] > 1
+    bucket = key % (2 * len(key) + 1)
+    return np.bincount(bucket, minlength=2 * len(key) + 1)[bucket] > 1
 
 
 def _renumber(key: np.ndarray, size: int) -> tuple[np.ndarray, int]:

@@ -62,20 +62,21 @@ def integer_codes(series: pd.Series) -> Codes | None:
     a range too wide (see `_narrow`) and for a column with no value."""
     if not ptypes.is_integer_dtype(series.dtype) or ptypes.is_bool_dtype(series.dtype):
         return None
-    mask = series.isna().to_numpy()
-    missing = int(np.count_nonzero(mask))
+    # a numpy integer column has no missing value: no mask to build
+    mask = None if isinstance(series.dtype, np.dtype) else series.isna().to_numpy()
+    missing = 0 if mask is None else int(np.count_nonzero(mask))
     if missing == len(series):
         return None
     # missing as the largest integer, so the minimum skips it; the maximum skips it by `where`
     data = series.to_numpy(dtype="int64", na_value=np.iinfo("int64").max)
     low = int(data.min())
-    high = int(np.max(data, where=~mask, initial=low)) if missing else int(data.max())
+    high = int(np.max(data, where=~mask, initial=low)) if mask is not None and missing else int(data.max())
     if not _narrow(low, high, len(series)):
         return None
     codes = np.empty(len(data), dtype=code_dtype(len(data)))
     with np.errstate(over="ignore"):  # present values fall in [0, 2n + 1]; missing ones are overwritten
         np.subtract(data, low, out=codes, casting="unsafe")
-    if missing:
+    if mask is not None and missing:
         codes[mask] = -1
     size = high - low + 1
     if size == 1:  # one value: counting would add one to the same cell row after row

@@ -273,8 +273,10 @@ def column_work(series: pd.Series, kind: Kind | None = None, keep_values: bool =
         kind = column_kind(series, distinct=len(counts))
     kind = kind or column_kind(series)
     rows = len(series)
+    # a numpy integer or boolean column cannot hold a missing value: no pass to count them
+    holes = not (isinstance(series.dtype, np.dtype) and series.dtype.kind in "iub")
     base: dict[str, Any] = {"name": str(series.name), "kind": kind, "dtype": str(series.dtype), "rows": rows,
-            "missing": int(series.isna().sum())}
+            "missing": int(series.isna().sum()) if holes else 0}
     if kind == "numeric":
         return _numeric_work(series, base, keep_values, codes)
     if kind == "datetime":
@@ -321,6 +323,8 @@ def duplicate_rows(frame: pd.DataFrame, distinct: dict[str, int] | None = None) 
     representative: np.ndarray | None = None  # after the first columns: a row of each row's class
     try:
         for step, i in enumerate(sorted(range(width), key=rank), start=1):
+            if representative is not None and _same_in_classes(frame, i, rows, representative):
+                continue  # one value in every class (classes only get finer, so an older representative will do)
             codes, span = _column_codes(frame, i, rows)
             if representative is not None:
                 if not np.array_equal(codes[representative], codes):
@@ -389,6 +393,16 @@ def _split(key: np.ndarray, size: int, codes: np.ndarray, span: int,
     if size > 2 * len(key):  # many splits: the holes the old keys left are closed
         key, size = _renumber(key, size)
     return key, size
+
+
+def _same_in_classes(frame: pd.DataFrame, i: int, rows: np.ndarray | None, representative: np.ndarray) -> bool:
+    """Whether column i holds one value in every class, read on the profile's int32 codes when a page has
+    made them (no int64 copy); False when they are not there (the caller compares its own codes)."""
+    shared = cached_codes(frame, i) if ptypes.is_integer_dtype(frame.dtypes.iloc[i]) else None
+    if shared is None or not shared.offset:
+        return False
+    codes = shared.codes if rows is None else shared.codes[rows]
+    return bool(np.array_equal(codes[representative], codes))
 
 
 def _representatives(key: np.ndarray, size: int) -> np.ndarray:

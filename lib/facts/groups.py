@@ -384,7 +384,7 @@ def group_facts(
         if ptypes.is_bool_dtype(frame[measure].dtype):
             values = frame[measure].astype("float64")
     table = _aggregate(values, codes, aggregation, rows_measure)
-    total = _overall(values, aggregation, rows_measure)
+    total = overall = _overall(values, aggregation, rows_measure)
     if aggregation == "share":
         table["value"] = table["value"] / total if total else float("nan")
         total = 1.0 if total else None
@@ -399,10 +399,10 @@ def group_facts(
     top, rest = ranked[:top_n], ranked[top_n:] + small
     other = None
     if rest:
-        inside = np.isin(codes, [code_of[g.keys] for g in top])
-        rest_values = values[~inside]
+        in_top = np.zeros(int(codes.max()) + 1, dtype=bool)
+        in_top[[code_of[g.keys] for g in top]] = True
+        rest_values = values[~in_top[codes]]
         value = _overall(rest_values, aggregation, rows_measure)
-        overall = _overall(values, aggregation, rows_measure)
         if aggregation == "share" and value is not None and total and overall:
             value = value / overall
         other = GroupRow((OTHER_LABEL,), value, int(len(rest_values)),

@@ -7,7 +7,7 @@ import pandas as pd
 import pytest
 
 from lib.facts.base import Scope
-from lib.facts.columns import column_facts
+from lib.facts.columns import _histogram, column_facts
 
 SCOPE = Scope.of("test:small", "Малый набор")
 
@@ -131,3 +131,13 @@ def test_infinite_json_values_do_not_break_the_profile():
     facts = column_facts(table.frame, SCOPE, column="a")
     assert (facts.numeric.count, facts.numeric.mean, facts.numeric.max) == (2, 2, 3)
     assert sum(b.count for b in facts.histogram) == 2
+
+
+@pytest.mark.parametrize("low, high, rows", [(-86, 1272, 100_000), (0, 5, 50), (-3, 10**6, 1000), (7, 8, 30)])
+def test_histogram_of_whole_numbers_equals_numpy_on_the_values(low, high, rows):
+    """Whole numbers are histogrammed from the count of each value: the same bars as np.histogram of all rows."""
+    values = np.random.default_rng(low + high).integers(low, high, rows).astype("float64")
+    bins = _histogram(pd.Series(values), len(np.unique(values)))
+    edges = np.array([b.left for b in bins] + [bins[-1].right])
+    assert [b.count for b in bins] == np.histogram(values, bins=edges)[0].tolist()
+    assert sum(b.count for b in bins) == rows

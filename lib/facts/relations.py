@@ -230,13 +230,6 @@ class _Column:
             if shift:
                 out -= shift
 
-    def values(self) -> np.ndarray:
-        """The column as float64, NaN where missing."""
-        out = np.empty(len(self.codes))
-        self.values_into(self.codes, out)
-        out[self.codes < 0] = np.nan
-        return out
-
 
 def _from_codes(name: str, codes: Codes) -> _Column:
     """The column, with the evenly spaced sample of its codes the first «determines» check reads."""
@@ -581,9 +574,11 @@ def _swapped(pair: Pair) -> Pair:
 
 def _chosen(columns: list[_Column], pair: Pair) -> ChosenPair:
     by_name = {c.name: c for c in columns}
-    xs, ys = by_name[pair.x].values(), by_name[pair.y].values()
-    both = ~(np.isnan(xs) | np.isnan(ys))
-    xs, ys = xs[both], ys[both]
+    x, y = by_name[pair.x], by_name[pair.y]
+    both = (x.codes >= 0) & (y.codes >= 0)  # the rows where both are present, in row order
+    xs, ys = np.empty(int(np.count_nonzero(both))), np.empty(int(np.count_nonzero(both)))
+    x.values_into(x.codes[both], xs)
+    y.values_into(y.codes[both], ys)
     slope = intercept = None
     if len(xs) >= 2 and xs.min() != xs.max():
         with np.errstate(all="ignore"):  # least squares in closed form: cov(x, y) / var(x)

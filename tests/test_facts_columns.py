@@ -141,3 +141,15 @@ def test_histogram_of_whole_numbers_equals_numpy_on_the_values(low, high, rows):
     edges = np.array([b.left for b in bins] + [bins[-1].right])
     assert [b.count for b in bins] == np.histogram(values, bins=edges)[0].tolist()
     assert sum(b.count for b in bins) == rows
+
+
+@pytest.mark.parametrize("high", [12, 3000])  # one bar per value, and even bars over a wider range
+def test_an_integer_columns_histogram_from_its_shared_codes_equals_numpy(high):
+    rng = np.random.default_rng(high)
+    values = pd.array(np.where(rng.random(5000) < 0.1, None, rng.integers(-7, high, 5000)), dtype="Int64")
+    frame = pd.DataFrame({"label": ["x"] * 5000, "value": values})
+    facts = column_facts(frame, SCOPE, column="value")
+    present = frame["value"].dropna().to_numpy(dtype="float64")
+    edges = np.array([b.left for b in facts.histogram] + [facts.histogram[-1].right])
+    assert [b.count for b in facts.histogram] == np.histogram(present, bins=edges)[0].tolist()
+    assert sum(b.count for b in facts.histogram) == len(present) == facts.valid

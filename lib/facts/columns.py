@@ -8,9 +8,11 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
+from pandas.api import types as ptypes
 
 from lib.facts import shared
 from lib.facts.base import UNSHARED_KINDS, FactSheet, Scope, display_round, percent, shareable_value
+from lib.facts.codes import Codes, column_codes
 from lib.facts.overview import KIND_LABELS, NumericSummary, TopValue, finite_numbers
 from lib.facts.shared import Outliers, column_work, outliers_of
 from lib.filters import filters_payload
@@ -142,23 +144,28 @@ def _even_edges(low: float, high: float, bins: int) -> np.ndarray:
     return np.unique(edges)
 
 
-def _histogram(values: pd.Series, unique: int) -> tuple[HistogramBin, ...]:
-    if values.empty:
+def _histogram(values: pd.Series, unique: int, counted: Codes | None = None) -> tuple[HistogramBin, ...]:
+    """Bars over the finite values; `counted`: the column's shared offset codes, whose count of each whole
+    number gives the bars without reading the rows (then `values` is not used)."""
+    if counted is not None:
+        low, high, rows = counted.low, counted.low + counted.size - 1, counted.present
+    elif values.empty:
         return ()
-    low, high = float(values.min()), float(values.max())
+    else:
+        low, high, rows = float(values.min()), float(values.max()), int(values.size)
     if low == high:
-        return (HistogramBin(low, high, int(values.size)),)
-    finite = values.to_numpy(dtype="float64")
-    integers = bool(np.array_equal(finite, np.trunc(finite)))
+        return (HistogramBin(low, high, rows),)
+    finite = np.empty(0) if counted is not None else values.to_numpy(dtype="float64")
+    integers = counted is not None or bool(np.array_equal(finite, np.trunc(finite)))
     if integers and high - low + 1 <= HISTOGRAM_BINS:
         edges = np.arange(low - 0.5, high + 1.0, 1.0)  # one bar per integer value
     else:
         edges = _even_edges(low, high, min(HISTOGRAM_BINS, max(unique, 2)))
     if len(edges) < 2:  # a range too narrow for two distinct floats (0.3 and 0.30000000000000004)
-        return (HistogramBin(low, high, int(values.size)),)
-    if integers and high - low < min(len(finite), COUNTED_SPAN):
-        # whole numbers in a narrow range: each distinct value weighted by its count, a pass instead of a sort
-        weights = np.bincount((finite - low).astype("int64"))
+        return (HistogramBin(low, high, rows),)
+    if counted is not None or (integers and high - low < min(len(finite), COUNTED_SPAN)):
+        # whole numbers in a narrow range: each distinct value weighted by its count, no sort of the rows
+        weights = counted.counts if counted is not None else np.bincount((finite - low).astype("int64"))
         counts, edges = np.histogram(low + np.arange(len(weights)), bins=edges, weights=weights)
         counts = counts.astype("int64")
     else:
@@ -191,13 +198,18 @@ def column_facts(frame: pd.DataFrame, scope: Scope, column: str | None = None) -
     if not column:
         return ColumnFacts(**scope.sheet_fields(), options={"column": None})
     series = frame[column]
-    work = column_work(series.rename(column))
+    position = frame.columns.get_loc(column)
+    counted = (column_codes(frame, position, offset_only=True)
+               if isinstance(position, int) and ptypes.is_integer_dtype(series.dtype) else None)
+    counted = counted if counted is not None and counted.offset else None
+    work = column_work(series.rename(column), keep_values=counted is None,
+                       codes=None if counted is None else lambda: counted)
     rows, missing, valid, kind, unique = work.rows, work.missing, work.valid, work.kind, work.unique
     fields: dict[str, Any] = {}
     if kind == "numeric":
         fields["numeric"] = work.numeric
         fields["outliers"] = work.outliers
-        fields["histogram"] = _histogram(pd.Series(work.finite), unique)
+        fields["histogram"] = _histogram(pd.Series(work.finite), unique, counted)
     elif kind == "datetime" and valid and work.first is not None and work.last is not None:
         values = series.dropna()
         first, last = work.first, work.last

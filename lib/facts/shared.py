@@ -323,10 +323,10 @@ def duplicate_rows(frame: pd.DataFrame, distinct: dict[str, int] | None = None) 
     representative: np.ndarray | None = None  # after the first columns: a row of each row's class
     try:
         for step, i in enumerate(sorted(range(width), key=rank), start=1):
-            if representative is not None and _same_in_classes(frame, i, rows, representative):
-                continue  # one value in every class (classes only get finer, so an older representative will do)
             codes, span = _column_codes(frame, i, rows)
             if representative is not None:
+                # a column with one value in every class is not combined (classes only get finer, so an older
+                # representative will do)
                 if not np.array_equal(codes[representative], codes):
                     key, size = _split(key, size, codes, span, representative)
                     representative = _representatives(key, size)
@@ -343,7 +343,7 @@ def duplicate_rows(frame: pd.DataFrame, distinct: dict[str, int] | None = None) 
                         return 0
                     rows = kept if rows is None else rows[kept]
                     key, size = _renumber(key[kept], size)
-                    repeated = np.bincount(key, minlength=size)[key] > 1  # exact: the kept keys are dense
+                    repeated = _maybe_repeated(key, size)  # exact: the kept keys are dense
                     if repeated.all():
                         break
                 key, size = _renumber(key, size)
@@ -356,11 +356,12 @@ def duplicate_rows(frame: pd.DataFrame, distinct: dict[str, int] | None = None) 
 
 
 def _column_codes(frame: pd.DataFrame, i: int, rows: np.ndarray | None) -> tuple[np.ndarray, int]:
-    """Column i's codes for `duplicate_rows` (of `rows` only, when given): the profile's offset codes when a
-    page has made them (missing −1 becomes 0), else `_codes`."""
+    """Column i's codes for `duplicate_rows` (of `rows` only, when given): the profile's int32 offset codes
+    when a page has made them (missing −1 becomes 0; no int64 copy: the key's arithmetic widens them), else
+    `_codes`."""
     shared = cached_codes(frame, i) if ptypes.is_integer_dtype(frame.dtypes.iloc[i]) else None
     if shared is not None and shared.offset:
-        return (shared.codes if rows is None else shared.codes[rows]).astype("int64") + 1, shared.size + 1
+        return (shared.codes if rows is None else shared.codes[rows]) + 1, shared.size + 1
     return _codes(frame.iloc[:, i] if rows is None else frame.iloc[rows, i])
 
 
@@ -393,16 +394,6 @@ def _split(key: np.ndarray, size: int, codes: np.ndarray, span: int,
     if size > 2 * len(key):  # many splits: the holes the old keys left are closed
         key, size = _renumber(key, size)
     return key, size
-
-
-def _same_in_classes(frame: pd.DataFrame, i: int, rows: np.ndarray | None, representative: np.ndarray) -> bool:
-    """Whether column i holds one value in every class, read on the profile's int32 codes when a page has
-    made them (no int64 copy); False when they are not there (the caller compares its own codes)."""
-    shared = cached_codes(frame, i) if ptypes.is_integer_dtype(frame.dtypes.iloc[i]) else None
-    if shared is None or not shared.offset:
-        return False
-    codes = shared.codes if rows is None else shared.codes[rows]
-    return bool(np.array_equal(codes[representative], codes))
 
 
 def _representatives(key: np.ndarray, size: int) -> np.ndarray:

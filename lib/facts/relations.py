@@ -256,8 +256,8 @@ def _relation_columns(frame: pd.DataFrame) -> tuple[list[_Column], list[str]]:
     return used, skipped
 
 
-def _pearson_matrix(columns: list[_Column], masks: _Masks) -> tuple[np.ndarray, np.ndarray]:
-    """Pearson's r and the complete-row count of every pair of columns, exact on pairwise complete rows.
+def _pearson_matrix(columns: list[_Column], masks: _Masks, counts: np.ndarray) -> np.ndarray:
+    """Pearson's r of every pair of columns, exact on pairwise complete rows (`counts`: their number).
     Matrix products accumulated over blocks of rows, so memory stays flat and time linear: with x zero
     where missing and m a presence indicator, the sums over the rows where both are present are x·yᵀ,
     x·mᵀ and x²·mᵀ. m is all ones for a complete column, so the indicators are a row of ones and one row
@@ -283,23 +283,16 @@ def _pearson_matrix(columns: list[_Column], masks: _Masks) -> tuple[np.ndarray, 
         np.square(data, out=squares)
         cross += data @ data.T
         moments += block[:, : stop - start] @ present.T
-    # sums[i, j]: Σ x_i over the rows where x_i and x_j are present; squares and counts alike
+    # sums[i, j]: Σ x_i over the rows where x_i and x_j are present; squares alike
     of = np.array(masks.of)
     sums, squares_sum = moments[:k, of], moments[k:, of]
-    present_rows = np.array([float(n)] + [float(np.count_nonzero(m)) for m in gaps])
-    counts = np.empty((k, k))
-    for p in range(k):
-        for q in range(p, k):
-            a, b = sorted((masks.of[p], masks.of[q]))
-            both = present_rows[b] if a in (0, b) else float(np.count_nonzero(gaps[a - 1] & gaps[b - 1]))
-            counts[p, q] = counts[q, p] = both
     with np.errstate(all="ignore"):
         comoment = cross - sums * sums.T / counts
         spread = squares_sum - sums**2 / counts  # spread[i, j]: Σ (x_i − mean)² over the pair's rows
         r = np.clip(comoment / np.sqrt(spread * spread.T), -1.0, 1.0)
         flat = (spread <= 1e-12 * squares_sum) | (spread.T <= 1e-12 * squares_sum.T)
     r[flat | (counts < MIN_ROWS)] = np.nan
-    return r, np.rint(counts).astype("int64")
+    return r
 
 
 def _level(column: _Column) -> float:
@@ -371,10 +364,10 @@ def _mask_key(mask: np.ndarray) -> bytes:
     return hashlib.sha1(np.packbits(mask).tobytes()).digest()
 
 
-def _spearman_group(columns: list[_Column], mask: np.ndarray,
-                    pairs: list[tuple[int, int]]) -> list[tuple[int, int, float]]:
-    """Spearman's ρ of the pairs that share the set of complete rows `mask`: Pearson's r of the average ranks
-    within those rows, one product accumulated over blocks of rows.
+def _spearman_group(columns: list[_Column], mask: np.ndarray, pairs: list[tuple[int, int]],
+                    rows: int) -> list[tuple[int, int, float]]:
+    """Spearman's ρ of the pairs that share the set of complete rows `mask` (`rows` of them): Pearson's r of
+    the average ranks within those rows, one product accumulated over blocks of rows.
 
     Each column's code counts over its present rows are its codes' counts; within the group's rows they are
     those counts less the few rows the group leaves out, so a column's ranks there cost one lookup per row.
@@ -382,7 +375,6 @@ def _spearman_group(columns: list[_Column], mask: np.ndarray,
     columns with missing values); those members' ranks are zero outside the group's rows, so the product runs
     over whole blocks without compacting them."""
     n = len(columns[0].codes)
-    rows = int(mask.sum())
     if rows < MIN_ROWS:
         return []
     whole = rows == n
@@ -430,11 +422,18 @@ def _pairwise(columns: list[_Column]) -> tuple[np.ndarray, np.ndarray, np.ndarra
     numpy's `take` and these small products keep the GIL, measured — two threads took as long as one.)"""
     k = len(columns)
     masks = _masks(columns)
+    groups = list(_mask_groups(columns, masks).values())
+    counts = np.empty((k, k), dtype="int64")  # complete rows of each pair: its group's rows
+    np.fill_diagonal(counts, [int(c.counts.sum()) for c in columns])
+    for mask, pairs in groups:
+        both = int(np.count_nonzero(mask))
+        for i, j in pairs:
+            counts[i, j] = counts[j, i] = both
     rho = np.full((k, k), np.nan)
     with _BLAS.limit(limits=1, user_api="blas"):
-        pearson_m, counts = _pearson_matrix(columns, masks)
-        for mask, pairs in _mask_groups(columns, masks).values():
-            for i, j, value in _spearman_group(columns, mask, pairs):
+        pearson_m = _pearson_matrix(columns, masks, counts)
+        for mask, pairs in groups:
+            for i, j, value in _spearman_group(columns, mask, pairs, int(counts[pairs[0]])):
                 rho[i, j] = rho[j, i] = value
     for m in (pearson_m, rho):
         np.fill_diagonal(m, 1.0)

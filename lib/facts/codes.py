@@ -79,13 +79,16 @@ def integer_codes(series: pd.Series) -> Codes | None:
     if mask is not None and missing:
         codes[mask] = -1
     size = high - low + 1
+    return Codes(codes, size, _counts(codes, size, missing), float(low))
+
+
+def _counts(codes: np.ndarray, size: int, missing: int) -> np.ndarray:
+    """Rows of each code 0 … size − 1 (−1, missing, not counted)."""
     if size == 1:  # one value: counting would add one to the same cell row after row
-        counts = np.array([len(codes) - missing])
-    elif missing:  # −1 counted in front, then dropped: no copy of the present codes
-        counts = np.bincount(codes + 1, minlength=size + 1)[1:]
-    else:
-        counts = np.bincount(codes, minlength=size)
-    return Codes(codes, size, counts, float(low))
+        return np.array([len(codes) - missing])
+    if missing:  # −1 counted in front, then dropped: no copy of the present codes
+        return np.bincount(codes + 1, minlength=size + 1)[1:]
+    return np.bincount(codes, minlength=size)
 
 
 def float_codes(values: np.ndarray) -> Codes | None:
@@ -106,7 +109,7 @@ def float_codes(values: np.ndarray) -> Codes | None:
             shifted[missing] = -1.0
             codes = shifted.astype(dtype)
             size = int(high - low) + 1
-            return Codes(codes, size, np.bincount(codes[~missing], minlength=size), low)
+            return Codes(codes, size, _counts(codes, size, int(np.count_nonzero(missing))), low)
     codes = np.full(len(values), -1, dtype=dtype)
     table, inverse, counts = np.unique(values[~missing], return_inverse=True, return_counts=True)
     codes[~missing] = inverse

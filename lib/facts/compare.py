@@ -39,7 +39,7 @@ from lib.facts.groups import (
     split_dimension,
 )
 from lib.facts.overview import finite_numbers
-from lib.facts.trends import NS_YEARS, covered_days, out_of_range_count, usable_dates, wall_dates
+from lib.facts.trends import NS_YEARS, covered_days, out_of_range_count, to_periods, usable_dates, wall_dates
 from lib.filters import apply_filters, filters_payload, labels, normalize_filters
 from lib.fmt import fmt_date, fmt_month
 from lib.schema import column_kind
@@ -430,7 +430,7 @@ def _sides(
                     "не делятся на периоды. Сравните две категории или выберите другой столбец дат.")
         return f"В столбце «{date_column}» нет ни одной даты."
     freq = _FREQ[period]
-    periods = dates.dt.to_period(freq)
+    periods = to_periods(dates, period)
     first_day, last_day = covered_days(dates, periods, date_column, scope.filters)
     last = periods.max()
     skipped = None

@@ -194,3 +194,30 @@ def test_duplicate_rows_of_copies_whose_first_columns_agree_but_later_ones_diffe
     clear_shared_work()
     assert duplicate_rows(frame) == expected
     assert shared_work(frame).duplicate_rows == expected  # the profile made the codes first
+
+
+def test_a_long_table_profiled_on_two_threads_matches_pandas(monkeypatch):
+    """From PARALLEL_ROWS rows the text, date and category columns are profiled on a second thread: each
+    column's figures stay those of pandas, in table order."""
+    import lib.facts.shared as shared
+
+    monkeypatch.setattr(shared, "PARALLEL_ROWS", 1_000)
+    rng = np.random.default_rng(7)
+    n = 3_000
+    frame = pd.DataFrame({
+        "city": pd.Series(rng.choice(["Омск", "Тула", "Пермь", None], n), dtype="string"),
+        "amount": pd.array(np.where(rng.random(n) < 0.1, None, rng.integers(-50, 50, n)), dtype="Int64"),
+        "kind": pd.Categorical(rng.choice(["a", "b", "c"], n)),
+        "price": rng.normal(100, 15, n),
+        "day": pd.to_datetime("2024-01-01") + pd.to_timedelta(rng.integers(0, 40, n), unit="D"),
+    })
+    profiled = shared.shared_work(frame).profiled
+    assert [c.name for c in profiled] == list(frame.columns)
+    for column in profiled:
+        series = frame[column.name]
+        assert column.missing == int(series.isna().sum())
+        assert column.unique == series.nunique()
+    city = profiled[0]
+    assert city.counts is not None and city.counts.to_dict() == frame["city"].value_counts().to_dict()
+    assert profiled[1].numeric is not None and profiled[1].numeric.mean == frame["amount"].mean()
+    assert profiled[4].first == frame["day"].min() and profiled[4].last == frame["day"].max()

@@ -15,6 +15,7 @@ import threading
 import weakref
 from collections import OrderedDict
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from functools import partial
 from typing import Any
@@ -429,12 +430,35 @@ def _text_like(series: pd.Series) -> bool:
     return ptypes.is_object_dtype(series.dtype) or ptypes.is_string_dtype(series.dtype)
 
 
+PARALLEL_ROWS = 50_000  # from this many rows the columns that are not numbers are profiled on a second thread
+
+
+def _profile(frame: pd.DataFrame) -> tuple[ColumnWork, ...]:
+    """Each of the first MAX_COLUMNS columns' work, in table order. On a long table the columns that are not
+    numbers (text, dates, categories: hashed by Arrow and pandas, which release the GIL) are profiled on a
+    second thread while this one counts the numeric columns (flights: 47 → 34 ms). Only that thread is
+    added: the numeric columns' codes, kept for the other pages, are made here, in the memory the file's
+    parser freed (two threads for all columns were as fast but each had a malloc arena of its own: the peak
+    of load + six sheets on flights rose from 287 to 316 MB)."""
+    series = [frame.iloc[:, i].rename(str(name)) for i, name in enumerate(frame.columns[:MAX_COLUMNS])]
+
+    def work(i: int) -> ColumnWork:
+        # the cached profile keeps no per-row arrays: a page that needs a column's values reads the frame
+        return column_work(series[i], keep_values=False, codes=partial(column_codes, frame, i, offset_only=True))
+
+    hashed = [i for i, s in enumerate(series) if not ptypes.is_numeric_dtype(s.dtype) or ptypes.is_bool_dtype(s.dtype)]
+    if len(frame) < PARALLEL_ROWS or not hashed or len(hashed) == len(series):
+        return tuple(work(i) for i in range(len(series)))
+    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="svodka-profile") as pool:
+        later = {i: pool.submit(work, i) for i in hashed}
+        done = {i: work(i) for i in range(len(series)) if i not in later}
+        done.update((i, future.result()) for i, future in later.items())
+    return tuple(done[i] for i in range(len(series)))
+
+
 def _compute(frame: pd.DataFrame) -> SharedWork:
     rows, columns = frame.shape
-    # The cached profile keeps no per-row arrays: a page that needs a column's values reads the frame.
-    profiled = tuple(column_work(frame.iloc[:, i].rename(str(name)), keep_values=False,
-                                 codes=partial(column_codes, frame, i, offset_only=True))
-                     for i, name in enumerate(frame.columns[:MAX_COLUMNS]))
+    profiled = _profile(frame)
     return SharedWork(
         rows=int(rows),
         columns=int(columns),

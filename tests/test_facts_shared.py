@@ -221,3 +221,18 @@ def test_a_long_table_profiled_on_two_threads_matches_pandas(monkeypatch):
     assert city.counts is not None and city.counts.to_dict() == frame["city"].value_counts().to_dict()
     assert profiled[1].numeric is not None and profiled[1].numeric.mean == frame["amount"].mean()
     assert profiled[4].first == frame["day"].min() and profiled[4].last == frame["day"].max()
+
+
+def test_duplicate_rows_through_several_hash_rounds_match_pandas():
+    """Wide-ranging first columns (their combined key far beyond the rows, so candidates are found by hashed
+    buckets, round after round), with copies and rows that differ from a copy only in the last column."""
+    rng = np.random.default_rng(11)
+    n = 20_000
+    frame = pd.DataFrame({"a": rng.integers(0, 5_000, n), "b": rng.integers(-10**6, 10**6, n),
+                          "c": rng.integers(0, 3_000, n), "d": rng.integers(0, 2, n)})
+    copies = frame.iloc[rng.choice(n, 300)]
+    near = frame.iloc[rng.choice(n, 200)].assign(d=7)
+    table = pd.concat([frame, copies, near, copies.iloc[:50]], ignore_index=True)
+    distinct = {c: int(table[c].nunique()) for c in table.columns}
+    assert duplicate_rows(table, distinct) == int(table.duplicated().sum())
+    assert duplicate_rows(table) == int(table.duplicated().sum())

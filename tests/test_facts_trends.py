@@ -445,3 +445,25 @@ def test_periods_from_ordinals_equal_pandas_to_period(period, freq, span_ns):
     assert got.index.equals(dates.index)
     assert got.dtype == expected.dtype
     assert (got == expected).all()
+
+
+def test_zoned_dates_factorized_by_the_profile_give_the_same_wall_dates_and_sheet():
+    """Once the profile has factorized a zoned date column, Динамика converts only its distinct values to
+    wall time: the dates are pandas' own tz_localize(None) row by row (NaT kept, across a DST change), and
+    the sheet equals the one computed before the profile ran."""
+    from lib.facts.shared import clear_shared_work, shared_work
+    from lib.facts.trends import frame_wall_dates
+
+    clear_shared_work()
+    rng = np.random.default_rng(5)
+    stamps = pd.date_range("2023-01-01", "2023-12-31 23:00", freq="h", tz="America/New_York")
+    dates = pd.Series(stamps[rng.integers(0, len(stamps), 4_000)])
+    dates[rng.random(4_000) < 0.05] = pd.NaT
+    frame = pd.DataFrame({"when": dates, "amount": rng.normal(10, 2, 4_000)})
+    scope = Scope.of("test:zoned", "zoned")
+    before = trend_facts(frame, scope, date_column="when", measure="amount", aggregation="mean")
+    shared_work(frame)
+    pd.testing.assert_series_equal(frame_wall_dates(frame, "when"), frame["when"].dt.tz_localize(None))
+    after = trend_facts(frame, scope, date_column="when", measure="amount", aggregation="mean")
+    assert after == before
+    clear_shared_work()

@@ -4,7 +4,8 @@ The shared profile counts an integer column's values, the duplicate-row key comb
 Связи correlates the numeric columns through their codes and ranks them from the codes' counts. All three read
 the same `Codes` of a column from here: the first page that needs them makes them, the others reuse them.
 
-Only the most recent frames keep their codes (`CACHE_FRAMES`): they are one int32 per row and column.
+Only the most recent frames keep their codes (`CACHE_FRAMES`): they are one int32 per row and column. Date
+columns are kept factorized the same way (`Factors`), for the same pages.
 """
 
 from __future__ import annotations
@@ -124,7 +125,23 @@ def make_codes(series: pd.Series) -> Codes | None:
     return float_codes(series.to_numpy(dtype="float64", na_value=np.nan, copy=True))
 
 
-_cache: OrderedDict[int, tuple[weakref.ref, dict[int, Codes | None]]] = OrderedDict()
+@dataclass(frozen=True, eq=False)
+class Factors:
+    """A column factorized as `pd.factorize` does it: `codes` −1 for missing, else the position of the row's
+    value in `uniques` (the distinct values in order of appearance). Made for date columns, whose distinct
+    values the profile counts, the duplicate-row key combines and Динамика converts to wall time."""
+
+    codes: np.ndarray
+    uniques: pd.Index
+
+
+def make_factors(series: pd.Series) -> Factors:
+    codes, uniques = pd.factorize(series, use_na_sentinel=True)
+    return Factors(codes.astype(code_dtype(len(codes)), copy=False), uniques)
+
+
+_Entry = tuple[weakref.ref, dict[int, Codes | None], dict[int, Factors]]
+_cache: OrderedDict[int, _Entry] = OrderedDict()
 _lock = threading.RLock()  # re-entrant: a frame collected while the lock is held calls `_forget`
 
 
@@ -133,6 +150,37 @@ def cached_codes(frame: pd.DataFrame, position: int) -> Codes | None:
     with _lock:
         hit = _cache.get(id(frame))
         return hit[1].get(position) if hit is not None and hit[0]() is frame else None
+
+
+def cached_factors(frame: pd.DataFrame, position: int) -> Factors | None:
+    """The column's factors when a page has already made them; None otherwise (nothing is computed)."""
+    with _lock:
+        hit = _cache.get(id(frame))
+        return hit[2].get(position) if hit is not None and hit[0]() is frame else None
+
+
+def column_factors(frame: pd.DataFrame, position: int) -> Factors:
+    """The factors of the column at `position` of `frame`, made once per frame object (see `column_codes`)."""
+    found = cached_factors(frame, position)
+    if found is not None:
+        return found
+    factors = make_factors(frame.iloc[:, position])
+    with _lock:
+        _entry(frame)[2][position] = factors
+    return factors
+
+
+def _entry(frame: pd.DataFrame) -> _Entry:
+    """The frame's cache entry, made when missing, as the most recent one (the lock is held)."""
+    key = id(frame)
+    hit = _cache.get(key)
+    if hit is None or hit[0]() is not frame:
+        hit = (weakref.ref(frame, _forget(key)), {}, {})
+        _cache[key] = hit
+    _cache.move_to_end(key)
+    while len(_cache) > CACHE_FRAMES:
+        _cache.popitem(last=False)
+    return hit
 
 
 def column_codes(frame: pd.DataFrame, position: int, offset_only: bool = False) -> Codes | None:
@@ -151,14 +199,7 @@ def column_codes(frame: pd.DataFrame, position: int, offset_only: bool = False) 
     if codes is None and offset_only:
         return None
     with _lock:
-        hit = _cache.get(key)
-        if hit is None or hit[0]() is not frame:
-            hit = (weakref.ref(frame, _forget(key)), {})
-            _cache[key] = hit
-        hit[1][position] = codes
-        _cache.move_to_end(key)
-        while len(_cache) > CACHE_FRAMES:
-            _cache.popitem(last=False)
+        _entry(frame)[1][position] = codes
     return codes
 
 

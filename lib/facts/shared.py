@@ -24,7 +24,7 @@ import numpy as np
 import pandas as pd
 from pandas.api import types as ptypes
 
-from lib.facts.codes import Codes, cached_codes, clear_codes, column_codes
+from lib.facts.codes import Codes, Factors, cached_codes, cached_factors, clear_codes, column_codes, column_factors
 from lib.schema import Kind, column_kind
 
 MAX_COLUMNS = 500  # columns profiled per table: the first ones, in table order
@@ -265,9 +265,11 @@ def _integer_work(series: pd.Series, base: dict[str, Any], keep_values: bool,
 
 
 def column_work(series: pd.Series, kind: Kind | None = None, keep_values: bool = True,
-                codes: Callable[[], Codes | None] | None = None) -> ColumnWork:
+                codes: Callable[[], Codes | None] | None = None,
+                factors: Callable[[], Factors] | None = None) -> ColumnWork:
     """One column's shared facts; `keep_values=False` leaves out the per-row array of finite values; `codes`
-    gives the frame's shared codes of a numeric column (lib.facts.codes), made only when they are needed."""
+    gives the frame's shared codes of a numeric column, `factors` those of a date column (lib.facts.codes),
+    made only when they are needed."""
     counts = None
     if kind is None and ptypes.is_string_dtype(series.dtype) and not ptypes.is_object_dtype(series.dtype):
         counts = value_counts(series)  # a text column's counts give its kind's distinct values too
@@ -281,6 +283,9 @@ def column_work(series: pd.Series, kind: Kind | None = None, keep_values: bool =
     if kind == "numeric":
         return _numeric_work(series, base, keep_values, codes)
     if kind == "datetime":
+        if factors is not None:
+            uniques = factors().uniques
+            return ColumnWork(**base, unique=len(uniques), first=uniques.min(), last=uniques.max())
         values = series.dropna()
         return ColumnWork(**base, unique=int(values.nunique()), first=values.min(), last=values.max())
     if kind == "empty":
@@ -313,10 +318,11 @@ def duplicate_rows(frame: pd.DataFrame, distinct: dict[str, int] | None = None) 
     if not rows_total or not width:
         return 0
     counts = distinct or {}
+    dtypes = list(frame.dtypes)  # `frame.dtypes` builds a Series at every call
 
     def rank(i: int) -> tuple[bool, bool, int]:
         count = counts.get(str(frame.columns[i]), 0)
-        return bool(counts) and count <= 1, _text_like(frame.iloc[:, i]), -count
+        return bool(counts) and count <= 1, _text_like(dtypes[i]), -count
 
     rows: np.ndarray | None = None  # positions still in question; None for all
     key = np.zeros(rows_total, dtype="int64")
@@ -324,7 +330,7 @@ def duplicate_rows(frame: pd.DataFrame, distinct: dict[str, int] | None = None) 
     representative: np.ndarray | None = None  # after the first columns: a row of each row's class
     try:
         for step, i in enumerate(sorted(range(width), key=rank), start=1):
-            codes, span = _column_codes(frame, i, rows)
+            codes, span = _column_codes(frame, i, dtypes[i], rows)
             if representative is not None:
                 # a column with one value in every class is not combined (classes only get finer, so an older
                 # representative will do)
@@ -337,14 +343,17 @@ def duplicate_rows(frame: pd.DataFrame, distinct: dict[str, int] | None = None) 
             key = key * span + codes
             size *= span
             if step == PREFILTER_COLUMNS:
-                repeated = _maybe_repeated(key, size)
+                # rounds of a different hash each (exact once the keys are dense), while they halve the rows
+                rounds = 0
+                repeated = _maybe_repeated(key, size, rounds)
                 while repeated.mean() <= MOSTLY_CANDIDATES:  # go on with the rows that may still repeat
                     kept = np.flatnonzero(repeated)
                     if not len(kept):  # every row already unique
                         return 0
                     rows = kept if rows is None else rows[kept]
-                    key, size = _renumber(key[kept], size)
-                    repeated = _maybe_repeated(key, size)  # exact: the kept keys are dense
+                    key = key[kept]
+                    rounds += 1
+                    repeated = _maybe_repeated(key, size, rounds)
                     if repeated.all():
                         break
                 key, size = _renumber(key, size)
@@ -356,14 +365,21 @@ def duplicate_rows(frame: pd.DataFrame, distinct: dict[str, int] | None = None) 
     return len(key) - int(np.count_nonzero(np.bincount(key, minlength=size)))
 
 
-def _column_codes(frame: pd.DataFrame, i: int, rows: np.ndarray | None) -> tuple[np.ndarray, int]:
+def _column_codes(frame: pd.DataFrame, i: int, dtype: Any, rows: np.ndarray | None) -> tuple[np.ndarray, int]:
     """Column i's codes for `duplicate_rows` (of `rows` only, when given): the profile's int32 offset codes
     when a page has made them (missing −1 becomes 0; no int64 copy: the key's arithmetic widens them), else
     `_codes`."""
-    shared = cached_codes(frame, i) if ptypes.is_integer_dtype(frame.dtypes.iloc[i]) else None
+    shared = cached_codes(frame, i) if ptypes.is_integer_dtype(dtype) else None
     if shared is not None and shared.offset:
         return (shared.codes if rows is None else shared.codes[rows]) + 1, shared.size + 1
-    return _codes(frame.iloc[:, i] if rows is None else frame.iloc[rows, i])
+    factors = cached_factors(frame, i) if ptypes.is_datetime64_any_dtype(dtype) else None
+    if factors is not None:
+        return (factors.codes if rows is None else factors.codes[rows]) + 1, len(factors.uniques) + 1
+    column = frame.iloc[:, i]
+    if isinstance(dtype, pd.CategoricalDtype):  # the category codes are there already: no take of the rows
+        codes = column.cat.codes.to_numpy()
+        return (codes if rows is None else codes[rows]).astype("int64") + 1, len(dtype.categories) + 1
+    return _codes(column if rows is None else column.iloc[rows])
 
 
 def _codes(column: pd.Series) -> tuple[np.ndarray, int]:
@@ -404,15 +420,24 @@ def _representatives(key: np.ndarray, size: int) -> np.ndarray:
     return first[key]
 
 
-def _maybe_repeated(key: np.ndarray, size: int) -> np.ndarray:
+# odd 64-bit multipliers, one per round of `_maybe_repeated`: a round's strangers rarely collide again
+_MULTIPLIERS = (0x9E3779B97F4A7C15, 0xC2B2AE3D27D4EB4F, 0x165667B19E3779F9, 0xD6E8FEB86659FD93,
+                0xFF51AFD7ED558CCD, 0xC4CEB9FE1A85EC53)
+
+
+def _maybe_repeated(key: np.ndarray, size: int, round_: int = 0) -> np.ndarray:
     """Rows whose key may occur again: exactly those when the keys are dense enough to be counted (`size`
-    within a few times the rows); else the rows whose bucket key mod (2n + 1) is shared — equal keys share
-    a bucket, so no repeated row is missed, and the few strangers that collide are settled by the next
-    columns and the exact count at the end."""
+    within a few times the rows); else the rows whose bucket is shared, the bucket being the top bits of
+    the key times an odd constant (multiplicative hashing into at least 2n buckets: one multiplication and
+    one shift, several times cheaper than a remainder). Equal keys share a bucket, so no repeated row is
+    missed; the strangers that collide go to the next round, the next columns and the exact count."""
     if size <= 4 * len(key):
         return np.bincount(key, minlength=size)[key] > 1
-    bucket = key % (2 * len(key) + 1)
-    return np.bincount(bucket, minlength=2 * len(key) + 1)[bucket] > 1
+    bits = (2 * len(key)).bit_length()
+    mixed = key.view(np.uint64) * np.uint64(_MULTIPLIERS[round_ % len(_MULTIPLIERS)])  # wraps modulo 2⁶⁴
+    mixed >>= np.uint64(64 - bits)
+    bucket = mixed.view(np.int64)
+    return np.bincount(bucket, minlength=1 << bits)[bucket] > 1
 
 
 def _renumber(key: np.ndarray, size: int) -> tuple[np.ndarray, int]:
@@ -426,8 +451,8 @@ def _renumber(key: np.ndarray, size: int) -> tuple[np.ndarray, int]:
     return inverse.astype("int64", copy=False), len(uniques)
 
 
-def _text_like(series: pd.Series) -> bool:
-    return ptypes.is_object_dtype(series.dtype) or ptypes.is_string_dtype(series.dtype)
+def _text_like(dtype: Any) -> bool:
+    return ptypes.is_object_dtype(dtype) or ptypes.is_string_dtype(dtype)
 
 
 PARALLEL_ROWS = 50_000  # from this many rows the columns that are not numbers are profiled on a second thread
@@ -444,7 +469,9 @@ def _profile(frame: pd.DataFrame) -> tuple[ColumnWork, ...]:
 
     def work(i: int) -> ColumnWork:
         # the cached profile keeps no per-row arrays: a page that needs a column's values reads the frame
-        return column_work(series[i], keep_values=False, codes=partial(column_codes, frame, i, offset_only=True))
+        dated = ptypes.is_datetime64_any_dtype(series[i].dtype)
+        return column_work(series[i], keep_values=False, codes=partial(column_codes, frame, i, offset_only=True),
+                           factors=partial(column_factors, frame, i) if dated else None)
 
     hashed = [i for i, s in enumerate(series) if not ptypes.is_numeric_dtype(s.dtype) or ptypes.is_bool_dtype(s.dtype)]
     if len(frame) < PARALLEL_ROWS or not hashed or len(hashed) == len(series):

@@ -26,6 +26,7 @@ import pandas as pd
 from pandas.api import types as ptypes
 
 from lib.facts.base import FactSheet, Scope, display_round, percent
+from lib.facts.codes import cached_factors
 from lib.facts.overview import finite_numbers
 from lib.filters import filters_payload, normalize_filters
 from lib.fmt import fmt_month
@@ -263,6 +264,18 @@ def wall_dates(column: pd.Series) -> pd.Series:
     return dates
 
 
+def frame_wall_dates(frame: pd.DataFrame, column: str) -> pd.Series:
+    """`wall_dates(frame[column])`; a zoned date column whose factors a page has made (the profile does)
+    converts only its distinct values to wall time, then looks every row up (flights: 4,9 → 0,6 ms)."""
+    series = frame[column]
+    position = frame.columns.get_loc(column)
+    factors = cached_factors(frame, position) if isinstance(position, int) else None
+    if factors is None or getattr(series.dtype, "tz", None) is None:
+        return wall_dates(series)
+    wall = factors.uniques.tz_localize(None).array.take(factors.codes, allow_fill=True)
+    return pd.Series(wall, index=series.index, name=series.name)
+
+
 def _in_range(dates: pd.Series) -> pd.Series:
     if dates.dtype != "datetime64[ns]":
         dates = dates.where((dates >= _NS_RANGE[0]) & (dates <= _NS_RANGE[1])).astype("datetime64[ns]")
@@ -307,7 +320,7 @@ def trend_facts(
             "rows": len(frame)}
     if not date_column or date_column not in frame.columns:
         return TrendFacts(**base)
-    parsed = wall_dates(frame[date_column])
+    parsed = frame_wall_dates(frame, date_column)
     dates = _in_range(parsed)
     valid = dates.notna().to_numpy()
     base["out_of_range_dates"] = int(parsed.notna().sum()) - int(valid.sum())

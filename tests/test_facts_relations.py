@@ -285,3 +285,39 @@ def test_derived_pairs_match_a_groupby_by_hand(seed):
             elif _function_of(frame, y, x):
                 expected[x, y] = f"{x} — функция от {y}"
     assert got == expected
+
+
+def test_a_long_table_with_three_sets_of_missing_rows_matches_pandas_on_both_thread_paths(monkeypatch):
+    """60 000 rows: decimals around a large level (sorted codes), whole numbers (offset codes) and columns
+    missing in three different sets of rows, so every pair's sums leave out another set of rows. Both the
+    two-thread path and the one-thread path give pandas' pairwise-complete matrices."""
+    import lib.facts.relations as relations
+
+    rng = np.random.default_rng(21)
+    n = 60_000
+    base = rng.normal(0, 1, n)
+    frame = pd.DataFrame({
+        "level": 1e6 + base + rng.normal(0, 0.5, n),
+        "count": rng.integers(0, 40, n) + (base > 0) * 5,
+        "price": np.round(rng.gamma(2.0, 3.0, n), 2),
+        "gap1": np.where(rng.random(n) < 0.05, np.nan, base * 2 + rng.normal(0, 1, n)),
+        "gap2": pd.array(np.where(rng.random(n) < 0.10, None, rng.integers(-20, 20, n)), dtype="Int64"),
+        "gap3": np.where(rng.random(n) < 0.02, np.nan, np.round(-base + rng.normal(0, 2, n), 1)),
+    })
+    # pairwise complete rows by hand, centred before multiplying (pandas' corr loses ~1e-11 to the level)
+    floats = frame.astype("float64")
+    expected = {method: np.eye(6) for method in ("pearson", "spearman")}
+    for i in range(6):
+        for j in range(i + 1, 6):
+            both = floats.iloc[:, [i, j]].dropna().to_numpy()
+            ranks = np.column_stack([sps.rankdata(both[:, 0]), sps.rankdata(both[:, 1])])
+            for method, values in (("pearson", both), ("spearman", ranks)):
+                expected[method][i, j] = expected[method][j, i] = np.corrcoef(values.T)[0, 1]
+    threaded = relation_facts(frame, SCOPE)
+    monkeypatch.setattr(relations, "PARALLEL_ROWS", 10**9)
+    single = relation_facts(frame, SCOPE)
+    for facts in (threaded, single):
+        assert list(facts.columns) == list(frame.columns)
+        for method in ("pearson", "spearman"):
+            np.testing.assert_allclose(matrix(facts, method).to_numpy(), expected[method], rtol=0, atol=1e-12)
+    assert threaded.pearson == single.pearson and threaded.spearman == single.spearman

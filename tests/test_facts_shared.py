@@ -236,3 +236,35 @@ def test_duplicate_rows_through_several_hash_rounds_match_pandas():
     distinct = {c: int(table[c].nunique()) for c in table.columns}
     assert duplicate_rows(table, distinct) == int(table.duplicated().sum())
     assert duplicate_rows(table) == int(table.duplicated().sum())
+
+
+def test_duplicate_rows_of_a_long_table_of_copies_skip_the_hash_rounds_and_match_pandas(monkeypatch):
+    """Mostly copies (a sample of the hash space says so): the bucket rounds are skipped, and the rows that
+    are not copies — new rows, and copies changed in the last column only — still count as pandas counts."""
+    import lib.facts.shared as shared
+
+    decisions: list[bool] = []
+    original = shared._mostly_repeated
+
+    def spy(key: np.ndarray, size: int) -> bool:
+        decisions.append(original(key, size))
+        return decisions[-1]
+
+    monkeypatch.setattr(shared, "_mostly_repeated", spy)
+    rng = np.random.default_rng(5)
+    n = 6_000
+    base = pd.DataFrame({"a": rng.integers(0, 10**6, n), "b": rng.integers(-10**6, 10**6, n),
+                         "c": rng.integers(0, 10**5, n), "d": rng.integers(0, 2, n)})
+    fresh = pd.DataFrame({c: rng.integers(0, 10**6, 1_500) for c in "abcd"})
+    near = base.iloc[:400].assign(d=5)
+    table = pd.concat([base, base, fresh, near, base.iloc[:1_000]], ignore_index=True)
+    # by hand: the second copy of base (6 000) and the third copy of its first 1 000 rows repeat earlier rows;
+    # fresh rows (values up to 10⁶ in four columns) and near rows (d = 5 appears nowhere else) do not
+    expected = int(table.duplicated().sum())
+    assert expected == 7_000
+    assert duplicate_rows(table) == expected
+    assert decisions == [True]
+    decisions.clear()
+    unique = pd.concat([base, fresh], ignore_index=True)
+    assert duplicate_rows(unique) == int(unique.duplicated().sum()) == 0
+    assert decisions == [False]

@@ -244,13 +244,14 @@ def test_duplicate_rows_of_a_long_table_of_copies_skip_the_hash_rounds_and_match
     import lib.facts.shared as shared
 
     decisions: list[bool] = []
-    original = shared._mostly_repeated
+    original = shared._distinct_if_mostly_repeated
 
-    def spy(key: np.ndarray, size: int) -> bool:
-        decisions.append(original(key, size))
-        return decisions[-1]
+    def spy(key: np.ndarray, size: int) -> int | None:
+        distinct = original(key, size)
+        decisions.append(distinct is not None)
+        return distinct
 
-    monkeypatch.setattr(shared, "_mostly_repeated", spy)
+    monkeypatch.setattr(shared, "_distinct_if_mostly_repeated", spy)
     rng = np.random.default_rng(5)
     n = 6_000
     base = pd.DataFrame({"a": rng.integers(0, 10**6, n), "b": rng.integers(-10**6, 10**6, n),
@@ -268,3 +269,17 @@ def test_duplicate_rows_of_a_long_table_of_copies_skip_the_hash_rounds_and_match
     unique = pd.concat([base, fresh], ignore_index=True)
     assert duplicate_rows(unique) == int(unique.duplicated().sum()) == 0
     assert decisions == [False]
+
+
+def test_keys_renumbered_through_a_hashed_table_keep_equal_and_distinct_keys_apart_whatever_the_estimate():
+    """Whether the estimate of distinct keys is right, far too low (most keys lose their slot to another) or
+    too high, rows get equal new keys exactly when their keys are equal, and the new keys are 0 … k − 1."""
+    from lib.facts.shared import _renumber_hashed
+
+    rng = np.random.default_rng(3)
+    key = np.tile(rng.integers(0, 2**61, 5_000), 3)[rng.permutation(15_000)]
+    expected = pd.factorize(key)[0]  # rows numbered by their key's first appearance
+    for estimate in (5_000, 1, 1_000_000):
+        renumbered, size = _renumber_hashed(key.copy(), estimate)
+        assert size == 5_000 and renumbered.min() == 0 and renumbered.max() == 4_999
+        assert np.array_equal(pd.factorize(renumbered)[0], expected)

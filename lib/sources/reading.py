@@ -35,6 +35,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 from lib.errors import DataError
 from lib.fmt import fmt_bytes, fmt_num
 from lib.sources import values as values_mod
+from lib.sources.heap import release_free_heap
 from lib.sources.values import nested_as_json
 
 Column: TypeAlias = pa.ChunkedArray | pd.Series  # text as pyarrow strings, numbers as pandas parsed them
@@ -175,6 +176,8 @@ def read_table(data: bytes, filename: str, options: ReadOptions | None = None, *
         raise DataError(f"Файл «{filename}» не удалось прочитать как таблицу. Проверьте, что это {FORMAT_NAMES} "
                         "с расширением, соответствующим содержимому, или выберите настройки чтения вручную.",
                         detail=f"{type(exc).__name__}: {exc}") from exc
+    finally:
+        release_free_heap()  # the parser's memory, read or not, before the pages allocate theirs
     return Table(frame, detected)
 
 

@@ -109,3 +109,23 @@ def test_pages_agree_whichever_makes_the_codes_first():
     facts = relation_facts(frame, SCOPE)
     got = pd.DataFrame(np.array(facts.spearman, dtype="float64"), index=facts.columns, columns=facts.columns)
     pd.testing.assert_frame_equal(got.loc[expected.index, expected.columns], expected, check_exact=False, rtol=1e-9)
+
+
+def test_codes_of_a_long_column_are_counted_block_by_block_exactly():
+    """More rows than one block and few codes (counted block by block), with and without missing rows, and
+    many codes (counted at once): each code's count is the count of the present values equal to it."""
+    from lib.facts.codes import COUNTED_BLOCK, integer_codes
+
+    rng = np.random.default_rng(8)
+    n = 3 * COUNTED_BLOCK + 17
+    for low, high in ((-40, 900), (0, 4 * COUNTED_BLOCK)):
+        values = rng.integers(low, high, n)
+        for holes in (False, True):
+            series = pd.Series(values, dtype="Int64")
+            if holes:
+                series[rng.random(n) < 0.1] = pd.NA
+            made = integer_codes(series)
+            assert made is not None
+            present = series.dropna().to_numpy(dtype="int64")
+            expected = np.bincount(present - present.min())
+            assert np.array_equal(made.counts, expected)

@@ -83,13 +83,23 @@ def integer_codes(series: pd.Series) -> Codes | None:
     return Codes(codes, size, _counts(codes, size, missing), float(low))
 
 
+COUNTED_BLOCK = 1 << 16  # rows counted at a time when the codes are few: the block's copies stay in the cache
+
+
 def _counts(codes: np.ndarray, size: int, missing: int) -> np.ndarray:
-    """Rows of each code 0 … size − 1 (−1, missing, not counted)."""
+    """Rows of each code 0 … size − 1 (−1, missing, not counted). Few codes are counted block by block: a
+    table-long `np.bincount` would make two table-long copies (shifted past −1, then widened to intp), which
+    on 3 M rows cost more than the counting (flights arr_delay: 23 → 5 ms)."""
     if size == 1:  # one value: counting would add one to the same cell row after row
         return np.array([len(codes) - missing])
-    if missing:  # −1 counted in front, then dropped: no copy of the present codes
-        return np.bincount(codes + 1, minlength=size + 1)[1:]
-    return np.bincount(codes, minlength=size)
+    shift = 1 if missing else 0  # −1 counted in front, then dropped
+    if size > COUNTED_BLOCK or len(codes) <= COUNTED_BLOCK:
+        return np.bincount(codes + shift if shift else codes, minlength=size + shift)[shift:]
+    counts = np.zeros(size + shift, dtype="int64")
+    for start in range(0, len(codes), COUNTED_BLOCK):
+        block = codes[start:start + COUNTED_BLOCK]
+        counts += np.bincount(block + shift if shift else block, minlength=size + shift)
+    return counts[shift:]
 
 
 def float_codes(values: np.ndarray) -> Codes | None:

@@ -1,8 +1,7 @@
 """Fact sheets of the six pages at their default options on flights (336 776 rows) and on flights repeated
 3 and 9 times (1 M, 3 M rows), beside `pandas.read_csv` of the same CSV and ydata-profiling's minimal
-`get_description()` (from the separate virtualenv `make bench-peers` creates); the best of five rounds, each
-round timing every scale once; peak memory of load + six sheets in a fresh process; prompt sizes in Qwen
-tokens.
+`get_description()` (from the separate virtualenv `make bench-peers` creates); peak memory of load + six
+sheets in a fresh process; prompt sizes in Qwen tokens.
 
 Targets (issue 15): each page ≤ 0,2 s at 336 776 rows; the six-page total ≤ 2,5× read_csv and ≤ 0,5×
 ydata-profiling; t(3 M)/t(1 M) ≤ 3,3 per page; peak memory above the import baseline ≤ 3× the frame;
@@ -34,8 +33,7 @@ TOKEN_BUDGET = 1000
 ROOT = Path(__file__).resolve().parent.parent
 PEERS_PYTHON = Path(os.environ.get("SVODKA_PEERS_VENV", ROOT / ".bench-peers")) / "bin" / "python"
 ROWS = {1: "336 776", 3: "1 M", 9: "3 M"}
-# best of five interleaved rounds, as the issue measured: with two runs of one page after the other, one
-# disturbed moment moved t(3 M)/t(1 M) by ±0,3
+# best of five, as the issue measured: with two, one disturbed run moved t(3 M)/t(1 M) by ±0,3
 REPEAT = 5
 
 
@@ -85,28 +83,18 @@ def six_pages(frame: pd.DataFrame, scope: Scope) -> dict[str, float]:
     return seconds
 
 
-def interleaved_times(frames: dict[int, tuple[Path, pd.DataFrame, Scope]],
-                      repeat: int) -> dict[int, tuple[float, dict[str, float], float]]:
-    """Per scale: read_csv of its CSV, each page cold (shared work not cached) and the six-page total, each
-    the best of `repeat` rounds; every round measures every scale once (as the issue measured: a disturbed
-    moment of the machine then costs one round of everything, not all the runs of one page)."""
+def page_times(frame: pd.DataFrame, scope: Scope, repeat: int) -> tuple[dict[str, float], float]:
+    """Per page: the best of `repeat` cold runs (shared work not cached); and the best six-page total."""
     from lib.facts.shared import clear_shared_work
 
-    runs: dict[int, tuple[list[float], dict[str, list[float]], list[float]]] = {
-        copies: ([], {name: [] for name in pages()}, []) for copies in frames}
-    for _ in range(repeat):
-        for copies, (csv, frame, scope) in frames.items():
-            read, cold, total = runs[copies]
-            read.append(best_of(partial(pd.read_csv, csv), 1))
-            for name, compute in pages().items():
-                def run(compute: Callable[[pd.DataFrame, Scope], FactSheet] = compute,
-                        frame: pd.DataFrame = frame, scope: Scope = scope) -> None:
-                    clear_shared_work()
-                    compute(frame, scope)
-                cold[name].append(best_of(run, 1))
-            total.append(sum(six_pages(frame, scope).values()))
-    return {copies: (min(read), {name: min(times) for name, times in cold.items()}, min(total))
-            for copies, (read, cold, total) in runs.items()}
+    cold: dict[str, float] = {}
+    for name, compute in pages().items():
+        def run(compute: Callable[[pd.DataFrame, Scope], FactSheet] = compute) -> None:
+            clear_shared_work()
+            compute(frame, scope)
+        cold[name] = best_of(run, repeat)
+    total = min(sum(six_pages(frame, scope).values()) for _ in range(repeat))
+    return cold, total
 
 
 def ydata_seconds(csv: Path, repeat: int) -> float | None:
@@ -145,14 +133,20 @@ def prompt_figures(frame: pd.DataFrame, scope: Scope) -> list[Figure]:
 def figures(context: Context) -> list[Figure]:
     from lib.sources.embedded import read_flights_csv
 
-    frames = {copies: (csv, read_flights_csv(csv), Scope.of("bench:flights", f"flights ×{copies}"))
-              for copies in context.scales for csv in [flights_csv(context.workdir, copies)]}
-    times = interleaved_times(frames, REPEAT)
     out: list[Figure] = []
-    for copies, (csv, frame, scope) in frames.items():
+    totals: dict[int, dict[str, float]] = {}
+    for copies in context.scales:
         rows = ROWS[copies]
-        read_csv, cold, total = times[copies]
+        csv = flights_csv(context.workdir, copies)
+        repeat = REPEAT
+        def read(csv: Path = csv) -> None:
+            pd.read_csv(csv)
+        read_csv = best_of(read, repeat)
         out.append(Figure(f"peer: pandas.read_csv ({rows})", read_csv))
+        frame = read_flights_csv(csv)
+        scope = Scope.of("bench:flights", f"flights ×{copies}")
+        cold, total = page_times(frame, scope, repeat)
+        totals[copies] = cold
         for name, seconds in cold.items():
             out.append(Figure(f"facts: {name} ({rows}, cold)", seconds, target=PAGE_TARGET_S if copies == 1 else None))
         out.append(Figure(f"six pages total ({rows})", total, peer=f"read_csv {read_csv:.3f} с"))
@@ -172,9 +166,9 @@ def figures(context: Context) -> list[Figure]:
                                    f"пик {mem['peak_mb']:.0f} МБ"))
         if copies == 1:
             out += prompt_figures(frame, scope)
-    frames.clear()
-    if 3 in times and 9 in times:
-        for name in times[3][1]:
-            out.append(Figure(f"linearity: {name} t(3 M) / t(1 M)", times[9][1][name] / times[3][1][name], "×",
+        del frame
+    if 3 in totals and 9 in totals:
+        for name in totals[3]:
+            out.append(Figure(f"linearity: {name} t(3 M) / t(1 M)", totals[9][name] / totals[3][name], "×",
                               LINEAR_RATIO))
     return out

@@ -392,10 +392,9 @@ def _column_codes(frame: pd.DataFrame, i: int, dtype: Any,
 
 def _codes(column: pd.Series) -> tuple[np.ndarray, int]:
     """Codes 0 … span − 1 of a column's values, 0 for missing, equal codes for values `duplicated()` takes
-    as equal: category codes and small integer ranges as they are, other values factorized."""
+    as equal: small integer ranges as they are, other values factorized (categories never come here:
+    `_column_codes` reads their own codes)."""
     dtype = column.dtype
-    if isinstance(dtype, pd.CategoricalDtype):
-        return column.cat.codes.to_numpy().astype("int64") + 1, len(dtype.categories) + 1
     if ptypes.is_integer_dtype(dtype) and not ptypes.is_bool_dtype(dtype) and column.notna().any():
         low, high = int(column.min()), int(column.max())
         if high - low <= 4 * len(column) and max(abs(low), abs(high)) < KEY_LIMIT:  # uint64 may not fit int64

